@@ -1,0 +1,89 @@
+# icmpmon: BPF object -> skeleton -> userland binary; deps, run, test.
+CC       ?= cc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+BUILD    := build
+ARCH     := x86
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(BUILD)
+LDLIBS   += -lbpf -lelf -lz -lm
+ifeq ($(SANITIZE),1)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS  += -fsanitize=address,undefined
+BUILD    := build/san
+endif
+
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
+              -Ivmlinux/$(ARCH) -Isrc -Ibpf -Wall -Werror
+
+APP_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+APP_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(APP_SRCS))
+SKEL     := $(BUILD)/icmpmon.skel.h
+BPF_OBJ  := $(BUILD)/icmpmon.bpf.o
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+BPF_TESTS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(wildcard tests/bpf/test_*.c))
+
+DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
+            iproute2 iputils-ping fping jq libcap-dev procps
+
+.PHONY: all deps run test unit-test bpf-test e2e-test vmlinux clean install
+
+all: $(BUILD)/icmpmon
+
+# Installs only what is missing; apt-get update runs only when something is.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(ARCH)/vmlinux.h
+
+$(BUILD) $(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+$(BPF_OBJ): bpf/icmpmon.bpf.c bpf/parse.h src/icmpmon.h src/hist.h | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(SKEL): $(BPF_OBJ)
+	$(BPFTOOL) gen skeleton $< name icmpmon_bpf > $@
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(SKEL) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/icmpmon: $(BUILD)/obj/main.o $(APP_OBJS)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# Every unit test links the whole userland library; the linker keeps what it uses.
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(APP_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(APP_OBJS) $(LDLIBS) -lcmocka -o $@
+
+$(BUILD)/tests/test_%: tests/bpf/test_%.c tests/bpf/pkt.h $(SKEL) $(APP_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Itests/bpf $(LDFLAGS) $< $(APP_OBJS) $(LDLIBS) -lcmocka -o $@
+
+run: deps all
+	$(BUILD)/icmpmon -c 5 127.0.0.1
+
+unit-test: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+bpf-test: $(BPF_TESTS)
+	@set -e; for t in $(BPF_TESTS); do echo "== $$t"; $$t; done
+
+e2e-test: $(BUILD)/icmpmon
+	@ICMPMON=$(abspath $(BUILD)/icmpmon) tests/e2e/run.sh
+
+test: deps
+	$(MAKE) all unit-test bpf-test
+	$(MAKE) e2e-test
+
+clean:
+	rm -rf build

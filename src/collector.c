@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "collector.h"
+#include "run.h"
+
+#define SWEEP_BATCH 1024
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct run *r = ctx;
+
+	if (len < sizeof(struct icmpmon_event))
+		return 0;
+	r->sink->event(r, data);
+	return 0;
+}
+
+int collector_open(struct run *r, char *err, size_t errlen)
+{
+	r->rb = ring_buffer__new(loader_ringbuf_fd(&r->ld), on_event, r, NULL);
+	if (!r->rb) {
+		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int collector_consume(struct run *r)
+{
+	return ring_buffer__consume(r->rb);
+}
+
+static int expire(struct run *r, int fd, const struct probe_key *k, const struct probe_val *v)
+{
+	if (bpf_map_delete_elem(fd, k))
+		return 0; /* the reply won the race */
+	if (v->target_idx < r->targets.n) {
+		r->targets.v[v->target_idx].timeouts++;
+		r->sink->timeout(r, v->target_idx, k->seq);
+	}
+	return 1;
+}
+
+int collector_sweep(struct run *r, uint64_t now_ns)
+{
+	static struct probe_key keys[SWEEP_BATCH];
+	static struct probe_val vals[SWEEP_BATCH];
+	uint64_t timeout_ns = (uint64_t)(r->cfg->timeout_s * 1e9);
+	int fd = loader_probes_fd(&r->ld);
+	__u32 in, out, count, i;
+	uint64_t before = now_ns > timeout_ns ? now_ns - timeout_ns : 0;
+	int rc, first = 1, expired = 0;
+
+	for (;;) {
+		count = SWEEP_BATCH;
+		rc = bpf_map_lookup_batch(fd, first ? NULL : &in, &out, keys, vals, &count, NULL);
+		if (rc && errno != ENOENT)
+			return -errno;
+		for (i = 0; i < count; i++)
+			if (vals[i].t_tx_ns <= before)
+				expired += expire(r, fd, &keys[i], &vals[i]);
+		if (rc)
+			return expired; /* ENOENT: the walk is complete */
+		in = out;
+		first = 0;
+	}
+}
+
+uint64_t collector_outstanding(struct run *r)
+{
+	uint64_t stamped = 0, settled = 0;
+	uint32_t i;
+	int k;
+
+	for (i = 0; i < r->targets.n; i++) {
+		const struct target_stats *s = &r->stats[i];
+
+		stamped += s->stamped;
+		settled += s->received + r->targets.v[i].timeouts;
+		for (k = 0; k < ICMPMON_ERR_KINDS; k++)
+			settled += s->errors[k];
+	}
+	return stamped > settled ? stamped - settled : 0;
+}
+
+void collector_close(struct run *r)
+{
+	ring_buffer__free(r->rb);
+	r->rb = NULL;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Run configuration, filled from the command line. */
+#ifndef ICMPMON_CONFIG_H
+#define ICMPMON_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum rx_mode { RX_KERNEL, RX_SOCKET };
+enum xdp_mode { XDP_MODE_AUTO, XDP_MODE_NATIVE, XDP_MODE_GENERIC };
+
+#define ICMPMON_MAX_PAYLOAD 65507
+#define ICMPMON_MAX_PATTERN 16
+#define ICMPMON_DEFAULT_SIZE 56
+#define ICMPMON_DEFAULT_TTL 64
+
+struct config {
+	long count;            /* -c: probes per target; 0 = until interrupted */
+	double interval_s;     /* -i */
+	int size;              /* -s: ICMP payload bytes */
+	int ttl;               /* -t */
+	double timeout_s;      /* -W: a probe with no reply by then is lost */
+	double deadline_s;     /* -w: stop after this long; 0 = none */
+	char ifname[16];       /* -I (IFNAMSIZ) */
+	int quiet;             /* -q */
+	int timestamps;        /* -D */
+	int numeric;           /* -n */
+	int flood;             /* -f */
+	int verbose;           /* -v */
+	unsigned char pattern[ICMPMON_MAX_PATTERN]; /* -p */
+	int pattern_len;
+	int consume;           /* --consume */
+	enum xdp_mode xdp_mode;
+	const char *pin_dir;   /* --pin */
+	enum rx_mode mode;     /* --mode kernel|socket */
+	unsigned ringbuf_kib;  /* --ringbuf-kib */
+	unsigned max_outstanding; /* --max-outstanding: outstanding-probe map size, 0 = derived */
+	char **targets;        /* points into argv */
+	int n_targets;
+};
+
+enum options_result {
+	OPTIONS_RUN = 0,  /* config is ready */
+	OPTIONS_EXIT = 1, /* --help or --version printed; exit 0 */
+	OPTIONS_ERROR = 2 /* err holds one line; exit 2 */
+};
+
+enum options_result options_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
+void options_usage(FILE *out);
+
+#endif /* ICMPMON_CONFIG_H */

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#ifndef ICMPMON_ICMP_TEXT_H
+#define ICMPMON_ICMP_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ping's wording for an ICMPv4 error type/code ("Destination Host Unreachable"); returns buf. */
+const char *icmp_error_text(uint8_t type, uint8_t code, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Command line of the ping personality: iputils ping's letters, long options for the rest. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "version.h"
+
+enum long_only {
+	OPT_CONSUME = 256,
+	OPT_XDP_MODE,
+	OPT_PIN,
+	OPT_MODE,
+	OPT_RINGBUF_KIB,
+	OPT_MAX_OUTSTANDING,
+	OPT_VERSION,
+	OPT_HELP,
+};
+
+static const struct option long_options[] = {
+	{ "consume", no_argument, NULL, OPT_CONSUME },
+	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
+	{ "pin", required_argument, NULL, OPT_PIN },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "ringbuf-kib", required_argument, NULL, OPT_RINGBUF_KIB },
+	{ "max-outstanding", required_argument, NULL, OPT_MAX_OUTSTANDING },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+void options_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: icmpmon [options] TARGET...\n"
+		"Echo replies are matched and timed in the kernel (XDP + tc egress).\n"
+		"\n"
+		"ping options:\n"
+		"  -c COUNT      stop after COUNT probes per target\n"
+		"  -i SECONDS    interval between probes to one target (default 1)\n"
+		"  -s SIZE       ICMP payload bytes (default 56, at most 65507)\n"
+		"  -t TTL        IP time to live (default 64)\n"
+		"  -W SECONDS    time to wait for a reply before a probe counts as lost (default 10)\n"
+		"  -w SECONDS    stop after this many seconds\n"
+		"  -I IFACE      send from and listen on IFACE\n"
+		"  -p HEX        fill the payload with this pattern (up to 16 bytes)\n"
+		"  -f            flood: a '.' per probe, a backspace per reply\n"
+		"  -q            quiet: only the summaries\n"
+		"  -D            print a timestamp before each line\n"
+		"  -n            numeric output only\n"
+		"  -v, --verbose verbose output\n"
+		"  -V, --version print the version and exit\n"
+		"  -h, --help    print this help and exit\n"
+		"\n"
+		"icmpmon options:\n"
+		"  --mode kernel|socket   receive replies in the kernel (default) or from a raw socket\n"
+		"  --xdp-mode auto|native|generic   XDP attach mode (default auto)\n"
+		"  --consume              drop matched replies in XDP instead of passing them on\n"
+		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
+		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
+		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n");
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* ping -p: hex digits, pairs fill bytes, an odd last digit is the high nibble of a last byte. */
+static int parse_pattern(const char *s, struct config *cfg)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 2 * ICMPMON_MAX_PATTERN)
+		return -1;
+	memset(cfg->pattern, 0, sizeof(cfg->pattern));
+	for (i = 0; i < n; i++) {
+		int v = hex_nibble(s[i]);
+
+		if (v < 0)
+			return -1;
+		cfg->pattern[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);
+	}
+	cfg->pattern_len = (int)((n + 1) / 2);
+	return 0;
+}
+
+static void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->interval_s = 1.0;
+	cfg->size = ICMPMON_DEFAULT_SIZE;
+	cfg->ttl = ICMPMON_DEFAULT_TTL;
+	cfg->timeout_s = 10.0;
+	cfg->xdp_mode = XDP_MODE_AUTO;
+	cfg->mode = RX_KERNEL;
+	cfg->ringbuf_kib = 1024;
+}
+
+static int is_power_of_two(unsigned long v)
+{
+	return v && !(v & (v - 1));
+}
+
+static int apply_option(int opt, const char *arg, struct config *cfg, int *interval_set,
+			char *err, size_t errlen)
+{
+	long l;
+
+	switch (opt) {
+	case 'c':
+		if (parse_long(arg, 1, 0x7fffffffL, &cfg->count))
+			return fail(err, errlen, "invalid count '%s' for -c: expected 1..2147483647", arg);
+		return 0;
+	case 'i':
+		if (parse_seconds(arg, 0, 86400 * 7, &cfg->interval_s))
+			return fail(err, errlen, "invalid interval '%s' for -i: expected seconds >= 0", arg);
+		*interval_set = 1;
+		return 0;
+	case 's':
+		if (parse_long(arg, 0, ICMPMON_MAX_PAYLOAD, &l))
+			return fail(err, errlen, "invalid size '%s' for -s: expected 0..%d", arg, ICMPMON_MAX_PAYLOAD);
+		cfg->size = (int)l;
+		return 0;
+	case 't':
+		if (parse_long(arg, 1, 255, &l))
+			return fail(err, errlen, "invalid TTL '%s' for -t: expected 1..255", arg);
+		cfg->ttl = (int)l;
+		return 0;
+	case 'W':
+		if (parse_seconds(arg, 0.001, 86400, &cfg->timeout_s))
+			return fail(err, errlen, "invalid timeout '%s' for -W: expected 0.001..86400 seconds", arg);
+		return 0;
+	case 'w':
+		if (parse_seconds(arg, 0.001, 86400.0 * 365, &cfg->deadline_s))
+			return fail(err, errlen, "invalid deadline '%s' for -w: expected seconds > 0", arg);
+		return 0;
+	case 'I':
+		if (!*arg || strlen(arg) >= sizeof(cfg->ifname))
+			return fail(err, errlen, "invalid interface name '%s' for -I", arg);
+		strcpy(cfg->ifname, arg);
+		return 0;
+	case 'p':
+		if (parse_pattern(arg, cfg))
+			return fail(err, errlen, "invalid pattern '%s' for -p: expected up to 32 hex digits", arg);
+		return 0;
+	case 'q': cfg->quiet = 1; return 0;
+	case 'D': cfg->timestamps = 1; return 0;
+	case 'n': cfg->numeric = 1; return 0;
+	case 'f': cfg->flood = 1; return 0;
+	case 'v': cfg->verbose = 1; return 0;
+	case OPT_CONSUME: cfg->consume = 1; return 0;
+	case OPT_PIN:
+		if (!*arg)
+			return fail(err, errlen, "--pin needs a directory");
+		cfg->pin_dir = arg;
+		return 0;
+	case OPT_XDP_MODE:
+		if (!strcmp(arg, "auto"))
+			cfg->xdp_mode = XDP_MODE_AUTO;
+		else if (!strcmp(arg, "native"))
+			cfg->xdp_mode = XDP_MODE_NATIVE;
+		else if (!strcmp(arg, "generic"))
+			cfg->xdp_mode = XDP_MODE_GENERIC;
+		else
+			return fail(err, errlen, "invalid --xdp-mode '%s': expected auto, native or generic", arg);
+		return 0;
+	case OPT_MODE:
+		if (!strcmp(arg, "kernel"))
+			cfg->mode = RX_KERNEL;
+		else if (!strcmp(arg, "socket"))
+			cfg->mode = RX_SOCKET;
+		else
+			return fail(err, errlen, "invalid --mode '%s': expected kernel or socket", arg);
+		return 0;
+	case OPT_RINGBUF_KIB:
+		if (parse_long(arg, 4, 1L << 20, &l) || !is_power_of_two((unsigned long)l))
+			return fail(err, errlen, "invalid --ringbuf-kib '%s': expected a power of two, 4..1048576", arg);
+		cfg->ringbuf_kib = (unsigned)l;
+		return 0;
+	case OPT_MAX_OUTSTANDING:
+		if (parse_long(arg, 1, 1L << 26, &l))
+			return fail(err, errlen, "invalid --max-outstanding '%s': expected 1..67108864", arg);
+		cfg->max_outstanding = (unsigned)l;
+		return 0;
+	}
+	return fail(err, errlen, "unknown option");
+}
+
+enum options_result options_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
+{
+	int opt, interval_set = 0;
+
+	config_defaults(cfg);
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":c:i:s:t:W:w:I:p:qDnfvVh", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+		case OPT_HELP:
+			options_usage(stdout);
+			return OPTIONS_EXIT;
+		case 'V':
+		case OPT_VERSION:
+			printf("icmpmon %s\n", ICMPMON_VERSION);
+			return OPTIONS_EXIT;
+		case ':':
+			fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			return OPTIONS_ERROR;
+		case '?':
+			if (optopt)
+				fail(err, errlen, "unknown option '-%c' (see --help)", optopt);
+			else
+				fail(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+			return OPTIONS_ERROR;
+		default:
+			if (apply_option(opt, optarg, cfg, &interval_set, err, errlen))
+				return OPTIONS_ERROR;
+		}
+	}
+	if (cfg->flood && !interval_set)
+		cfg->interval_s = 0.01;
+	if (cfg->flood && cfg->quiet)
+		cfg->flood = 0;
+	if (optind >= argc) {
+		fail(err, errlen, "no target given (see --help)");
+		return OPTIONS_ERROR;
+	}
+	if (cfg->consume && cfg->mode == RX_SOCKET) {
+		fail(err, errlen, "--consume needs --mode kernel");
+		return OPTIONS_ERROR;
+	}
+	cfg->targets = argv + optind;
+	cfg->n_targets = argc - optind;
+	return OPTIONS_RUN;
+}

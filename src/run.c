@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "clock.h"
+#include "collector.h"
+#include "route.h"
+#include "run.h"
+#include "stats.h"
+
+#define SEND_BUDGET 4096 /* probes per loop turn, so replies are read in between */
+#define NS_PER_S 1000000000ull
+
+static uint64_t seconds_ns(double s)
+{
+	return (uint64_t)(s * 1e9 + 0.5);
+}
+
+static int random_ids(struct run *r)
+{
+	uint64_t v[2];
+
+	if (getrandom(v, sizeof(v), 0) != sizeof(v))
+		return -1;
+	r->id_net = (uint16_t)v[0];
+	r->cookie = v[1];
+	return 0;
+}
+
+static __u32 outstanding_size(const struct config *cfg, __u32 n)
+{
+	double per_target = cfg->interval_s > 0 ? cfg->timeout_s / cfg->interval_s + 2 : 64;
+	double total;
+
+	if (cfg->max_outstanding)
+		return cfg->max_outstanding;
+	if (per_target > 4096)
+		per_target = 4096;
+	total = per_target * n;
+	return total > (1 << 24) ? (1 << 24) : (total < 64 ? 64 : (__u32)total);
+}
+
+/* Interfaces to listen on: -I, or each one a target is routed through. */
+static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_t errlen)
+{
+	uint32_t i;
+	int j, ifindex;
+
+	*n_ifs = 0;
+	if (r->cfg->ifname[0]) {
+		ifs[0] = (int)if_nametoindex(r->cfg->ifname);
+		if (!ifs[0]) {
+			snprintf(err, errlen, "%s: unknown interface", r->cfg->ifname);
+			return -1;
+		}
+		*n_ifs = 1;
+		return 0;
+	}
+	for (i = 0; i < r->targets.n; i++) {
+		ifindex = route_oif_v4(r->targets.v[i].sin.sin_addr);
+		if (ifindex <= 0) {
+			snprintf(err, errlen, "%s: no route to host", r->targets.v[i].name);
+			return -1;
+		}
+		for (j = 0; j < *n_ifs && ifs[j] != ifindex; j++)
+			;
+		if (j < *n_ifs)
+			continue;
+		if (*n_ifs == LOADER_MAX_IFS) {
+			snprintf(err, errlen, "targets are routed over more than %d interfaces", LOADER_MAX_IFS);
+			return -1;
+		}
+		ifs[(*n_ifs)++] = ifindex;
+	}
+	return 0;
+}
+
+static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, size_t errlen)
+{
+	const struct config *cfg = r->cfg;
+	struct loader_opts o = {
+		.run_id = r->id_net,
+		.cookie = r->cookie,
+		.cookie_len = cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0,
+		.consume = cfg->consume,
+		.n_targets = r->targets.n,
+		.max_outstanding = outstanding_size(cfg, r->targets.n),
+		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
+		.pin_dir = cfg->pin_dir,
+	};
+	uint32_t i;
+	int k;
+
+	if (loader_load(&r->ld, &o, err, errlen))
+		return -1;
+	for (i = 0; i < r->targets.n; i++)
+		if (loader_add_target(&r->ld, &r->targets.v[i].addr, i)) {
+			snprintf(err, errlen, "cannot register target %s", r->targets.v[i].addr_str);
+			return -1;
+		}
+	for (k = 0; k < n_ifs; k++) {
+		if (loader_attach(&r->ld, ifs[k], cfg->xdp_mode, err, errlen))
+			return -1;
+		if (cfg->verbose)
+			fprintf(stderr, "icmpmon: listening on %s (XDP %s, tc egress)\n", r->ld.ifs[k].name,
+				r->ld.ifs[k].xdp_generic ? "generic" : "native");
+	}
+	r->stats = r->ld.stats;
+	return collector_open(r, err, errlen);
+}
+
+int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, char *err, size_t errlen)
+{
+	int ifs[LOADER_MAX_IFS], n_ifs;
+
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->sink = sink;
+	r->snd.fd = -1;
+	r->srx.fd = -1;
+	if (targets_resolve(&r->targets, cfg->targets, cfg->n_targets, err, errlen))
+		return -1;
+	targets_name_replies(&r->targets, cfg->numeric || cfg->flood);
+	if (pick_interfaces(r, ifs, &n_ifs, err, errlen))
+		return -1;
+	if (random_ids(r)) {
+		snprintf(err, errlen, "cannot read random bytes: %s", strerror(errno));
+		return -1;
+	}
+	r->ewma8 = calloc(r->targets.n, sizeof(*r->ewma8));
+	if (!r->ewma8) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (cfg->mode == RX_KERNEL) {
+		if (setup_kernel(r, ifs, n_ifs, err, errlen))
+			return -1;
+	} else {
+		r->own_stats = calloc(r->targets.n, sizeof(*r->own_stats));
+		if (!r->own_stats) {
+			snprintf(err, errlen, "out of memory for %u targets", r->targets.n);
+			return -1;
+		}
+		r->stats = r->own_stats;
+		if (socket_rx_open(&r->srx, r->targets.n, r->id_net, r->cookie,
+				   cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0, cfg->ifname, err, errlen))
+			return -1;
+	}
+	return sender_open(&r->snd, cfg, &r->targets, r->id_net, r->cookie, err, errlen);
+}
+
+uint64_t run_errors(const struct run *r, uint32_t tidx)
+{
+	uint64_t e = r->targets.v[tidx].send_errors;
+	int k;
+
+	for (k = 0; k < ICMPMON_ERR_KINDS; k++)
+		e += r->stats[tidx].errors[k];
+	return e;
+}
+
+uint64_t run_replies(const struct run *r)
+{
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < r->targets.n; i++)
+		n += r->stats[i].received;
+	return n;
+}
+
+static void send_due(struct run *r, uint64_t now)
+{
+	int budget = SEND_BUDGET, queued = 0;
+
+	while (budget-- && schedule_next_due(&r->sched, now)) {
+		uint64_t g = r->sched.next++;
+		uint32_t tidx = (uint32_t)(g % r->targets.n);
+		uint16_t seq = (uint16_t)(g / r->targets.n + 1);
+
+		if (r->cfg->mode == RX_SOCKET)
+			socket_rx_note_sent(&r->srx, tidx, seq);
+		sender_queue(&r->snd, tidx, seq);
+		r->sink->sent(r, tidx, seq);
+		queued++;
+	}
+	if (r->snd.queued && sender_flush(&r->snd)) {
+		r->sink->send_error(r, r->snd.tidx[0], r->snd.last_errno);
+		r->snd.last_errno = 0;
+	}
+	if (queued)
+		r->last_activity_ns = now;
+}
+
+static void on_socket_reply(void *ctx, const struct icmpmon_event *ev)
+{
+	struct run *r = ctx;
+	struct icmpmon_event e = *ev;
+	struct target_stats *s = &r->stats[e.target_idx];
+
+	e.t_rx_ns = (uint64_t)((int64_t)e.t_rx_ns - r->mono_to_real_ns);
+	if (e.kind == ICMPMON_EV_ERROR) {
+		s->errors[e.icmp_type == 3 ? ICMPMON_ERR_UNREACH
+			  : e.icmp_type == 11 ? ICMPMON_ERR_TIME_EXCEEDED
+			  : e.icmp_type == 12 ? ICMPMON_ERR_PARAM_PROBLEM : ICMPMON_ERR_OTHER]++;
+	} else {
+		stats_add_rtt(s, e.rtt_ns, e.kind == ICMPMON_EV_DUP);
+	}
+	r->sink->event(r, &e);
+}
+
+static void read_replies(struct run *r)
+{
+	if (r->cfg->mode == RX_KERNEL)
+		collector_consume(r);
+	else
+		socket_rx_drain(&r->srx, &r->targets, on_socket_reply, r);
+}
+
+/* Every target has its count of replies (or errors): ping's "nreceived + nerrors >= npackets". */
+static int all_answered(const struct run *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->targets.n; i++)
+		if (r->stats[i].received + run_errors(r, i) < (uint64_t)r->cfg->count)
+			return 0;
+	return 1;
+}
+
+static uint64_t max_rtt_ns(const struct run *r)
+{
+	uint64_t m = 0;
+	uint32_t i;
+
+	for (i = 0; i < r->targets.n; i++)
+		if (r->stats[i].rtt_max_ns > m)
+			m = r->stats[i].rtt_max_ns;
+	return m;
+}
+
+/* Once every probe is sent, ping waits max(2 RTT, interval) if it heard anything, else -W. */
+static uint64_t linger_until(const struct run *r)
+{
+	uint64_t wait = seconds_ns(r->cfg->timeout_s);
+
+	if (run_replies(r)) {
+		uint64_t two_rtt = 2 * max_rtt_ns(r), interval = seconds_ns(r->cfg->interval_s);
+
+		wait = two_rtt > interval ? two_rtt : interval;
+	}
+	return r->last_activity_ns + wait;
+}
+
+static int finished(struct run *r, uint64_t now, uint64_t *wake)
+{
+	const struct config *cfg = r->cfg;
+
+	if (cfg->deadline_s > 0) {
+		uint64_t end = r->start_ns + seconds_ns(cfg->deadline_s);
+
+		if (now >= end)
+			return 1;
+		if (end < *wake)
+			*wake = end;
+	}
+	/* With -w, -c counts replies and probing goes on until they are in. */
+	if (cfg->count && all_answered(r) && (cfg->deadline_s > 0 || !schedule_has_next(&r->sched)))
+		return 1;
+	if (cfg->count && !schedule_has_next(&r->sched)) {
+		uint64_t until = linger_until(r);
+
+		if (now >= until)
+			return 1;
+		if (until < *wake)
+			*wake = until;
+	}
+	return 0;
+}
+
+static uint64_t next_wake(struct run *r, uint64_t now)
+{
+	uint64_t wake = now + 3600 * NS_PER_S;
+
+	if (schedule_has_next(&r->sched)) {
+		uint64_t due = schedule_due_ns(&r->sched, r->sched.next);
+
+		if (due < wake)
+			wake = due;
+	}
+	if (r->cfg->mode == RX_KERNEL && r->next_sweep_ns < wake)
+		wake = r->next_sweep_ns;
+	return wake;
+}
+
+static int arm_timer(int tfd, uint64_t at_ns)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(at_ns / NS_PER_S), .tv_nsec = (long)(at_ns % NS_PER_S) } };
+
+	if (!at_ns)
+		its.it_value.tv_nsec = 1;
+	return timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static int on_signal(struct run *r, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGQUIT)
+			r->sink->interim(r);
+		else
+			r->stop = 1;
+	}
+	return 0;
+}
+
+static int add_fd(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void setup_schedule(struct run *r)
+{
+	const struct config *cfg = r->cfg;
+	uint64_t rounds = cfg->deadline_s > 0 ? 0 : (uint64_t)cfg->count;
+
+	r->start_ns = clock_mono_ns();
+	r->mono_to_real_ns = (int64_t)(clock_real_ns() - r->start_ns);
+	r->sweep_period_ns = seconds_ns(cfg->timeout_s) / 10;
+	if (r->sweep_period_ns < 10000000)
+		r->sweep_period_ns = 10000000;
+	if (r->sweep_period_ns > NS_PER_S)
+		r->sweep_period_ns = NS_PER_S;
+	r->next_sweep_ns = r->start_ns + r->sweep_period_ns;
+	schedule_init(&r->sched, r->start_ns, seconds_ns(cfg->interval_s), r->targets.n, rounds, 0);
+}
+
+int run_loop(struct run *r)
+{
+	int src_fd = r->cfg->mode == RX_KERNEL ? ring_buffer__epoll_fd(r->rb) : r->srx.fd;
+	int epfd = -1, tfd = -1, sfd = -1, n, i;
+	struct epoll_event evs[8];
+	sigset_t mask;
+	int status;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd)) {
+		fprintf(stderr, "icmpmon: cannot set up the event loop: %s\n", strerror(errno));
+		status = 2;
+		goto out;
+	}
+	r->sink->start(r);
+	setup_schedule(r);
+	while (!r->stop) {
+		uint64_t now = clock_mono_ns(), wake;
+
+		send_due(r, now);
+		if (r->cfg->mode == RX_KERNEL && now >= r->next_sweep_ns) {
+			collector_sweep(r, now);
+			r->next_sweep_ns = now + r->sweep_period_ns;
+		}
+		wake = next_wake(r, now);
+		if (finished(r, now, &wake))
+			break;
+		arm_timer(tfd, wake);
+		n = epoll_wait(epfd, evs, 8, -1);
+		for (i = 0; i < n; i++) {
+			if (evs[i].data.fd == sfd) {
+				on_signal(r, sfd);
+			} else if (evs[i].data.fd == tfd) {
+				uint64_t ticks;
+
+				if (read(tfd, &ticks, sizeof(ticks)) < 0)
+					continue;
+			} else {
+				read_replies(r);
+			}
+		}
+	}
+	read_replies(r);
+	status = r->sink->finish(r);
+out:
+	if (epfd >= 0)
+		close(epfd);
+	if (tfd >= 0)
+		close(tfd);
+	if (sfd >= 0)
+		close(sfd);
+	return status;
+}
+
+void run_teardown(struct run *r)
+{
+	if (r->rb)
+		collector_close(r);
+	if (r->ld.skel)
+		loader_destroy(&r->ld);
+	sender_close(&r->snd);
+	if (r->srx.fd >= 0)
+		socket_rx_close(&r->srx);
+	free(r->own_stats);
+	free(r->ewma8);
+	targets_free(&r->targets);
+}

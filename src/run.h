@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* One monitoring run: targets, sender, receive path, schedule, and where its output goes. */
+#ifndef ICMPMON_RUN_H
+#define ICMPMON_RUN_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "icmpmon.h"
+#include "loader.h"
+#include "schedule.h"
+#include "sender.h"
+#include "socket_rx.h"
+#include "targets.h"
+
+struct run;
+
+/* What a run reports, and how: ping text today; other formats plug in here. */
+struct sink {
+	void (*start)(struct run *r);
+	void (*sent)(struct run *r, uint32_t tidx, uint16_t seq);
+	void (*event)(struct run *r, const struct icmpmon_event *ev);
+	void (*timeout)(struct run *r, uint32_t tidx, uint16_t seq);
+	void (*send_error)(struct run *r, uint32_t tidx, int err);
+	void (*interim)(struct run *r);
+	int (*finish)(struct run *r); /* prints the summary, returns the exit status */
+};
+
+struct run {
+	const struct config *cfg;
+	const struct sink *sink;
+	struct target_list targets;
+	struct target_stats *stats;   /* kernel mmap, or userland array in socket mode */
+	struct target_stats *own_stats;
+	int *ewma8;                   /* ping's moving average, per target */
+	struct loader ld;
+	struct ring_buffer *rb;
+	struct sender snd;
+	struct socket_rx srx;
+	struct schedule sched;
+	uint16_t id_net;
+	uint64_t cookie;
+	uint64_t start_ns;            /* CLOCK_MONOTONIC at the first probe */
+	uint64_t last_activity_ns;    /* last send or reply, for ping's "time" */
+	int64_t mono_to_real_ns;      /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	uint64_t sweep_period_ns;
+	uint64_t next_sweep_ns;
+	int stop;
+};
+
+/* Sets up the run (resolve, load, attach, open sockets); err is one line on failure. */
+int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, char *err, size_t errlen);
+/* Probes until done or interrupted; returns the exit status the sink decided. */
+int run_loop(struct run *r);
+void run_teardown(struct run *r);
+
+uint64_t run_replies(const struct run *r);
+uint64_t run_errors(const struct run *r, uint32_t tidx);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Echo-request sender: one raw ICMP socket that never queues a received
+ * packet (ICMP_FILTER blocks every type, a drop-all socket filter backs it),
+ * a packet template built once, batches sent with sendmmsg.
+ */
+#ifndef ICMPMON_SENDER_H
+#define ICMPMON_SENDER_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "targets.h"
+
+#define SENDER_BATCH 64
+/* Payload layout: cookie, then the send time (CLOCK_REALTIME) for socket mode, then filler. */
+#define SENDER_TS_OFFSET 8
+#define SENDER_TS_LEN 16
+
+struct sender {
+	int fd;
+	size_t icmp_len;     /* ICMP header + payload */
+	unsigned char *bufs; /* SENDER_BATCH copies of the template */
+	struct mmsghdr msgs[SENDER_BATCH];
+	struct iovec iov[SENDER_BATCH];
+	struct sockaddr_in dst[SENDER_BATCH];
+	uint32_t tidx[SENDER_BATCH];
+	int queued;
+	int last_errno;      /* of the last refused probe; 0 once reported */
+	struct target_list *targets;
+};
+
+int sender_open(struct sender *s, const struct config *cfg, struct target_list *tl, uint16_t id_net,
+		uint64_t cookie, char *err, size_t errlen);
+/* Queues one probe; sends the batch when it is full. */
+void sender_queue(struct sender *s, uint32_t tidx, uint16_t seq);
+/* Sends what is queued; returns how many the socket refused. */
+int sender_flush(struct sender *s);
+void sender_close(struct sender *s);
+/* Fills the payload like ping: cookie, room for a timestamp, pattern or 0x00,0x01,... */
+void sender_fill_payload(unsigned char *payload, size_t len, uint64_t cookie, const unsigned char *pattern,
+			 int pattern_len);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The probed targets: names as given, resolved addresses, per-target send state. */
+#ifndef ICMPMON_TARGETS_H
+#define ICMPMON_TARGETS_H
+
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "addr_index.h"
+#include "icmpmon.h"
+
+struct target {
+	char *name;                 /* as given */
+	char addr_str[INET6_ADDRSTRLEN];
+	char *reply_name;           /* "name (addr)" or "addr", as ping prints the source */
+	struct icmpmon_addr addr;
+	struct sockaddr_in sin;
+	int is_numeric;             /* given as an address, not a name */
+	uint64_t sent;              /* probes the socket accepted */
+	uint64_t send_errors;       /* probes the socket refused */
+	uint64_t timeouts;          /* probes swept with no reply */
+	uint64_t last_send_ns;
+};
+
+struct target_list {
+	struct target *v;
+	uint32_t n;
+	struct addr_index index; /* address -> position in v */
+};
+
+/* Resolves each name (IPv4) and drops repeats; on failure err says which name and why. */
+int targets_resolve(struct target_list *tl, char **names, int n, char *err, size_t errlen);
+/* Fills reply_name: reverse name for targets given by name unless numeric. */
+void targets_name_replies(struct target_list *tl, int numeric);
+void targets_free(struct target_list *tl);
+
+#endif /* ICMPMON_TARGETS_H */

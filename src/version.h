@@ -1,0 +1,4 @@
+#ifndef ICMPMON_VERSION_H
+#define ICMPMON_VERSION_H
+#define ICMPMON_VERSION "0.1.0"
+#endif
