@@ -37,6 +37,16 @@ struct config {
 	unsigned max_outstanding; /* --max-outstanding: outstanding-probe map size, 0 = derived */
 	char **targets;        /* points into argv */
 	int n_targets;
+	char **files;          /* --file (repeatable; "-" is stdin) */
+	int n_files;
+	char **cidrs;          /* --cidr */
+	int n_cidrs;
+	int burst;             /* --burst: a round's probes all at once */
+	double report_s;       /* --report: interval summaries every so many seconds; 0 = none */
+	int json;              /* --json: NDJSON on stdout */
+	int hist;              /* --hist: ASCII RTT histogram with the summaries */
+	int skip_unresolved;   /* report a name that does not resolve and go on (fping) */
+	const void *sink_opts; /* options of the output personality */
 };
 
 enum options_result {
@@ -46,6 +56,8 @@ enum options_result {
 };
 
 enum options_result options_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
+void config_defaults(struct config *cfg);
+void config_free(struct config *cfg);
 void options_usage(FILE *out);
 
 #endif /* ICMPMON_CONFIG_H */

@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 		return 0;
 	case OPTIONS_ERROR:
 		fprintf(stderr, "icmpmon: %s\n", err);
+		config_free(&cfg);
 		return 2;
 	case OPTIONS_RUN:
 		break;
@@ -41,9 +42,11 @@ int main(int argc, char **argv)
 	if (run_setup(&run, &cfg, &sink_ping, err, sizeof(err))) {
 		fprintf(stderr, "icmpmon: %s\n", err);
 		run_teardown(&run);
+		config_free(&cfg);
 		return 2;
 	}
 	status = run_loop(&run);
 	run_teardown(&run);
+	config_free(&cfg);
 	return status;
 }

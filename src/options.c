@@ -20,6 +20,13 @@ enum long_only {
 	OPT_MAX_OUTSTANDING,
 	OPT_VERSION,
 	OPT_HELP,
+	OPT_FILE,
+	OPT_CIDR,
+	OPT_PERIOD,
+	OPT_BURST,
+	OPT_REPORT,
+	OPT_JSON,
+	OPT_HIST,
 };
 
 static const struct option long_options[] = {
@@ -29,6 +36,13 @@ static const struct option long_options[] = {
 	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "ringbuf-kib", required_argument, NULL, OPT_RINGBUF_KIB },
 	{ "max-outstanding", required_argument, NULL, OPT_MAX_OUTSTANDING },
+	{ "file", required_argument, NULL, OPT_FILE },
+	{ "cidr", required_argument, NULL, OPT_CIDR },
+	{ "period", required_argument, NULL, OPT_PERIOD },
+	{ "burst", no_argument, NULL, OPT_BURST },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "hist", no_argument, NULL, OPT_HIST },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -64,7 +78,16 @@ void options_usage(FILE *out)
 		"  --consume              drop matched replies in XDP instead of passing them on\n"
 		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
 		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
-		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n");
+		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n"
+		"\n"
+		"monitor options:\n"
+		"  --file FILE            read targets from FILE, one per line, # comments (- for stdin)\n"
+		"  --cidr A.B.C.D/LEN     probe every host address of a range\n"
+		"  --period SECONDS       same as -i: how often each target is probed\n"
+		"  --burst                send a round's probes at once instead of spreading them\n"
+		"  --report SECONDS       print interval statistics with percentiles every SECONDS\n"
+		"  --json                 NDJSON output, one object per line (docs/json-schema.md)\n"
+		"  --hist                 an ASCII RTT histogram per target with the summaries\n");
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -133,7 +156,26 @@ static int parse_pattern(const char *s, struct config *cfg)
 	return 0;
 }
 
-static void config_defaults(struct config *cfg)
+static int push_arg(char ***v, int *n, char *arg)
+{
+	char **nv = realloc(*v, (size_t)(*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -1;
+	nv[(*n)++] = arg;
+	*v = nv;
+	return 0;
+}
+
+void config_free(struct config *cfg)
+{
+	free(cfg->files);
+	free(cfg->cidrs);
+	cfg->files = cfg->cidrs = NULL;
+	cfg->n_files = cfg->n_cidrs = 0;
+}
+
+void config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_s = 1.0;
@@ -150,7 +192,7 @@ static int is_power_of_two(unsigned long v)
 	return v && !(v & (v - 1));
 }
 
-static int apply_option(int opt, const char *arg, struct config *cfg, int *interval_set,
+static int apply_option(int opt, char *arg, struct config *cfg, int *interval_set,
 			char *err, size_t errlen)
 {
 	long l;
@@ -161,8 +203,10 @@ static int apply_option(int opt, const char *arg, struct config *cfg, int *inter
 			return fail(err, errlen, "invalid count '%s' for -c: expected 1..2147483647", arg);
 		return 0;
 	case 'i':
+	case OPT_PERIOD:
 		if (parse_seconds(arg, 0, 86400 * 7, &cfg->interval_s))
-			return fail(err, errlen, "invalid interval '%s' for -i: expected seconds >= 0", arg);
+			return fail(err, errlen, "invalid interval '%s' for %s: expected seconds >= 0", arg,
+				    opt == 'i' ? "-i" : "--period");
 		*interval_set = 1;
 		return 0;
 	case 's':
@@ -198,6 +242,19 @@ static int apply_option(int opt, const char *arg, struct config *cfg, int *inter
 	case 'f': cfg->flood = 1; return 0;
 	case 'v': cfg->verbose = 1; return 0;
 	case OPT_CONSUME: cfg->consume = 1; return 0;
+	case OPT_BURST: cfg->burst = 1; return 0;
+	case OPT_JSON: cfg->json = 1; return 0;
+	case OPT_HIST: cfg->hist = 1; return 0;
+	case OPT_FILE:
+		if (!*arg)
+			return fail(err, errlen, "--file needs a file name");
+		return push_arg(&cfg->files, &cfg->n_files, arg) ? fail(err, errlen, "out of memory") : 0;
+	case OPT_CIDR:
+		return push_arg(&cfg->cidrs, &cfg->n_cidrs, arg) ? fail(err, errlen, "out of memory") : 0;
+	case OPT_REPORT:
+		if (parse_seconds(arg, 0.01, 86400, &cfg->report_s))
+			return fail(err, errlen, "invalid --report '%s': expected 0.01..86400 seconds", arg);
+		return 0;
 	case OPT_PIN:
 		if (!*arg)
 			return fail(err, errlen, "--pin needs a directory");
@@ -270,7 +327,7 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg, cha
 		cfg->interval_s = 0.01;
 	if (cfg->flood && cfg->quiet)
 		cfg->flood = 0;
-	if (optind >= argc) {
+	if (optind >= argc && !cfg->n_files && !cfg->n_cidrs) {
 		fail(err, errlen, "no target given (see --help)");
 		return OPTIONS_ERROR;
 	}

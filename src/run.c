@@ -118,6 +118,25 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 	return collector_open(r, err, errlen);
 }
 
+static int gather_names(struct run *r, char *err, size_t errlen)
+{
+	const struct config *cfg = r->cfg;
+	int i;
+
+	for (i = 0; i < cfg->n_targets; i++)
+		if (name_list_add(&r->names, cfg->targets[i])) {
+			snprintf(err, errlen, "out of memory for targets");
+			return -1;
+		}
+	for (i = 0; i < cfg->n_files; i++)
+		if (target_source_file(&r->names, cfg->files[i], err, errlen))
+			return -1;
+	for (i = 0; i < cfg->n_cidrs; i++)
+		if (target_source_cidr(&r->names, cfg->cidrs[i], err, errlen))
+			return -1;
+	return 0;
+}
+
 int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, char *err, size_t errlen)
 {
 	int ifs[LOADER_MAX_IFS], n_ifs;
@@ -127,8 +146,14 @@ int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, 
 	r->sink = sink;
 	r->snd.fd = -1;
 	r->srx.fd = -1;
-	if (targets_resolve(&r->targets, cfg->targets, cfg->n_targets, err, errlen))
+	if (gather_names(r, err, errlen))
 		return -1;
+	if (targets_resolve(&r->targets, r->names.v, r->names.n, cfg->skip_unresolved, err, errlen))
+		return -1;
+	if (!r->targets.n) {
+		snprintf(err, errlen, "no target to probe");
+		return -1;
+	}
 	targets_name_replies(&r->targets, cfg->numeric || cfg->flood);
 	if (pick_interfaces(r, ifs, &n_ifs, err, errlen))
 		return -1;
@@ -187,6 +212,8 @@ static void send_due(struct run *r, uint64_t now)
 		uint32_t tidx = (uint32_t)(g % r->targets.n);
 		uint16_t seq = (uint16_t)(g / r->targets.n + 1);
 
+		if (r->sink->wants_probe && !r->sink->wants_probe(r, tidx))
+			continue;
 		if (r->cfg->mode == RX_SOCKET)
 			socket_rx_note_sent(&r->srx, tidx, seq);
 		sender_queue(&r->snd, tidx, seq);
@@ -299,6 +326,8 @@ static uint64_t next_wake(struct run *r, uint64_t now)
 	}
 	if (r->cfg->mode == RX_KERNEL && r->next_sweep_ns < wake)
 		wake = r->next_sweep_ns;
+	if (r->next_report_ns && r->next_report_ns < wake)
+		wake = r->next_report_ns;
 	return wake;
 }
 
@@ -344,7 +373,9 @@ static void setup_schedule(struct run *r)
 	if (r->sweep_period_ns > NS_PER_S)
 		r->sweep_period_ns = NS_PER_S;
 	r->next_sweep_ns = r->start_ns + r->sweep_period_ns;
-	schedule_init(&r->sched, r->start_ns, seconds_ns(cfg->interval_s), r->targets.n, rounds, 0);
+	if (cfg->report_s > 0 && r->sink->report)
+		r->next_report_ns = r->start_ns + seconds_ns(cfg->report_s);
+	schedule_init(&r->sched, r->start_ns, seconds_ns(cfg->interval_s), r->targets.n, rounds, cfg->burst);
 }
 
 int run_loop(struct run *r)
@@ -377,6 +408,11 @@ int run_loop(struct run *r)
 		if (r->cfg->mode == RX_KERNEL && now >= r->next_sweep_ns) {
 			collector_sweep(r, now);
 			r->next_sweep_ns = now + r->sweep_period_ns;
+		}
+		if (r->next_report_ns && now >= r->next_report_ns) {
+			read_replies(r);
+			r->sink->report(r);
+			r->next_report_ns += seconds_ns(r->cfg->report_s);
 		}
 		wake = next_wake(r, now);
 		if (finished(r, now, &wake))
@@ -420,4 +456,5 @@ void run_teardown(struct run *r)
 	free(r->own_stats);
 	free(r->ewma8);
 	targets_free(&r->targets);
+	name_list_free(&r->names);
 }

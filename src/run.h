@@ -11,6 +11,7 @@
 #include "schedule.h"
 #include "sender.h"
 #include "socket_rx.h"
+#include "target_source.h"
 #include "targets.h"
 
 struct run;
@@ -23,12 +24,15 @@ struct sink {
 	void (*timeout)(struct run *r, uint32_t tidx, uint16_t seq);
 	void (*send_error)(struct run *r, uint32_t tidx, int err);
 	void (*interim)(struct run *r);
+	void (*report)(struct run *r);            /* every --report period; may be NULL */
+	int (*wants_probe)(struct run *r, uint32_t tidx); /* NULL or 0: skip this target's slot */
 	int (*finish)(struct run *r); /* prints the summary, returns the exit status */
 };
 
 struct run {
 	const struct config *cfg;
 	const struct sink *sink;
+	struct name_list names;       /* every name given, before resolution */
 	struct target_list targets;
 	struct target_stats *stats;   /* kernel mmap, or userland array in socket mode */
 	struct target_stats *own_stats;
@@ -45,6 +49,7 @@ struct run {
 	int64_t mono_to_real_ns;      /* CLOCK_REALTIME - CLOCK_MONOTONIC */
 	uint64_t sweep_period_ns;
 	uint64_t next_sweep_ns;
+	uint64_t next_report_ns;
 	int stop;
 };
 

@@ -30,23 +30,30 @@ static int resolve_one(const char *name, struct sockaddr_in *out, int *is_numeri
 	return 0;
 }
 
-int targets_resolve(struct target_list *tl, char **names, int n, char *err, size_t errlen)
+int targets_resolve(struct target_list *tl, char **names, uint32_t n, int skip_unresolved, char *err, size_t errlen)
 {
 	struct icmpmon_addr addr;
 	struct sockaddr_in sin;
 	struct target *t;
-	int i, numeric;
+	int numeric;
+	uint32_t i;
 
 	tl->v = calloc((size_t)n, sizeof(*tl->v));
 	tl->n = 0;
-	if (!tl->v || addr_index_init(&tl->index, (uint32_t)n)) {
-		snprintf(err, errlen, "out of memory for %d targets", n);
+	tl->unresolved = 0;
+	if (!tl->v || addr_index_init(&tl->index, n)) {
+		snprintf(err, errlen, "out of memory for %u targets", n);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		memset(&sin, 0, sizeof(sin));
-		if (resolve_one(names[i], &sin, &numeric, err, errlen))
-			return -1;
+		if (resolve_one(names[i], &sin, &numeric, err, errlen)) {
+			if (!skip_unresolved)
+				return -1;
+			fprintf(stderr, "%s\n", err);
+			tl->unresolved++;
+			continue;
+		}
 		memset(&addr, 0, sizeof(addr));
 		addr.family = ICMPMON_AF_INET;
 		addr.addr[0] = sin.sin_addr.s_addr;

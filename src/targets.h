@@ -25,11 +25,16 @@ struct target {
 struct target_list {
 	struct target *v;
 	uint32_t n;
+	uint32_t unresolved;     /* names skipped because they did not resolve */
 	struct addr_index index; /* address -> position in v */
 };
 
-/* Resolves each name (IPv4) and drops repeats; on failure err says which name and why. */
-int targets_resolve(struct target_list *tl, char **names, int n, char *err, size_t errlen);
+/*
+ * Resolves each name (IPv4) and drops repeats. A name that does not resolve
+ * fails the whole list (err says which and why), or with skip_unresolved is
+ * reported on stderr as fping does and counted.
+ */
+int targets_resolve(struct target_list *tl, char **names, uint32_t n, int skip_unresolved, char *err, size_t errlen);
 /* Fills reply_name: reverse name for targets given by name unless numeric. */
 void targets_name_replies(struct target_list *tl, int numeric);
 void targets_free(struct target_list *tl);
