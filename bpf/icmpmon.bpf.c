@@ -284,16 +284,22 @@ static __always_inline enum verdict on_error(struct cursor *c, struct iphdr *ip,
 	return V_OURS;
 }
 
-static __always_inline enum verdict classify_ingress(void *data, void *data_end)
+/* wire_len: the whole frame's length, data_end may stop short of it (non-linear skb). */
+static __always_inline enum verdict classify_ingress(void *data, void *data_end, __u32 wire_len)
 {
 	struct cursor c = { .pos = data, .end = data_end };
 	struct icmphdr *icmp;
 	struct iphdr *ip;
+	__u32 l3;
 
 	if (parse_eth(&c) != ETH_P_IP)
 		return V_PASS;
+	l3 = c.off;
 	ip = parse_ipv4(&c);
 	if (!ip || ip->protocol != IPPROTO_ICMP_ || ipv4_is_later_fragment(ip))
+		return V_PASS;
+	/* Truncated, or tot_len lies: the stack would drop it, so must we. */
+	if (l3 + bpf_ntohs(ip->tot_len) > wire_len)
 		return V_PASS;
 	icmp = cursor_take(&c, sizeof(*icmp));
 	if (!icmp || ipv4_payload_len(ip) < sizeof(*icmp))
@@ -315,18 +321,27 @@ int icmpmon_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
-	if (classify_ingress(data, data_end) == V_OURS && consume)
+	if (classify_ingress(data, data_end, bpf_xdp_get_buff_len(ctx)) == V_OURS && consume)
 		return XDP_DROP;
 	return XDP_PASS;
 }
+
+#define TC_IN_PULL 256 /* enough for Ethernet, VLANs, IPv4 with options, ICMP and the cookie */
 
 SEC("tc")
 int icmpmon_tc_in(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
+	__u32 linear = (__u32)(data_end - data);
 
-	if (classify_ingress(data, data_end) == V_OURS && consume)
+	/* Unlike XDP, tc may see a packet whose headers are not all in the linear part. */
+	if (linear < TC_IN_PULL && skb->len > linear) {
+		bpf_skb_pull_data(skb, skb->len < TC_IN_PULL ? skb->len : TC_IN_PULL);
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+	}
+	if (classify_ingress(data, data_end, skb->len) == V_OURS && consume)
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }

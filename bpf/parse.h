@@ -28,6 +28,7 @@
 struct cursor {
 	void *pos;
 	void *end;
+	__u32 off; /* bytes taken so far, as a scalar (pos - start without pointer arithmetic) */
 };
 
 struct vlan_tag {
@@ -42,6 +43,7 @@ static __always_inline void *cursor_take(struct cursor *c, __u32 len)
 	if (p + len > c->end)
 		return NULL;
 	c->pos = p + len;
+	c->off += len;
 	return p;
 }
 

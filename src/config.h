@@ -8,6 +8,7 @@
 
 enum rx_mode { RX_KERNEL, RX_SOCKET };
 enum xdp_mode { XDP_MODE_AUTO, XDP_MODE_NATIVE, XDP_MODE_GENERIC };
+enum attach_hook { ATTACH_AUTO, ATTACH_XDP, ATTACH_TC };
 
 #define ICMPMON_MAX_PAYLOAD 65507
 #define ICMPMON_MAX_PATTERN 16
@@ -31,6 +32,7 @@ struct config {
 	int pattern_len;
 	int consume;           /* --consume */
 	enum xdp_mode xdp_mode;
+	enum attach_hook attach; /* --attach: where replies are caught */
 	const char *pin_dir;   /* --pin */
 	enum rx_mode mode;     /* --mode kernel|socket */
 	unsigned ringbuf_kib;  /* --ringbuf-kib */

@@ -183,7 +183,33 @@ static int attach_xdp(struct attached_if *ai, int prog_fd, enum xdp_mode mode, c
 	return -1;
 }
 
-int loader_attach(struct loader *ld, int ifindex, enum xdp_mode mode, char *err, size_t errlen)
+static int attach_tc_ingress(struct loader *ld, struct attached_if *ai, char *err, size_t errlen)
+{
+	int slot = tc_slot_attach(ai->ifindex, BPF_TC_INGRESS, bpf_program__fd(ld->skel->progs.icmpmon_tc_in));
+
+	if (slot < 0) {
+		snprintf(err, errlen, "%s: cannot attach the tc ingress program: %s", ai->name, strerror(-slot));
+		return -1;
+	}
+	ai->ingress_slot = slot;
+	return 0;
+}
+
+static int attach_catcher(struct loader *ld, struct attached_if *ai, enum attach_hook hook, enum xdp_mode mode,
+			  char *err, size_t errlen)
+{
+	if (hook == ATTACH_TC)
+		return attach_tc_ingress(ld, ai, err, errlen);
+	if (!attach_xdp(ai, bpf_program__fd(ld->skel->progs.icmpmon_xdp), mode, err, errlen))
+		return 0;
+	if (hook == ATTACH_XDP)
+		return -1;
+	snprintf(ai->fallback, sizeof(ai->fallback), "%s", err);
+	return attach_tc_ingress(ld, ai, err, errlen);
+}
+
+int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
+		  size_t errlen)
 {
 	struct attached_if *ai;
 	int i, slot;
@@ -199,13 +225,15 @@ int loader_attach(struct loader *ld, int ifindex, enum xdp_mode mode, char *err,
 	memset(ai, 0, sizeof(*ai));
 	ai->ifindex = ifindex;
 	ai->egress_slot = -1;
+	ai->ingress_slot = -1;
 	ai->xdp_link_fd = -1;
 	if (!if_indextoname((unsigned)ifindex, ai->name))
 		snprintf(ai->name, sizeof(ai->name), "if%d", ifindex);
 	ld->n_ifs++;
 
 	tc_slot_remove_stale(ifindex, BPF_TC_EGRESS, "icmpmon_egress");
-	if (attach_xdp(ai, bpf_program__fd(ld->skel->progs.icmpmon_xdp), mode, err, errlen))
+	tc_slot_remove_stale(ifindex, BPF_TC_INGRESS, "icmpmon_tc_in");
+	if (attach_catcher(ld, ai, hook, mode, err, errlen))
 		return -1;
 	slot = tc_slot_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(ld->skel->progs.icmpmon_egress));
 	if (slot < 0) {
@@ -255,6 +283,8 @@ void loader_destroy(struct loader *ld)
 
 		if (ai->egress_slot >= 0)
 			tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
+		if (ai->ingress_slot >= 0)
+			tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
 		if (ai->xdp_link_fd >= 0)
 			close(ai->xdp_link_fd);
 	}

@@ -30,6 +30,8 @@ struct attached_if {
 	int xdp_link_fd;
 	int xdp_generic;
 	int egress_slot;   /* tc handle slot, -1 when not attached */
+	int ingress_slot;  /* tc ingress slot when replies are caught there, else -1 */
+	char fallback[160]; /* why XDP was not used, when tc ingress took over */
 };
 
 struct loader {
@@ -44,8 +46,9 @@ struct loader {
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
 int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx);
-/* Attaches XDP and tc egress on ifindex (once per interface). */
-int loader_attach(struct loader *ld, int ifindex, enum xdp_mode mode, char *err, size_t errlen);
+/* Attaches the reply catcher (XDP or tc ingress) and tc egress on ifindex, once per interface. */
+int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
+		  size_t errlen);
 int loader_ringbuf_fd(const struct loader *ld);
 int loader_probes_fd(const struct loader *ld);
 /* Sum of one global counter over all CPUs. */

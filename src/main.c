@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 	case OPTIONS_RUN:
 		break;
 	}
-	verbose_libbpf = cfg.verbose;
+	verbose_libbpf = cfg.verbose > 1; /* -vv: libbpf's own messages too */
 	libbpf_set_print(libbpf_print);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (run_setup(&run, &cfg, &sink_ping, err, sizeof(err))) {

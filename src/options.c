@@ -27,11 +27,13 @@ enum long_only {
 	OPT_REPORT,
 	OPT_JSON,
 	OPT_HIST,
+	OPT_ATTACH,
 };
 
 static const struct option long_options[] = {
 	{ "consume", no_argument, NULL, OPT_CONSUME },
 	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
+	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "ringbuf-kib", required_argument, NULL, OPT_RINGBUF_KIB },
@@ -74,6 +76,7 @@ void options_usage(FILE *out)
 		"\n"
 		"icmpmon options:\n"
 		"  --mode kernel|socket   receive replies in the kernel (default) or from a raw socket\n"
+		"  --attach auto|xdp|tc   catch replies in XDP or tc ingress; auto uses tc when XDP is taken\n"
 		"  --xdp-mode auto|native|generic   XDP attach mode (default auto)\n"
 		"  --consume              drop matched replies in XDP instead of passing them on\n"
 		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
@@ -240,7 +243,7 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 	case 'D': cfg->timestamps = 1; return 0;
 	case 'n': cfg->numeric = 1; return 0;
 	case 'f': cfg->flood = 1; return 0;
-	case 'v': cfg->verbose = 1; return 0;
+	case 'v': cfg->verbose++; return 0;
 	case OPT_CONSUME: cfg->consume = 1; return 0;
 	case OPT_BURST: cfg->burst = 1; return 0;
 	case OPT_JSON: cfg->json = 1; return 0;
@@ -269,6 +272,16 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 			cfg->xdp_mode = XDP_MODE_GENERIC;
 		else
 			return fail(err, errlen, "invalid --xdp-mode '%s': expected auto, native or generic", arg);
+		return 0;
+	case OPT_ATTACH:
+		if (!strcmp(arg, "auto"))
+			cfg->attach = ATTACH_AUTO;
+		else if (!strcmp(arg, "xdp"))
+			cfg->attach = ATTACH_XDP;
+		else if (!strcmp(arg, "tc"))
+			cfg->attach = ATTACH_TC;
+		else
+			return fail(err, errlen, "invalid --attach '%s': expected auto, xdp or tc", arg);
 		return 0;
 	case OPT_MODE:
 		if (!strcmp(arg, "kernel"))

@@ -108,11 +108,16 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 			return -1;
 		}
 	for (k = 0; k < n_ifs; k++) {
-		if (loader_attach(&r->ld, ifs[k], cfg->xdp_mode, err, errlen))
+		const struct attached_if *ai;
+
+		if (loader_attach(&r->ld, ifs[k], cfg->attach, cfg->xdp_mode, err, errlen))
 			return -1;
-		if (cfg->verbose)
-			fprintf(stderr, "icmpmon: listening on %s (XDP %s, tc egress)\n", r->ld.ifs[k].name,
-				r->ld.ifs[k].xdp_generic ? "generic" : "native");
+		ai = &r->ld.ifs[r->ld.n_ifs - 1];
+		if (ai->fallback[0])
+			fprintf(stderr, "icmpmon: %s; catching replies in tc ingress instead\n", ai->fallback);
+		else if (cfg->verbose)
+			fprintf(stderr, "icmpmon: %s: replies caught in %s\n", ai->name,
+				ai->ingress_slot >= 0 ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
 	}
 	r->stats = r->ld.stats;
 	return collector_open(r, err, errlen);
