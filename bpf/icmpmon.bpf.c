@@ -148,13 +148,13 @@ static __always_inline void emit(__u8 kind, const struct probe_key *key, const s
 	bpf_ringbuf_submit(ev, 0);
 }
 
-static __always_inline void addr_v4(struct icmpmon_addr *a, __be32 ip)
+static __always_inline void addr_set(struct icmpmon_addr *a, __u32 family, const __u32 *words)
 {
-	a->family = ICMPMON_AF_INET;
-	a->addr[0] = ip;
-	a->addr[1] = 0;
-	a->addr[2] = 0;
-	a->addr[3] = 0;
+	a->family = family;
+	a->addr[0] = words[0];
+	a->addr[1] = words[1];
+	a->addr[2] = words[2];
+	a->addr[3] = words[3];
 }
 
 /* The payload starts with this run's cookie (or the payload is too short to carry one). */
@@ -179,12 +179,17 @@ static __always_inline struct target_stats *stats_of(__u32 idx)
 	return bpf_map_lookup_elem(&icmpmon_stats, &idx);
 }
 
+/* ICMP bytes the datagram carries (ICMP header + data). */
+static __always_inline __u32 icmp_bytes(const struct l3 *l)
+{
+	return l->total_len - l->hdr_len;
+}
+
 enum verdict { V_PASS, V_OURS };
 
-static __always_inline enum verdict on_echo_reply(struct cursor *c, struct iphdr *ip, struct icmphdr *icmp)
+static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct l3 *l, struct icmphdr *icmp)
 {
-	__u32 icmp_len = ipv4_payload_len(ip);
-	struct icmpmon_addr from;
+	__u32 len = icmp_bytes(l);
 	struct probe_key key = {};
 	struct probe_val *found, val;
 	struct target_stats *s;
@@ -193,12 +198,12 @@ static __always_inline enum verdict on_echo_reply(struct cursor *c, struct iphdr
 
 	if (icmp->un.echo.id != run_id)
 		return V_PASS;
-	if (!cookie_ok(c, icmp_len - sizeof(*icmp))) {
+	if (!cookie_ok(c, len - sizeof(*icmp))) {
 		count(ICMPMON_CNT_BAD_COOKIE);
 		return V_PASS;
 	}
 	now = bpf_ktime_get_ns();
-	addr_v4(&key.target, ip->saddr);
+	addr_set(&key.target, l->family, l->saddr);
 	key.id = icmp->un.echo.id;
 	key.seq = bpf_ntohs(icmp->un.echo.sequence);
 
@@ -224,13 +229,23 @@ static __always_inline enum verdict on_echo_reply(struct cursor *c, struct iphdr
 	s = stats_of(val.target_idx);
 	if (s)
 		record_rtt(s, now - val.t_tx_ns, kind == ICMPMON_EV_DUP);
-	from = key.target;
-	emit(kind, &key, &val, now, ip->ttl, ipv4_is_fragment(ip) ? 0 : icmp_len, ICMP_ECHOREPLY_, 0, &from);
+	emit(kind, &key, &val, now, l->ttl, l->fragment ? 0 : len, icmp->type, 0, &key.target);
 	return V_OURS;
 }
 
-static __always_inline __u32 error_kind(__u8 type)
+static __always_inline __u32 error_kind(__u32 family, __u8 type)
 {
+	if (family == ICMPMON_AF_INET6) {
+		switch (type) {
+		case ICMPV6_DEST_UNREACH_:
+			return ICMPMON_ERR_UNREACH;
+		case ICMPV6_TIME_EXCEED_:
+			return ICMPMON_ERR_TIME_EXCEEDED;
+		case ICMPV6_PARAMPROB_:
+			return ICMPMON_ERR_PARAM_PROBLEM;
+		}
+		return ICMPMON_ERR_OTHER;
+	}
 	switch (type) {
 	case ICMP_DEST_UNREACH_:
 		return ICMPMON_ERR_UNREACH;
@@ -242,28 +257,33 @@ static __always_inline __u32 error_kind(__u8 type)
 	return ICMPMON_ERR_OTHER;
 }
 
+static __always_inline __u8 echo_request_type(__u32 family)
+{
+	return family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REQUEST_ : ICMP_ECHO_;
+}
+
 /* An ICMP error quoting one of our echo requests: the probe failed, it is not a reply. */
-static __always_inline enum verdict on_error(struct cursor *c, struct iphdr *ip, struct icmphdr *icmp)
+static __always_inline enum verdict on_error(struct cursor *c, const struct l3 *l, struct icmphdr *icmp)
 {
 	struct icmpmon_addr from;
 	struct probe_key key = {};
 	struct probe_val *found, val;
 	struct target_stats *s;
 	struct icmphdr *qicmp;
-	struct iphdr *qip;
+	struct l3 q;
 	__u32 kind;
 
-	qip = parse_ipv4(c);
-	if (!qip || qip->protocol != IPPROTO_ICMP_ || ipv4_is_later_fragment(qip))
+	if (parse_l3(c, l->family == ICMPMON_AF_INET6 ? ETH_P_IPV6 : ETH_P_IP, &q) || q.family != l->family ||
+	    !l3_is_icmp(&q) || q.later_fragment)
 		return V_PASS;
 	qicmp = cursor_take(c, sizeof(*qicmp));
-	if (!qicmp || qicmp->type != ICMP_ECHO_)
+	if (!qicmp || qicmp->type != echo_request_type(q.family))
 		return V_PASS;
 	if (qicmp->un.echo.id != run_id) {
 		count(ICMPMON_CNT_FOREIGN_ERROR);
 		return V_PASS;
 	}
-	addr_v4(&key.target, qip->daddr);
+	addr_set(&key.target, q.family, q.daddr);
 	key.id = qicmp->un.echo.id;
 	key.seq = bpf_ntohs(qicmp->un.echo.sequence);
 	found = bpf_map_lookup_elem(&icmpmon_probes, &key);
@@ -274,14 +294,21 @@ static __always_inline enum verdict on_error(struct cursor *c, struct iphdr *ip,
 	val = *found;
 	if (bpf_map_delete_elem(&icmpmon_probes, &key))
 		return V_PASS;
-	kind = error_kind(icmp->type);
+	kind = error_kind(l->family, icmp->type);
 	s = stats_of(val.target_idx);
 	if (s && kind < ICMPMON_ERR_KINDS)
 		__sync_fetch_and_add(&s->errors[kind], 1);
-	addr_v4(&from, ip->saddr);
-	emit(ICMPMON_EV_ERROR, &key, &val, bpf_ktime_get_ns(), ip->ttl, ipv4_payload_len(ip),
-	     icmp->type, icmp->code, &from);
+	addr_set(&from, l->family, l->saddr);
+	emit(ICMPMON_EV_ERROR, &key, &val, bpf_ktime_get_ns(), l->ttl, icmp_bytes(l), icmp->type, icmp->code, &from);
 	return V_OURS;
+}
+
+static __always_inline int is_error_type(__u32 family, __u8 type)
+{
+	if (family == ICMPMON_AF_INET6)
+		return type == ICMPV6_DEST_UNREACH_ || type == ICMPV6_PKT_TOOBIG_ || type == ICMPV6_TIME_EXCEED_ ||
+		       type == ICMPV6_PARAMPROB_;
+	return type == ICMP_DEST_UNREACH_ || type == ICMP_TIME_EXCEEDED_ || type == ICMP_PARAMETERPROB_;
 }
 
 /* wire_len: the whole frame's length, data_end may stop short of it (non-linear skb). */
@@ -289,29 +316,24 @@ static __always_inline enum verdict classify_ingress(void *data, void *data_end,
 {
 	struct cursor c = { .pos = data, .end = data_end };
 	struct icmphdr *icmp;
-	struct iphdr *ip;
-	__u32 l3;
+	__u16 ethertype;
+	struct l3 l;
+	__u32 l3_off;
 
-	if (parse_eth(&c) != ETH_P_IP)
+	ethertype = parse_eth(&c);
+	l3_off = c.off;
+	if (parse_l3(&c, ethertype, &l) || !l3_is_icmp(&l) || l.later_fragment)
 		return V_PASS;
-	l3 = c.off;
-	ip = parse_ipv4(&c);
-	if (!ip || ip->protocol != IPPROTO_ICMP_ || ipv4_is_later_fragment(ip))
-		return V_PASS;
-	/* Truncated, or tot_len lies: the stack would drop it, so must we. */
-	if (l3 + bpf_ntohs(ip->tot_len) > wire_len)
+	/* Truncated, or the length field lies: the stack would drop it, so must we. */
+	if (l3_off + l.total_len > wire_len)
 		return V_PASS;
 	icmp = cursor_take(&c, sizeof(*icmp));
-	if (!icmp || ipv4_payload_len(ip) < sizeof(*icmp))
+	if (!icmp || icmp_bytes(&l) < sizeof(*icmp))
 		return V_PASS;
-	switch (icmp->type) {
-	case ICMP_ECHOREPLY_:
-		return on_echo_reply(&c, ip, icmp);
-	case ICMP_DEST_UNREACH_:
-	case ICMP_TIME_EXCEEDED_:
-	case ICMP_PARAMETERPROB_:
-		return on_error(&c, ip, icmp);
-	}
+	if (icmp->type == (l.family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REPLY_ : ICMP_ECHOREPLY_))
+		return on_echo_reply(&c, &l, icmp);
+	if (is_error_type(l.family, icmp->type))
+		return on_error(&c, &l, icmp);
 	return V_PASS;
 }
 
@@ -357,21 +379,18 @@ int icmpmon_egress(struct __sk_buff *skb)
 	struct probe_val val = {};
 	struct target_stats *s;
 	struct icmphdr *icmp;
-	struct iphdr *ip;
+	struct l3 l;
 	__u32 *idx;
 
-	if (parse_eth(&c) != ETH_P_IP)
-		return TC_ACT_UNSPEC;
-	ip = parse_ipv4(&c);
-	if (!ip || ip->protocol != IPPROTO_ICMP_ || ipv4_is_later_fragment(ip))
+	if (parse_l3(&c, parse_eth(&c), &l) || !l3_is_icmp(&l) || l.later_fragment)
 		return TC_ACT_UNSPEC;
 	icmp = cursor_take(&c, sizeof(*icmp));
-	if (!icmp || icmp->type != ICMP_ECHO_ || icmp->un.echo.id != run_id ||
-	    ipv4_payload_len(ip) < sizeof(*icmp))
+	if (!icmp || icmp->type != echo_request_type(l.family) || icmp->un.echo.id != run_id ||
+	    icmp_bytes(&l) < sizeof(*icmp))
 		return TC_ACT_UNSPEC;
-	if (!cookie_ok(&c, ipv4_payload_len(ip) - sizeof(*icmp)))
+	if (!cookie_ok(&c, icmp_bytes(&l) - sizeof(*icmp)))
 		return TC_ACT_UNSPEC;
-	addr_v4(&key.target, ip->daddr);
+	addr_set(&key.target, l.family, l.daddr);
 	idx = bpf_map_lookup_elem(&icmpmon_targets, &key.target);
 	if (!idx)
 		return TC_ACT_UNSPEC;

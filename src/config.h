@@ -26,6 +26,7 @@ struct config {
 	int quiet;             /* -q */
 	int timestamps;        /* -D */
 	int numeric;           /* -n */
+	int family;            /* -4 / -6: AF_INET, AF_INET6; 0 = what the name resolves to first */
 	int flood;             /* -f */
 	int verbose;           /* -v */
 	unsigned char pattern[ICMPMON_MAX_PATTERN]; /* -p */

@@ -37,3 +37,37 @@ const char *icmp_error_text(uint8_t type, uint8_t code, char *buf, size_t len)
 	}
 	return buf;
 }
+
+static const char *const unreach6[] = {
+	"No route", "Administratively prohibited", "Beyond scope of source address", "Address unreachable",
+	"Port unreachable",
+};
+
+const char *icmp6_error_text(uint8_t type, uint8_t code, char *buf, size_t len)
+{
+	switch (type) {
+	case 1:
+		if (code < sizeof(unreach6) / sizeof(unreach6[0]))
+			snprintf(buf, len, "Destination unreachable: %s", unreach6[code]);
+		else
+			snprintf(buf, len, "Destination unreachable: Unknown code %d", code);
+		break;
+	case 2:
+		snprintf(buf, len, "Packet too big");
+		break;
+	case 3:
+		if (code == 0)
+			snprintf(buf, len, "Time exceeded: Hop limit");
+		else if (code == 1)
+			snprintf(buf, len, "Time exceeded: Defragmentation failure");
+		else
+			snprintf(buf, len, "Time exceeded: code %d", code);
+		break;
+	case 4:
+		snprintf(buf, len, "Parameter problem");
+		break;
+	default:
+		snprintf(buf, len, "unknown icmp type: %u", type);
+	}
+	return buf;
+}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "config.h"
 #include "version.h"
@@ -58,6 +59,7 @@ void options_usage(FILE *out)
 		"Echo replies are matched and timed in the kernel (XDP + tc egress).\n"
 		"\n"
 		"ping options:\n"
+		"  -4, -6        IPv4 or IPv6 only (default: what each name resolves to first)\n"
 		"  -c COUNT      stop after COUNT probes per target\n"
 		"  -i SECONDS    interval between probes to one target (default 1)\n"
 		"  -s SIZE       ICMP payload bytes (default 56, at most 65507)\n"
@@ -239,6 +241,8 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 		if (parse_pattern(arg, cfg))
 			return fail(err, errlen, "invalid pattern '%s' for -p: expected up to 32 hex digits", arg);
 		return 0;
+	case '4': cfg->family = AF_INET; return 0;
+	case '6': cfg->family = AF_INET6; return 0;
 	case 'q': cfg->quiet = 1; return 0;
 	case 'D': cfg->timestamps = 1; return 0;
 	case 'n': cfg->numeric = 1; return 0;
@@ -312,7 +316,7 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg, cha
 	config_defaults(cfg);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:i:s:t:W:w:I:p:qDnfvVh", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":c:i:s:t:W:w:I:p:qDnfvVh46", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 		case OPT_HELP:

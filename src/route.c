@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <netinet/in.h>
+
 #include "route.h"
 
 struct route_req {
@@ -47,12 +49,12 @@ static int oif_from_reply(struct nlmsghdr *nh, int len)
 	return -ENOENT;
 }
 
-int route_oif_v4(struct in_addr dst)
+int route_oif(const struct sockaddr *dst)
 {
 	struct route_req req = {
 		.nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)), .nlmsg_type = RTM_GETROUTE,
 			.nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = 1 },
-		.rt = { .rtm_family = AF_INET, .rtm_dst_len = 32 },
+		.rt = { .rtm_family = (unsigned char)dst->sa_family, .rtm_dst_len = dst->sa_family == AF_INET6 ? 128 : 32 },
 	};
 	union {
 		struct nlmsghdr nh;
@@ -60,7 +62,10 @@ int route_oif_v4(struct in_addr dst)
 	} reply;
 	int fd, len, rc;
 
-	add_attr(&req.nh, RTA_DST, &dst, sizeof(dst));
+	if (dst->sa_family == AF_INET6)
+		add_attr(&req.nh, RTA_DST, &((const struct sockaddr_in6 *)dst)->sin6_addr, sizeof(struct in6_addr));
+	else
+		add_attr(&req.nh, RTA_DST, &((const struct sockaddr_in *)dst)->sin_addr, sizeof(struct in_addr));
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;

@@ -2,9 +2,9 @@
 #ifndef ICMPMON_ROUTE_H
 #define ICMPMON_ROUTE_H
 
-#include <netinet/in.h>
+#include <sys/socket.h>
 
-/* ifindex of the interface the kernel's route to dst uses, or -errno. */
-int route_oif_v4(struct in_addr dst);
+/* ifindex of the interface the kernel's route to dst (IPv4 or IPv6) uses, or -errno. */
+int route_oif(const struct sockaddr *dst);
 
 #endif

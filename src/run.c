@@ -66,7 +66,7 @@ static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_
 		return 0;
 	}
 	for (i = 0; i < r->targets.n; i++) {
-		ifindex = route_oif_v4(r->targets.v[i].sin.sin_addr);
+		ifindex = route_oif(&r->targets.v[i].sa.sa);
 		if (ifindex <= 0) {
 			snprintf(err, errlen, "%s: no route to host", r->targets.v[i].name);
 			return -1;
@@ -123,6 +123,16 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 	return collector_open(r, err, errlen);
 }
 
+static int has_ipv6_target(const struct target_list *tl)
+{
+	uint32_t i;
+
+	for (i = 0; i < tl->n; i++)
+		if (tl->v[i].family == AF_INET6)
+			return 1;
+	return 0;
+}
+
 static int gather_names(struct run *r, char *err, size_t errlen)
 {
 	const struct config *cfg = r->cfg;
@@ -149,11 +159,11 @@ int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, 
 	memset(r, 0, sizeof(*r));
 	r->cfg = cfg;
 	r->sink = sink;
-	r->snd.fd = -1;
+	r->snd.path[0].fd = r->snd.path[1].fd = -1;
 	r->srx.fd = -1;
 	if (gather_names(r, err, errlen))
 		return -1;
-	if (targets_resolve(&r->targets, r->names.v, r->names.n, cfg->skip_unresolved, err, errlen))
+	if (targets_resolve(&r->targets, r->names.v, r->names.n, cfg->family, cfg->skip_unresolved, err, errlen))
 		return -1;
 	if (!r->targets.n) {
 		snprintf(err, errlen, "no target to probe");
@@ -175,6 +185,10 @@ int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, 
 		if (setup_kernel(r, ifs, n_ifs, err, errlen))
 			return -1;
 	} else {
+		if (has_ipv6_target(&r->targets)) {
+			snprintf(err, errlen, "--mode socket supports IPv4 targets only");
+			return -1;
+		}
 		r->own_stats = calloc(r->targets.n, sizeof(*r->own_stats));
 		if (!r->own_stats) {
 			snprintf(err, errlen, "out of memory for %u targets", r->targets.n);
@@ -225,10 +239,8 @@ static void send_due(struct run *r, uint64_t now)
 		r->sink->sent(r, tidx, seq);
 		queued++;
 	}
-	if (r->snd.queued && sender_flush(&r->snd)) {
-		r->sink->send_error(r, r->snd.tidx[0], r->snd.last_errno);
-		r->snd.last_errno = 0;
-	}
+	if (sender_pending(&r->snd) && sender_flush(&r->snd))
+		r->sink->send_error(r, r->snd.last_refused, r->snd.last_errno);
 	if (queued)
 		r->last_activity_ns = now;
 }
@@ -329,7 +341,7 @@ static uint64_t next_wake(struct run *r, uint64_t now)
 		if (due < wake)
 			wake = due;
 	}
-	if (r->cfg->mode == RX_KERNEL && r->next_sweep_ns < wake)
+	if (r->next_sweep_ns < wake)
 		wake = r->next_sweep_ns;
 	if (r->next_report_ns && r->next_report_ns < wake)
 		wake = r->next_report_ns;
@@ -410,8 +422,11 @@ int run_loop(struct run *r)
 		uint64_t now = clock_mono_ns(), wake;
 
 		send_due(r, now);
-		if (r->cfg->mode == RX_KERNEL && now >= r->next_sweep_ns) {
-			collector_sweep(r, now);
+		if (now >= r->next_sweep_ns) {
+			if (r->cfg->mode == RX_KERNEL)
+				collector_sweep(r, now);
+			/* Wall time is only for printing; follow clock adjustments on long runs. */
+			r->mono_to_real_ns = (int64_t)(clock_real_ns() - clock_mono_ns());
 			r->next_sweep_ns = now + r->sweep_period_ns;
 		}
 		if (r->next_report_ns && now >= r->next_report_ns) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Echo-request sender: one raw ICMP socket that never queues a received
- * packet (ICMP_FILTER blocks every type, a drop-all socket filter backs it),
- * a packet template built once, batches sent with sendmmsg.
+ * Echo-request sender: per address family one raw ICMP socket that never
+ * queues a received packet (the ICMP type filter blocks every type, a
+ * drop-all socket filter backs it), a packet template built once, batches
+ * sent with sendmmsg.
  */
 #ifndef ICMPMON_SENDER_H
 #define ICMPMON_SENDER_H
@@ -19,16 +20,23 @@
 #define SENDER_TS_OFFSET 8
 #define SENDER_TS_LEN 16
 
-struct sender {
-	int fd;
-	size_t icmp_len;     /* ICMP header + payload */
+/* One family's socket and batch. */
+struct sender_path {
+	int fd;              /* -1 when no target has this family */
 	unsigned char *bufs; /* SENDER_BATCH copies of the template */
 	struct mmsghdr msgs[SENDER_BATCH];
 	struct iovec iov[SENDER_BATCH];
-	struct sockaddr_in dst[SENDER_BATCH];
+	struct sockaddr_in6 dst[SENDER_BATCH]; /* large enough for either family */
 	uint32_t tidx[SENDER_BATCH];
 	int queued;
-	int last_errno;      /* of the last refused probe; 0 once reported */
+	int v6;
+};
+
+struct sender {
+	size_t icmp_len;     /* ICMP header + payload */
+	struct sender_path path[2]; /* [0] IPv4, [1] IPv6 */
+	int last_errno;      /* of the last refused probe */
+	uint32_t last_refused; /* its target */
 	struct target_list *targets;
 };
 
@@ -36,8 +44,9 @@ int sender_open(struct sender *s, const struct config *cfg, struct target_list *
 		uint64_t cookie, char *err, size_t errlen);
 /* Queues one probe; sends the batch when it is full. */
 void sender_queue(struct sender *s, uint32_t tidx, uint16_t seq);
-/* Sends what is queued; returns how many the socket refused. */
+/* Sends what is queued; returns how many probes the sockets refused. */
 int sender_flush(struct sender *s);
+int sender_pending(const struct sender *s);
 void sender_close(struct sender *s);
 /* Fills the payload like ping: cookie, room for a timestamp, pattern or 0x00,0x01,... */
 void sender_fill_payload(unsigned char *payload, size_t len, uint64_t cookie, const unsigned char *pattern,

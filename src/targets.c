@@ -8,37 +8,79 @@
 
 #include "targets.h"
 
-static int resolve_one(const char *name, struct sockaddr_in *out, int *is_numeric, char *err, size_t errlen)
+socklen_t target_sockaddr_len(const struct target *t)
 {
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_RAW, .ai_protocol = IPPROTO_ICMP };
-	struct addrinfo *res;
-	int rc;
+	return t->family == AF_INET6 ? sizeof(t->sa.sin6) : sizeof(t->sa.sin);
+}
 
-	if (inet_pton(AF_INET, name, &out->sin_addr) == 1) {
-		out->sin_family = AF_INET;
-		*is_numeric = 1;
-		return 0;
+socklen_t addr_to_sockaddr(const struct icmpmon_addr *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == ICMPMON_AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, a->addr, 16);
+		return sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = a->addr[0];
+		return sizeof(*sin);
 	}
-	rc = getaddrinfo(name, NULL, &hints, &res);
-	if (rc) {
-		snprintf(err, errlen, "%s: %s", name, rc == EAI_SYSTEM ? "resolver failed" : gai_strerror(rc));
-		return -1;
+}
+
+static int resolve_literal(const char *name, int family, struct target *t)
+{
+	if (family != AF_INET6 && inet_pton(AF_INET, name, &t->sa.sin.sin_addr) == 1) {
+		t->sa.sin.sin_family = AF_INET;
+		return 1;
 	}
-	memcpy(out, res->ai_addr, sizeof(*out));
-	freeaddrinfo(res);
-	*is_numeric = 0;
+	if (family != AF_INET && inet_pton(AF_INET6, name, &t->sa.sin6.sin6_addr) == 1) {
+		t->sa.sin6.sin6_family = AF_INET6;
+		return 1;
+	}
 	return 0;
 }
 
-int targets_resolve(struct target_list *tl, char **names, uint32_t n, int skip_unresolved, char *err, size_t errlen)
+static int resolve_one(const char *name, int family, struct target *t, char *err, size_t errlen)
 {
-	struct icmpmon_addr addr;
-	struct sockaddr_in sin;
+	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_RAW };
+	struct addrinfo *res;
+	int rc;
+
+	t->is_numeric = resolve_literal(name, family, t);
+	if (!t->is_numeric) {
+		rc = getaddrinfo(name, NULL, &hints, &res);
+		if (rc) {
+			snprintf(err, errlen, "%s: %s", name, rc == EAI_SYSTEM ? "resolver failed" : gai_strerror(rc));
+			return -1;
+		}
+		memcpy(&t->sa, res->ai_addr, res->ai_addrlen < sizeof(t->sa) ? res->ai_addrlen : sizeof(t->sa));
+		freeaddrinfo(res);
+	}
+	t->family = t->sa.sa.sa_family;
+	memset(&t->addr, 0, sizeof(t->addr));
+	if (t->family == AF_INET6) {
+		t->addr.family = ICMPMON_AF_INET6;
+		memcpy(t->addr.addr, &t->sa.sin6.sin6_addr, 16);
+		inet_ntop(AF_INET6, &t->sa.sin6.sin6_addr, t->addr_str, sizeof(t->addr_str));
+	} else {
+		t->addr.family = ICMPMON_AF_INET;
+		t->addr.addr[0] = t->sa.sin.sin_addr.s_addr;
+		inet_ntop(AF_INET, &t->sa.sin.sin_addr, t->addr_str, sizeof(t->addr_str));
+	}
+	return 0;
+}
+
+int targets_resolve(struct target_list *tl, char **names, uint32_t n, int family, int skip_unresolved, char *err,
+		    size_t errlen)
+{
 	struct target *t;
-	int numeric;
 	uint32_t i;
 
-	tl->v = calloc((size_t)n, sizeof(*tl->v));
+	tl->v = calloc(n ? n : 1, sizeof(*tl->v));
 	tl->n = 0;
 	tl->unresolved = 0;
 	if (!tl->v || addr_index_init(&tl->index, n)) {
@@ -46,25 +88,19 @@ int targets_resolve(struct target_list *tl, char **names, uint32_t n, int skip_u
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		memset(&sin, 0, sizeof(sin));
-		if (resolve_one(names[i], &sin, &numeric, err, errlen)) {
+		t = &tl->v[tl->n];
+		memset(t, 0, sizeof(*t));
+		if (resolve_one(names[i], family, t, err, errlen)) {
 			if (!skip_unresolved)
 				return -1;
 			fprintf(stderr, "%s\n", err);
 			tl->unresolved++;
 			continue;
 		}
-		memset(&addr, 0, sizeof(addr));
-		addr.family = ICMPMON_AF_INET;
-		addr.addr[0] = sin.sin_addr.s_addr;
-		if (addr_index_put(&tl->index, &addr, tl->n) != tl->n)
+		if (addr_index_put(&tl->index, &t->addr, tl->n) != tl->n)
 			continue; /* a repeat */
-		t = &tl->v[tl->n++];
 		t->name = names[i];
-		t->sin = sin;
-		t->is_numeric = numeric;
-		t->addr = addr;
-		inet_ntop(AF_INET, &sin.sin_addr, t->addr_str, sizeof(t->addr_str));
+		tl->n++;
 	}
 	return 0;
 }
@@ -77,7 +113,7 @@ void targets_name_replies(struct target_list *tl, int numeric)
 	for (i = 0; i < tl->n; i++) {
 		struct target *t = &tl->v[i];
 		int have_name = !numeric && !t->is_numeric &&
-			!getnameinfo((struct sockaddr *)&t->sin, sizeof(t->sin), host, sizeof(host), NULL, 0, NI_NAMEREQD);
+			!getnameinfo(&t->sa.sa, target_sockaddr_len(t), host, sizeof(host), NULL, 0, 0);
 
 		if (have_name) {
 			size_t len = strlen(host) + strlen(t->addr_str) + 4;

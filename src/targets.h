@@ -4,6 +4,7 @@
 #define ICMPMON_TARGETS_H
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdint.h>
 
 #include "addr_index.h"
@@ -14,7 +15,12 @@ struct target {
 	char addr_str[INET6_ADDRSTRLEN];
 	char *reply_name;           /* "name (addr)" or "addr", as ping prints the source */
 	struct icmpmon_addr addr;
-	struct sockaddr_in sin;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in sin;
+		struct sockaddr_in6 sin6;
+	} sa;
+	int family;                 /* AF_INET or AF_INET6 */
 	int is_numeric;             /* given as an address, not a name */
 	uint64_t sent;              /* probes the socket accepted */
 	uint64_t send_errors;       /* probes the socket refused */
@@ -30,11 +36,16 @@ struct target_list {
 };
 
 /*
- * Resolves each name (IPv4) and drops repeats. A name that does not resolve
+ * Resolves each name (family AF_INET, AF_INET6 or AF_UNSPEC for the
+ * resolver's first answer, as ping does) and drops repeats. A name that does not resolve
  * fails the whole list (err says which and why), or with skip_unresolved is
  * reported on stderr as fping does and counted.
  */
-int targets_resolve(struct target_list *tl, char **names, uint32_t n, int skip_unresolved, char *err, size_t errlen);
+int targets_resolve(struct target_list *tl, char **names, uint32_t n, int family, int skip_unresolved, char *err,
+		    size_t errlen);
+socklen_t target_sockaddr_len(const struct target *t);
+/* A socket address for a map-style address; returns its length. */
+socklen_t addr_to_sockaddr(const struct icmpmon_addr *a, struct sockaddr_storage *ss);
 /* Fills reply_name: reverse name for targets given by name unless numeric. */
 void targets_name_replies(struct target_list *tl, int numeric);
 void targets_free(struct target_list *tl);
