@@ -102,6 +102,9 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	for (; *err; err++)
+		if ((unsigned char)*err < ' ')
+			*err = '?'; /* the message stays one line whatever the user typed */
 	return -1;
 }
 
@@ -309,14 +312,16 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 	return fail(err, errlen, "unknown option");
 }
 
+#define OPTSTRING ":c:i:s:t:W:w:I:p:qDnfvVh46"
+
 enum options_result options_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
 {
 	int opt, interval_set = 0;
 
 	config_defaults(cfg);
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets its position in the previous argv */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":c:i:s:t:W:w:I:p:qDnfvVh46", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, OPTSTRING, long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 		case OPT_HELP:
@@ -330,10 +335,12 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg, cha
 			fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			return OPTIONS_ERROR;
 		case '?':
-			if (optopt)
+			/* glibc: optopt is the letter of a bad short option; 0 for an unknown long
+			 * one; a long option's code when it was given a value it does not take. */
+			if (optopt > 0 && optopt < 256 && !strchr(OPTSTRING, optopt))
 				fail(err, errlen, "unknown option '-%c' (see --help)", optopt);
 			else
-				fail(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+				fail(err, errlen, "unknown option or unexpected value '%s' (see --help)", argv[optind - 1]);
 			return OPTIONS_ERROR;
 		default:
 			if (apply_option(opt, optarg, cfg, &interval_set, err, errlen))

@@ -11,14 +11,15 @@ void schedule_init(struct schedule *s, uint64_t start_ns, uint64_t period_ns, ui
 	s->burst = burst;
 }
 
+/* Saturates: a due time past 2^64 ns (584 years) is never. */
 uint64_t schedule_due_ns(const struct schedule *s, uint64_t g)
 {
 	uint64_t round = g / s->n, slot = g % s->n;
-	uint64_t due = s->start_ns + round * s->period_ns;
+	unsigned __int128 due = (unsigned __int128)s->start_ns + (unsigned __int128)round * s->period_ns;
 
 	if (!s->burst)
-		due += (uint64_t)((unsigned __int128)slot * s->period_ns / s->n);
-	return due;
+		due += (unsigned __int128)slot * s->period_ns / s->n;
+	return due > UINT64_MAX ? UINT64_MAX : (uint64_t)due;
 }
 
 int schedule_has_next(const struct schedule *s)

@@ -197,7 +197,7 @@ int socket_rx_drain(struct socket_rx *s, const struct target_list *tl,
 
 void socket_rx_close(struct socket_rx *s)
 {
-	if (s->fd > 0)
+	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
 	free(s->seen);
