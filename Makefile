@@ -9,7 +9,7 @@ DESTDIR  ?=
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(BUILD)
-LDLIBS   += -lbpf -lelf -lz -lm
+LDLIBS   += -lbpf -lelf -lz -lm -lcap
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "run.h"
+#include "sink_json.h"
 #include "sink_ping.h"
 
 static int verbose_libbpf;
@@ -39,8 +40,10 @@ int main(int argc, char **argv)
 	verbose_libbpf = cfg.verbose > 1; /* -vv: libbpf's own messages too */
 	libbpf_set_print(libbpf_print);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	if (run_setup(&run, &cfg, &sink_ping, err, sizeof(err))) {
+	if (run_setup(&run, &cfg, cfg.json ? &sink_json : &sink_ping, err, sizeof(err))) {
 		fprintf(stderr, "icmpmon: %s\n", err);
+		if (cfg.json)
+			sink_json_fatal(stdout, err);
 		run_teardown(&run);
 		config_free(&cfg);
 		return 2;

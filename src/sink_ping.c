@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include "icmp_text.h"
+#include "interval.h"
+#include "output_hist.h"
 #include "output_ping.h"
+#include "sink_common.h"
 #include "sink_ping.h"
 #include "stats.h"
 
@@ -18,7 +21,10 @@ static void ping_start(struct run *r)
 	for (i = 0; i < r->targets.n; i++) {
 		const struct target *t = &r->targets.v[i];
 
-		ping_print_header(stdout, t->name, t->addr_str, (size_t)r->cfg->size, (size_t)r->cfg->size + 28);
+		if (t->family == AF_INET6)
+			ping_print_header6(stdout, t->name, t->addr_str, (size_t)r->cfg->size);
+		else
+			ping_print_header(stdout, t->name, t->addr_str, (size_t)r->cfg->size, (size_t)r->cfg->size + 28);
 	}
 	fflush(stdout);
 }
@@ -45,12 +51,13 @@ static void wall_time(const struct run *r, uint64_t mono_ns, struct timespec *ts
 static void error_source(const struct run *r, const struct target *t, const struct icmpmon_event *ev,
 			 char *buf, size_t len)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = ev->from.addr[0] };
-	char addr[INET_ADDRSTRLEN], host[NI_MAXHOST];
+	char addr[INET6_ADDRSTRLEN], host[NI_MAXHOST];
+	struct sockaddr_storage ss;
+	socklen_t sslen = addr_to_sockaddr(&ev->from, &ss);
 
-	inet_ntop(AF_INET, &sin.sin_addr, addr, sizeof(addr));
+	getnameinfo((struct sockaddr *)&ss, sslen, addr, sizeof(addr), NULL, 0, NI_NUMERICHOST);
 	if (r->cfg->numeric || r->cfg->flood || t->is_numeric ||
-	    getnameinfo((struct sockaddr *)&sin, sizeof(sin), host, sizeof(host), NULL, 0, 0))
+	    getnameinfo((struct sockaddr *)&ss, sslen, host, sizeof(host), NULL, 0, 0))
 		ping_format_from(buf, len, NULL, addr);
 	else
 		ping_format_from(buf, len, host, addr);
@@ -68,7 +75,9 @@ static void print_error(struct run *r, const struct icmpmon_event *ev, const str
 	if (stamp)
 		ping_print_stamp(stdout, stamp);
 	error_source(r, t, ev, from, sizeof(from));
-	printf("From %s icmp_seq=%u %s\n", from, ev->seq, icmp_error_text(ev->icmp_type, ev->icmp_code, text, sizeof(text)));
+	printf("From %s icmp_seq=%u %s\n", from, ev->seq,
+	       t->family == AF_INET6 ? icmp6_error_text(ev->icmp_type, ev->icmp_code, text, sizeof(text))
+				     : icmp_error_text(ev->icmp_type, ev->icmp_code, text, sizeof(text)));
 }
 
 static void ping_event(struct run *r, const struct icmpmon_event *ev)
@@ -143,6 +152,15 @@ static void ping_interim(struct run *r)
 	}
 }
 
+static struct interval_state ping_intervals;
+
+/* --report: a line per target for the interval since the last report (interval.h). */
+static void ping_report(struct run *r)
+{
+	interval_report_text(&ping_intervals, r, stdout, 0);
+	fflush(stdout);
+}
+
 /* What the kernel had to drop is said, never lost silently. */
 static void report_drops(struct run *r)
 {
@@ -163,14 +181,15 @@ static void report_drops(struct run *r)
 static int ping_finish(struct run *r)
 {
 	const struct config *cfg = r->cfg;
-	uint64_t replies = 0;
-	int short_of_count = 0;
 	struct ping_summary sum;
 	struct ping_rtt rtt;
 	uint32_t i;
 
+	if (cfg->report_s > 0)
+		interval_report_text(&ping_intervals, r, stdout, 1); /* the last, partial interval */
 	for (i = 0; i < r->targets.n; i++) {
-		const struct target_stats *s = &r->stats[i];
+		/* with --report, the snapshot the last interval ended with: the lines add up to it */
+		const struct target_stats *s = i < ping_intervals.n ? &ping_intervals.prev[i] : &r->stats[i];
 
 		memset(&sum, 0, sizeof(sum));
 		sum.host = r->targets.v[i].name;
@@ -183,13 +202,13 @@ static int ping_finish(struct run *r)
 		sum.ipg_ewma = cfg->flood || cfg->interval_s == 0;
 		sum.ewma8 = r->ewma8[i];
 		ping_print_summary(stdout, &sum);
-		replies += s->received;
-		if (cfg->deadline_s > 0 && cfg->count && s->received < (uint64_t)cfg->count)
-			short_of_count = 1;
+		if (cfg->hist)
+			hist_print(stdout, s);
 	}
+	interval_free(&ping_intervals);
 	report_drops(r);
 	fflush(stdout);
-	return !replies || short_of_count;
+	return run_exit_status(r);
 }
 
 const struct sink sink_ping = {
@@ -199,5 +218,6 @@ const struct sink sink_ping = {
 	.timeout = ping_timeout,
 	.send_error = ping_send_error,
 	.interim = ping_interim,
+	.report = ping_report,
 	.finish = ping_finish,
 };
