@@ -40,16 +40,36 @@ static int size_maps(struct icmpmon_bpf *skel, const struct loader_opts *o)
 	return rc;
 }
 
-static int bpffs_dir(const char *dir, char *err, size_t errlen)
+static int on_bpffs(const char *path)
 {
 	struct statfs fs;
 
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		snprintf(err, errlen, "--pin %s: %s (is a bpf filesystem mounted? mount -t bpf bpf /sys/fs/bpf)",
-			 dir, strerror(errno));
+	return !statfs(path, &fs) && fs.f_type == BPF_FS_MAGIC;
+}
+
+/* DIR must be on a bpffs; it is created there (and removed at exit) when missing. */
+static int bpffs_dir(struct loader *ld, const char *dir, char *err, size_t errlen)
+{
+	char parent[sizeof(ld->pin_dir)];
+	char *slash;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	else
+		snprintf(parent, sizeof(parent), "%s", slash ? "/" : ".");
+	if (!on_bpffs(dir) && !on_bpffs(parent)) {
+		snprintf(err, errlen, "--pin %s: not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)", dir);
 		return -1;
 	}
-	if (statfs(dir, &fs) || fs.f_type != BPF_FS_MAGIC) {
+	if (!mkdir(dir, 0700))
+		ld->made_pin_dir = 1;
+	else if (errno != EEXIST) {
+		snprintf(err, errlen, "--pin %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!on_bpffs(dir)) {
 		snprintf(err, errlen, "--pin %s: not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)", dir);
 		return -1;
 	}
@@ -75,9 +95,9 @@ static int pin_maps(struct loader *ld, const char *dir, char *err, size_t errlen
 	struct bpf_map *m;
 	int i, rc;
 
-	if (bpffs_dir(dir, err, errlen))
-		return -1;
 	snprintf(ld->pin_dir, sizeof(ld->pin_dir), "%s", dir);
+	if (bpffs_dir(ld, dir, err, errlen))
+		return -1;
 	for (i = 0; (m = pinned_maps(ld->skel, i)); i++) {
 		pin_path(path, sizeof(path), dir, m);
 		unlink(path); /* a pin left by a killed run */
@@ -102,6 +122,9 @@ static void unpin_maps(struct loader *ld)
 		bpf_map__unpin(m, path);
 	}
 	ld->pinned = 0;
+	if (ld->made_pin_dir)
+		rmdir(ld->pin_dir);
+	ld->made_pin_dir = 0;
 }
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen)
@@ -292,7 +315,7 @@ void loader_destroy(struct loader *ld)
 	if (ld->stats)
 		munmap(ld->stats, ld->stats_len);
 	ld->stats = NULL;
-	if (ld->skel && ld->pinned)
+	if (ld->skel && (ld->pinned || ld->made_pin_dir))
 		unpin_maps(ld);
 	icmpmon_bpf__destroy(ld->skel);
 	ld->skel = NULL;

@@ -42,6 +42,7 @@ struct loader {
 	int n_ifs;
 	char pin_dir[256];
 	int pinned;
+	int made_pin_dir;
 };
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
