@@ -9,7 +9,7 @@ DESTDIR  ?=
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(BUILD)
-LDLIBS   += -lbpf -lelf -lz -lm -lcap
+LDLIBS   += -lbpf -lelf -lz -lm -lcap -lmicrohttpd -lpthread
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
@@ -28,9 +28,10 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 BPF_TESTS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(wildcard tests/bpf/test_*.c))
 
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
-            iproute2 iputils-ping fping jq libcap-dev procps
+            iproute2 iputils-ping fping jq libcap-dev procps \
+            libmicrohttpd-dev curl prometheus man-db groff-base
 
-.PHONY: all deps run test unit-test bpf-test e2e-test vmlinux clean install
+.PHONY: all deps run test unit-test bpf-test e2e-test vmlinux clean install uninstall fleet-demo
 
 all: $(BUILD)/icmpmon
 
@@ -87,3 +88,26 @@ test: deps
 
 clean:
 	rm -rf build
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, icmpmon(8), the systemd unit and examples.
+SBINDIR  := $(PREFIX)/sbin
+MAN8DIR  := $(PREFIX)/share/man/man8
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+EXDIR    := $(PREFIX)/share/doc/icmpmon/examples
+
+install: $(BUILD)/icmpmon
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(EXDIR)
+	install -m 0755 $(BUILD)/icmpmon $(DESTDIR)$(SBINDIR)/icmpmon
+	install -m 0644 docs/icmpmon.8 $(DESTDIR)$(MAN8DIR)/icmpmon.8
+	sed 's|@SBINDIR@|$(SBINDIR)|g' docs/packaging/icmpmon.service > $(DESTDIR)$(UNITDIR)/icmpmon.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/icmpmon.service
+	install -m 0644 docs/packaging/targets.example docs/packaging/icmpmon.default \
+		docs/packaging/icmpmon-rules.yml docs/packaging/grafana-dashboard.json $(DESTDIR)$(EXDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/icmpmon $(DESTDIR)$(MAN8DIR)/icmpmon.8 $(DESTDIR)$(UNITDIR)/icmpmon.service
+	rm -rf $(DESTDIR)$(EXDIR)
+
+# K hosts in network namespaces probing each other, scraped by a real Prometheus (docs/fleet.md).
+fleet-demo: $(BUILD)/icmpmon
+	ICMPMON=$(abspath $(BUILD)/icmpmon) timeout -k 10 300 tests/e2e/fleet.sh demo

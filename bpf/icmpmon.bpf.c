@@ -119,6 +119,7 @@ static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int
 	set_max(&s->rtt_max_ns, rtt_ns);
 	if (dup)
 		return;
+	__sync_fetch_and_add(&s->rtt_first_sum_ns, rtt_ns);
 	b = icmpmon_hist_bucket(rtt_ns);
 	if (b < ICMPMON_HIST_BUCKETS)
 		__sync_fetch_and_add(&s->hist[b], 1);

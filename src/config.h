@@ -50,6 +50,13 @@ struct config {
 	int hist;              /* --hist: ASCII RTT histogram with the summaries */
 	int skip_unresolved;   /* report a name that does not resolve and go on (fping) */
 	const void *sink_opts; /* options of the output personality */
+	/* --metrics, --daemon: Prometheus exporter and service mode (exporter.h, reload.h) */
+	unsigned metrics_addr; /* --metrics address, IPv4 in network order (default 127.0.0.1) */
+	int metrics_port;      /* --metrics port; 0 = no exporter */
+	double metrics_le[64]; /* --metrics-buckets: histogram bounds in seconds, increasing */
+	int n_metrics_le;      /* 0 = the default bounds */
+	int daemon;            /* --daemon: no terminal output, SIGHUP re-reads --file */
+	unsigned max_targets;  /* --max-targets: target slots with --daemon --file; 0 = derived */
 };
 
 enum options_result {

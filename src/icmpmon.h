@@ -67,6 +67,7 @@ struct target_stats {
 	__u64 rtt_min_ns;   /* 0 until the first reply */
 	__u64 rtt_max_ns;
 	__u64 errors[ICMPMON_ERR_KINDS];
+	__u64 rtt_first_sum_ns; /* first replies only: the sum that goes with hist[] */
 	__u32 hist[ICMPMON_HIST_BUCKETS]; /* first replies only */
 };
 

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "metrics.h"
 #include "version.h"
 
 enum long_only {
@@ -29,6 +30,10 @@ enum long_only {
 	OPT_JSON,
 	OPT_HIST,
 	OPT_ATTACH,
+	OPT_METRICS,
+	OPT_METRICS_BUCKETS,
+	OPT_DAEMON,
+	OPT_MAX_TARGETS,
 };
 
 static const struct option long_options[] = {
@@ -46,6 +51,10 @@ static const struct option long_options[] = {
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "hist", no_argument, NULL, OPT_HIST },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-buckets", required_argument, NULL, OPT_METRICS_BUCKETS },
+	{ "daemon", no_argument, NULL, OPT_DAEMON },
+	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -92,7 +101,13 @@ void options_usage(FILE *out)
 		"  --burst                send a round's probes at once instead of spreading them\n"
 		"  --report SECONDS       print interval statistics with percentiles every SECONDS\n"
 		"  --json                 NDJSON output, one object per line (docs/json-schema.md)\n"
-		"  --hist                 an ASCII RTT histogram per target with the summaries\n");
+		"  --hist                 an ASCII RTT histogram per target with the summaries\n"
+		"\n"
+		"service options:\n"
+		"  --metrics [ADDR:]PORT  serve Prometheus /metrics on ADDR:PORT (default address 127.0.0.1)\n"
+		"  --metrics-buckets S,S  RTT histogram bounds in seconds (default 0.00005 doubling to 26.2144)\n"
+		"  --daemon               no terminal output, run until SIGTERM; SIGHUP re-reads --file\n"
+		"  --max-targets N        target slots for SIGHUP reloads (default max(1024, 2 x targets))\n");
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -255,6 +270,16 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 	case OPT_BURST: cfg->burst = 1; return 0;
 	case OPT_JSON: cfg->json = 1; return 0;
 	case OPT_HIST: cfg->hist = 1; return 0;
+	case OPT_DAEMON: cfg->daemon = 1; return 0;
+	case OPT_METRICS:
+		return metrics_parse_listen(arg, &cfg->metrics_addr, &cfg->metrics_port, err, errlen);
+	case OPT_METRICS_BUCKETS:
+		return metrics_parse_buckets(arg, cfg->metrics_le, &cfg->n_metrics_le, err, errlen);
+	case OPT_MAX_TARGETS:
+		if (parse_long(arg, 1, 1L << 22, &l))
+			return fail(err, errlen, "invalid --max-targets '%s': expected 1..4194304", arg);
+		cfg->max_targets = (unsigned)l;
+		return 0;
 	case OPT_FILE:
 		if (!*arg)
 			return fail(err, errlen, "--file needs a file name");
@@ -359,6 +384,8 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg, cha
 		fail(err, errlen, "--consume needs --mode kernel");
 		return OPTIONS_ERROR;
 	}
+	if (metrics_check_config(cfg, err, errlen))
+		return OPTIONS_ERROR;
 	cfg->targets = argv + optind;
 	cfg->n_targets = argc - optind;
 	return OPTIONS_RUN;

@@ -13,8 +13,12 @@
 
 #include "clock.h"
 #include "collector.h"
+#include "privileges.h"
+#include "exporter.h"
+#include "reload.h"
 #include "route.h"
 #include "run.h"
+#include "sink_daemon.h"
 #include "stats.h"
 
 #define SEND_BUDGET 4096 /* probes per loop turn, so replies are read in between */
@@ -92,8 +96,8 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.cookie = r->cookie,
 		.cookie_len = cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0,
 		.consume = cfg->consume,
-		.n_targets = r->targets.n,
-		.max_outstanding = outstanding_size(cfg, r->targets.n),
+		.n_targets = r->slots,
+		.max_outstanding = outstanding_size(cfg, r->slots),
 		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
 	};
@@ -158,7 +162,7 @@ int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, 
 
 	memset(r, 0, sizeof(*r));
 	r->cfg = cfg;
-	r->sink = sink;
+	r->sink = cfg->daemon ? &sink_daemon : sink;
 	r->snd.path[0].fd = r->snd.path[1].fd = -1;
 	r->srx.fd = -1;
 	if (gather_names(r, err, errlen))
@@ -176,7 +180,9 @@ int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, 
 		snprintf(err, errlen, "cannot read random bytes: %s", strerror(errno));
 		return -1;
 	}
-	r->ewma8 = calloc(r->targets.n, sizeof(*r->ewma8));
+	if (reload_slots(cfg, r->targets.n, &r->slots, err, errlen))
+		return -1;
+	r->ewma8 = calloc(r->slots, sizeof(*r->ewma8));
 	if (!r->ewma8) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -199,7 +205,11 @@ int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, 
 				   cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0, cfg->ifname, err, errlen))
 			return -1;
 	}
-	return sender_open(&r->snd, cfg, &r->targets, r->id_net, r->cookie, err, errlen);
+	if (sender_open(&r->snd, cfg, &r->targets, r->id_net, r->cookie, err, errlen))
+		return -1;
+	if (reload_init(r, err, errlen))
+		return -1;
+	return exporter_start(r, err, errlen); /* last: serves what is attached */
 }
 
 uint64_t run_errors(const struct run *r, uint32_t tidx)
@@ -364,6 +374,8 @@ static int on_signal(struct run *r, int sfd)
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGQUIT)
 			r->sink->interim(r);
+		else if (si.ssi_signo == SIGHUP)
+			reload_run(r);
 		else
 			r->stop = 1;
 	}
@@ -400,6 +412,7 @@ int run_loop(struct run *r)
 	int src_fd = r->cfg->mode == RX_KERNEL ? ring_buffer__epoll_fd(r->rb) : r->srx.fd;
 	int epfd = -1, tfd = -1, sfd = -1, n, i;
 	struct epoll_event evs[8];
+	char err[256];
 	sigset_t mask;
 	int status;
 
@@ -407,12 +420,21 @@ int run_loop(struct run *r)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGQUIT);
+	if (r->cfg->daemon)
+		sigaddset(&mask, SIGHUP); /* reload.h */
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd)) {
 		fprintf(stderr, "icmpmon: cannot set up the event loop: %s\n", strerror(errno));
+		status = 2;
+		goto out;
+	}
+	if (privileges_drop(err, sizeof(err)))
+		fprintf(stderr, "icmpmon: %s\n", err); /* still safe to run, so say it and go on */
+	if (exporter_serve(r, err, sizeof(err))) {
+		fprintf(stderr, "icmpmon: %s\n", err);
 		status = 2;
 		goto out;
 	}
@@ -466,6 +488,8 @@ out:
 
 void run_teardown(struct run *r)
 {
+	exporter_stop(r); /* first: its thread reads the targets */
+	reload_free(r);
 	if (r->rb)
 		collector_close(r);
 	if (r->ld.skel)

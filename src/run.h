@@ -15,6 +15,8 @@
 #include "targets.h"
 
 struct run;
+struct reload;
+struct exporter;
 
 /* What a run reports, and how: ping text today; other formats plug in here. */
 struct sink {
@@ -51,6 +53,10 @@ struct run {
 	uint64_t next_sweep_ns;
 	uint64_t next_report_ns;
 	int stop;
+	uint32_t slots;               /* target slots in the maps: targets.n, more with SIGHUP reloads (reload.h) */
+	struct reload *reload;        /* --daemon --file: reload state, else NULL */
+	struct exporter *exporter;    /* --metrics: the HTTP server, else NULL */
+	const char **target_if;       /* --metrics: per slot, the interface label */
 };
 
 /* Sets up the run (resolve, load, attach, open sockets); err is one line on failure. */

@@ -14,6 +14,7 @@ void stats_add_rtt(struct target_stats *s, __u64 rtt_ns, int dup)
 	} else {
 		s->received++;
 		s->hist[icmpmon_hist_bucket(rtt_ns)]++;
+		s->rtt_first_sum_ns += rtt_ns;
 	}
 	s->rtt_count++;
 	s->rtt_sum_ns += rtt_ns;
@@ -87,6 +88,7 @@ void stats_diff(const struct target_stats *now, const struct target_stats *prev,
 	out->duplicates = now->duplicates - prev->duplicates;
 	out->rtt_count = now->rtt_count - prev->rtt_count;
 	out->rtt_sum_ns = now->rtt_sum_ns - prev->rtt_sum_ns;
+	out->rtt_first_sum_ns = now->rtt_first_sum_ns - prev->rtt_first_sum_ns;
 	out->rtt_sum_us = now->rtt_sum_us - prev->rtt_sum_us;
 	out->rtt_sum2_us = now->rtt_sum2_us - prev->rtt_sum2_us;
 	for (int i = 0; i < ICMPMON_ERR_KINDS; i++)

@@ -1011,6 +1011,7 @@ static void run_ingress_case(void **state)
 			if (c->top_bucket)
 				assert_int_equal(b, ICMPMON_HIST_BUCKETS - 1);
 			want.hist[b]++;
+			want.rtt_first_sum_ns += rtt;
 		}
 	}
 	assert_int_equal(st[c->tidx].stamped, want.stamped);
@@ -1020,6 +1021,7 @@ static void run_ingress_case(void **state)
 		assert_int_equal(st[c->tidx].errors[k], want.errors[k]);
 	assert_int_equal(st[c->tidx].rtt_count, want.rtt_count);
 	assert_int_equal(st[c->tidx].rtt_sum_ns, want.rtt_sum_ns);
+	assert_int_equal(st[c->tidx].rtt_first_sum_ns, want.rtt_first_sum_ns);
 	assert_int_equal(st[c->tidx].rtt_sum_us, want.rtt_sum_us);
 	assert_int_equal(st[c->tidx].rtt_sum2_us, want.rtt_sum2_us);
 	assert_int_equal(st[c->tidx].rtt_min_ns, want.rtt_min_ns);

@@ -314,6 +314,7 @@ static void add_stats(struct target_stats *acc, const struct target_stats *d)
 	acc->rtt_sum_ns += d->rtt_sum_ns;
 	acc->rtt_sum_us += d->rtt_sum_us;
 	acc->rtt_sum2_us += d->rtt_sum2_us;
+	acc->rtt_first_sum_ns += d->rtt_first_sum_ns;
 	for (int i = 0; i < ICMPMON_ERR_KINDS; i++)
 		acc->errors[i] += d->errors[i];
 	for (int i = 0; i < ICMPMON_HIST_BUCKETS; i++)
