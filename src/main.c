@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 
 #include "config.h"
+#include "fping_main.h"
 #include "run.h"
 #include "sink_json.h"
 #include "sink_ping.h"
@@ -26,6 +27,12 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct run run;
 	int status;
+
+	/* Personalities: "icmpmon fping ARGS", or icmpmon installed as "fping". */
+	if (argc > 1 && !strcmp(argv[1], "fping"))
+		return fping_main(argc - 1, argv + 1);
+	if (argc > 0 && argv[0] && !strcmp(strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0], "fping"))
+		return fping_main(argc, argv);
 
 	switch (options_parse(argc, argv, &cfg, err, sizeof(err))) {
 	case OPTIONS_EXIT:

@@ -71,6 +71,8 @@ static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_
 	}
 	for (i = 0; i < r->targets.n; i++) {
 		ifindex = route_oif(&r->targets.v[i].sa.sa);
+		if (ifindex <= 0 && r->cfg->skip_unresolved)
+			continue; /* fping: its sends fail and it is reported unreachable */
 		if (ifindex <= 0) {
 			snprintf(err, errlen, "%s: no route to host", r->targets.v[i].name);
 			return -1;
