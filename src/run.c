@@ -40,17 +40,32 @@ static int random_ids(struct run *r)
 	return 0;
 }
 
+#define OUTSTANDING_MIN 64
+#define OUTSTANDING_MAX (1u << 24)
+
+/* Probes that can be in flight at once: per target, timeout / interval, plus slack. */
+static double outstanding_needed(const struct config *cfg, __u32 n)
+{
+	double per_target = cfg->interval_s > 0 ? cfg->timeout_s / cfg->interval_s + 2 : 4096;
+
+	return per_target * n;
+}
+
+/* The outstanding-probe map's size; says so at start when it cannot hold every probe in flight. */
 static __u32 outstanding_size(const struct config *cfg, __u32 n)
 {
-	double per_target = cfg->interval_s > 0 ? cfg->timeout_s / cfg->interval_s + 2 : 64;
-	double total;
+	double need = outstanding_needed(cfg, n);
+	__u32 size;
 
 	if (cfg->max_outstanding)
-		return cfg->max_outstanding;
-	if (per_target > 4096)
-		per_target = 4096;
-	total = per_target * n;
-	return total > (1 << 24) ? (1 << 24) : (total < 64 ? 64 : (__u32)total);
+		size = cfg->max_outstanding;
+	else
+		size = need > OUTSTANDING_MAX ? OUTSTANDING_MAX : need < OUTSTANDING_MIN ? OUTSTANDING_MIN : (__u32)need + 1;
+	if (size < need)
+		fprintf(stderr,
+			"icmpmon: the outstanding-probe map holds %u probes, fewer than the %.0f that can be in flight; "
+			"probes beyond it are counted and reported as not tracked\n", size, need);
+	return size;
 }
 
 /* Interfaces to listen on: -I, or each one a target is routed through. */
