@@ -64,7 +64,7 @@ $(BUILD)/icmpmon: $(BUILD)/obj/main.o $(APP_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # Every unit test links the whole userland library; the linker keeps what it uses.
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(APP_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/capture.h $(APP_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(APP_OBJS) $(LDLIBS) -lcmocka -o $@
 
 $(BUILD)/tests/test_%: tests/bpf/test_%.c tests/bpf/pkt.h $(SKEL) $(APP_OBJS) | $(BUILD)/tests

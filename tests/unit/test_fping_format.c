@@ -13,28 +13,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "capture.h"
+
 #include "output_fping.h"
 
-struct capture {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static FILE *cap_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->f = open_memstream(&c->buf, &c->len);
-	assert_non_null(c->f);
-	return c->f;
-}
-
-static void cap_expect(struct capture *c, const char *want)
-{
-	fclose(c->f);
-	assert_string_equal(c->buf, want);
-	free(c->buf);
-}
 
 static void expect_ms(int64_t ns, const char *want)
 {
