@@ -102,6 +102,16 @@ static void print_ms(FILE *f, int known, uint64_t ns)
 		fputc('-', f);
 }
 
+/* Values separated by '/', as in "min/avg/max". */
+static void print_ms_list(FILE *f, int has, const uint64_t *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputc('/', f);
+		print_ms(f, has, v[i]);
+	}
+}
+
 void interval_print_line(FILE *f, uint64_t end_real_ns, const char *name, uint64_t sent,
 			 const struct target_stats *iv)
 {
@@ -117,19 +127,9 @@ void interval_print_line(FILE *f, uint64_t end_real_ns, const char *name, uint64
 		(unsigned)(end_real_ns % 1000000000ull / 1000000), name, (unsigned long long)sent,
 		(unsigned long long)iv->received, interval_loss_pct(sent, iv->received),
 		(unsigned long long)iv->duplicates);
-	print_ms(f, rtt.has_rtt, rtt.min_ns);
-	fputc('/', f);
-	print_ms(f, rtt.has_rtt, rtt.avg_ns);
-	fputc('/', f);
-	print_ms(f, rtt.has_rtt, rtt.max_ns);
+	print_ms_list(f, rtt.has_rtt, (const uint64_t[]){ rtt.min_ns, rtt.avg_ns, rtt.max_ns }, 3);
 	fputs(" ms p50/p90/p99/p99.9 ", f);
-	print_ms(f, rtt.has_pct, rtt.p50_ns);
-	fputc('/', f);
-	print_ms(f, rtt.has_pct, rtt.p90_ns);
-	fputc('/', f);
-	print_ms(f, rtt.has_pct, rtt.p99_ns);
-	fputc('/', f);
-	print_ms(f, rtt.has_pct, rtt.p999_ns);
+	print_ms_list(f, rtt.has_pct, (const uint64_t[]){ rtt.p50_ns, rtt.p90_ns, rtt.p99_ns, rtt.p999_ns }, 4);
 	fputs(" ms\n", f);
 }
 
