@@ -67,6 +67,28 @@ struct {
 	__type(value, __u64);
 } icmpmon_counter SEC(".maps");
 
+/*
+ * The network protocol after the link layer, the cursor past the link header.
+ * ip_link: the interface has no link header (tun, WireGuard, ipip, sit); the
+ * loader attaches the *_l3 variants of the programs there, so Ethernet
+ * interfaces pay nothing for it.
+ */
+static __always_inline __u16 parse_link(struct cursor *c, const int ip_link)
+{
+	__u8 *v;
+
+	if (!ip_link)
+		return parse_eth(c);
+	v = c->pos;
+	if ((void *)(v + 1) > c->end)
+		return 0;
+	if ((*v >> 4) == 4)
+		return ETH_P_IP;
+	if ((*v >> 4) == 6)
+		return ETH_P_IPV6;
+	return 0;
+}
+
 static __always_inline void count(__u32 which)
 {
 	__u64 *v = bpf_map_lookup_elem(&icmpmon_counter, &which);
@@ -127,7 +149,7 @@ static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int
 
 static __always_inline void emit(__u8 kind, const struct probe_key *key, const struct probe_val *val,
 				 __u64 now, __u8 ttl, __u16 icmp_len, __u8 type, __u8 code,
-				 const struct icmpmon_addr *from)
+				 const struct icmpmon_addr *from, __u32 info)
 {
 	struct icmpmon_event *ev;
 
@@ -146,6 +168,7 @@ static __always_inline void emit(__u8 kind, const struct probe_key *key, const s
 	ev->icmp_type = type;
 	ev->icmp_code = code;
 	ev->from = *from;
+	ev->icmp_info = info;
 	bpf_ringbuf_submit(ev, 0);
 }
 
@@ -230,7 +253,7 @@ static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct
 	s = stats_of(val.target_idx);
 	if (s)
 		record_rtt(s, now - val.t_tx_ns, kind == ICMPMON_EV_DUP);
-	emit(kind, &key, &val, now, l->ttl, l->fragment ? 0 : len, icmp->type, 0, &key.target);
+	emit(kind, &key, &val, now, l->ttl, l->fragment ? 0 : len, icmp->type, 0, &key.target, 0);
 	return V_OURS;
 }
 
@@ -300,7 +323,8 @@ static __always_inline enum verdict on_error(struct cursor *c, const struct l3 *
 	if (s && kind < ICMPMON_ERR_KINDS)
 		__sync_fetch_and_add(&s->errors[kind], 1);
 	addr_set(&from, l->family, l->saddr);
-	emit(ICMPMON_EV_ERROR, &key, &val, bpf_ktime_get_ns(), l->ttl, icmp_bytes(l), icmp->type, icmp->code, &from);
+	emit(ICMPMON_EV_ERROR, &key, &val, bpf_ktime_get_ns(), l->ttl, icmp_bytes(l), icmp->type, icmp->code, &from,
+	     bpf_ntohl(icmp->un.gateway));
 	return V_OURS;
 }
 
@@ -313,7 +337,7 @@ static __always_inline int is_error_type(__u32 family, __u8 type)
 }
 
 /* wire_len: the whole frame's length, data_end may stop short of it (non-linear skb). */
-static __always_inline enum verdict classify_ingress(void *data, void *data_end, __u32 wire_len)
+static __always_inline enum verdict classify_ingress(void *data, void *data_end, __u32 wire_len, const int ip_link)
 {
 	struct cursor c = { .pos = data, .end = data_end };
 	struct icmphdr *icmp;
@@ -321,7 +345,7 @@ static __always_inline enum verdict classify_ingress(void *data, void *data_end,
 	struct l3 l;
 	__u32 l3_off;
 
-	ethertype = parse_eth(&c);
+	ethertype = parse_link(&c, ip_link);
 	l3_off = c.off;
 	if (parse_l3(&c, ethertype, &l) || !l3_is_icmp(&l) || l.later_fragment)
 		return V_PASS;
@@ -338,21 +362,31 @@ static __always_inline enum verdict classify_ingress(void *data, void *data_end,
 	return V_PASS;
 }
 
-SEC("xdp")
-int icmpmon_xdp(struct xdp_md *ctx)
+static __always_inline int xdp_verdict(struct xdp_md *ctx, const int ip_link)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
-	if (classify_ingress(data, data_end, bpf_xdp_get_buff_len(ctx)) == V_OURS && consume)
+	if (classify_ingress(data, data_end, bpf_xdp_get_buff_len(ctx), ip_link) == V_OURS && consume)
 		return XDP_DROP;
 	return XDP_PASS;
 }
 
+SEC("xdp")
+int icmpmon_xdp(struct xdp_md *ctx)
+{
+	return xdp_verdict(ctx, 0);
+}
+
+SEC("xdp")
+int icmpmon_xdp_l3(struct xdp_md *ctx)
+{
+	return xdp_verdict(ctx, 1);
+}
+
 #define TC_IN_PULL 256 /* enough for Ethernet, VLANs, IPv4 with options, ICMP and the cookie */
 
-SEC("tc")
-int icmpmon_tc_in(struct __sk_buff *skb)
+static __always_inline int tc_in_verdict(struct __sk_buff *skb, const int ip_link)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
@@ -364,14 +398,25 @@ int icmpmon_tc_in(struct __sk_buff *skb)
 		data = (void *)(long)skb->data;
 		data_end = (void *)(long)skb->data_end;
 	}
-	if (classify_ingress(data, data_end, skb->len) == V_OURS && consume)
+	if (classify_ingress(data, data_end, skb->len, ip_link) == V_OURS && consume)
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }
 
-/* Egress: an echo request of this run gets its kernel send time. */
 SEC("tc")
-int icmpmon_egress(struct __sk_buff *skb)
+int icmpmon_tc_in(struct __sk_buff *skb)
+{
+	return tc_in_verdict(skb, 0);
+}
+
+SEC("tc")
+int icmpmon_tcin_l3(struct __sk_buff *skb)
+{
+	return tc_in_verdict(skb, 1);
+}
+
+/* Egress: an echo request of this run gets its kernel send time. */
+static __always_inline int stamp(struct __sk_buff *skb, const int ip_link)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
@@ -383,7 +428,7 @@ int icmpmon_egress(struct __sk_buff *skb)
 	struct l3 l;
 	__u32 *idx;
 
-	if (parse_l3(&c, parse_eth(&c), &l) || !l3_is_icmp(&l) || l.later_fragment)
+	if (parse_l3(&c, parse_link(&c, ip_link), &l) || !l3_is_icmp(&l) || l.later_fragment)
 		return TC_ACT_UNSPEC;
 	icmp = cursor_take(&c, sizeof(*icmp));
 	if (!icmp || icmp->type != echo_request_type(l.family) || icmp->un.echo.id != run_id ||
@@ -405,6 +450,18 @@ int icmpmon_egress(struct __sk_buff *skb)
 	if (s)
 		__sync_fetch_and_add(&s->stamped, 1);
 	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int icmpmon_egress(struct __sk_buff *skb)
+{
+	return stamp(skb, 0);
+}
+
+SEC("tc")
+int icmpmon_egr_l3(struct __sk_buff *skb)
+{
+	return stamp(skb, 1);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

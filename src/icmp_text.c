@@ -12,11 +12,13 @@ static const char *const unreach[] = {
 	"Packet filtered", "Precedence Violation", "Precedence Cutoff",
 };
 
-const char *icmp_error_text(uint8_t type, uint8_t code, char *buf, size_t len)
+const char *icmp_error_text(uint8_t type, uint8_t code, uint32_t info, char *buf, size_t len)
 {
 	switch (type) {
 	case 3:
-		if (code < sizeof(unreach) / sizeof(unreach[0]))
+		if (code == 4)
+			snprintf(buf, len, "Frag needed and DF set (mtu = %u)", info & 0xffff);
+		else if (code < sizeof(unreach) / sizeof(unreach[0]))
 			snprintf(buf, len, "%s", unreach[code]);
 		else
 			snprintf(buf, len, "Dest Unreachable, Bad Code: %d", code);
@@ -30,7 +32,7 @@ const char *icmp_error_text(uint8_t type, uint8_t code, char *buf, size_t len)
 			snprintf(buf, len, "Time exceeded, Bad Code: %d", code);
 		break;
 	case 12:
-		snprintf(buf, len, "Parameter problem");
+		snprintf(buf, len, "Parameter problem: pointer = %u", info >> 24);
 		break;
 	default:
 		snprintf(buf, len, "Bad ICMP type: %d", type);
@@ -43,7 +45,7 @@ static const char *const unreach6[] = {
 	"Port unreachable",
 };
 
-const char *icmp6_error_text(uint8_t type, uint8_t code, char *buf, size_t len)
+const char *icmp6_error_text(uint8_t type, uint8_t code, uint32_t info, char *buf, size_t len)
 {
 	switch (type) {
 	case 1:
@@ -53,7 +55,7 @@ const char *icmp6_error_text(uint8_t type, uint8_t code, char *buf, size_t len)
 			snprintf(buf, len, "Destination unreachable: Unknown code %d", code);
 		break;
 	case 2:
-		snprintf(buf, len, "Packet too big");
+		snprintf(buf, len, "Packet too big: mtu=%u", info);
 		break;
 	case 3:
 		if (code == 0)
@@ -64,7 +66,9 @@ const char *icmp6_error_text(uint8_t type, uint8_t code, char *buf, size_t len)
 			snprintf(buf, len, "Time exceeded: code %d", code);
 		break;
 	case 4:
-		snprintf(buf, len, "Parameter problem");
+		snprintf(buf, len, "Parameter problem: %s at %u",
+			 code == 0 ? "wrong header field" : code == 1 ? "unknown header" : code == 2 ? "unknown option" : "code",
+			 info);
 		break;
 	default:
 		snprintf(buf, len, "unknown icmp type: %u", type);

@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 /* ping's wording for an ICMPv4 error type/code ("Destination Host Unreachable"); returns buf. */
-const char *icmp_error_text(uint8_t type, uint8_t code, char *buf, size_t len);
+const char *icmp_error_text(uint8_t type, uint8_t code, uint32_t info, char *buf, size_t len);
 /* The same for ICMPv6 ("Destination unreachable: Address unreachable"). */
-const char *icmp6_error_text(uint8_t type, uint8_t code, char *buf, size_t len);
+const char *icmp6_error_text(uint8_t type, uint8_t code, uint32_t info, char *buf, size_t len);
 
 #endif

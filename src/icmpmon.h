@@ -89,6 +89,7 @@ struct icmpmon_event {
 	__u8 icmp_type;
 	__u8 icmp_code;
 	struct icmpmon_addr from;
+	__u32 icmp_info; /* an error's second header word, host order: MTU, parameter pointer */
 };
 
 /* Global per-CPU counters: what the kernel saw but could not use. */

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
 #include <linux/if_link.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,10 @@
 #include "icmpmon.skel.h"
 #include "loader.h"
 #include "tc_slots.h"
+
+#ifndef ARPHRD_RAWIP
+#define ARPHRD_RAWIP 519
+#endif
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -206,9 +214,26 @@ static int attach_xdp(struct attached_if *ai, int prog_fd, enum xdp_mode mode, c
 	return -1;
 }
 
-static int attach_tc_ingress(struct loader *ld, struct attached_if *ai, char *err, size_t errlen)
+/* The programs for one kind of link: with an Ethernet header, or starting at the IP header. */
+struct link_progs {
+	int xdp, tc_in, egress;
+};
+
+static struct link_progs link_progs(const struct loader *ld, int ip_link)
 {
-	int slot = tc_slot_attach(ai->ifindex, BPF_TC_INGRESS, bpf_program__fd(ld->skel->progs.icmpmon_tc_in));
+	const struct icmpmon_bpf *k = ld->skel;
+	struct link_progs p = {
+		.xdp = bpf_program__fd(ip_link ? k->progs.icmpmon_xdp_l3 : k->progs.icmpmon_xdp),
+		.tc_in = bpf_program__fd(ip_link ? k->progs.icmpmon_tcin_l3 : k->progs.icmpmon_tc_in),
+		.egress = bpf_program__fd(ip_link ? k->progs.icmpmon_egr_l3 : k->progs.icmpmon_egress),
+	};
+
+	return p;
+}
+
+static int attach_tc_ingress(struct attached_if *ai, int prog_fd, char *err, size_t errlen)
+{
+	int slot = tc_slot_attach(ai->ifindex, BPF_TC_INGRESS, prog_fd);
 
 	if (slot < 0) {
 		snprintf(err, errlen, "%s: cannot attach the tc ingress program: %s", ai->name, strerror(-slot));
@@ -218,24 +243,70 @@ static int attach_tc_ingress(struct loader *ld, struct attached_if *ai, char *er
 	return 0;
 }
 
-static int attach_catcher(struct loader *ld, struct attached_if *ai, enum attach_hook hook, enum xdp_mode mode,
-			  char *err, size_t errlen)
+static int attach_catcher(struct attached_if *ai, const struct link_progs *p, enum attach_hook hook,
+			  enum xdp_mode mode, char *err, size_t errlen)
 {
 	if (hook == ATTACH_TC)
-		return attach_tc_ingress(ld, ai, err, errlen);
-	if (!attach_xdp(ai, bpf_program__fd(ld->skel->progs.icmpmon_xdp), mode, err, errlen))
+		return attach_tc_ingress(ai, p->tc_in, err, errlen);
+	if (!attach_xdp(ai, p->xdp, mode, err, errlen))
 		return 0;
 	if (hook == ATTACH_XDP)
 		return -1;
 	snprintf(ai->fallback, sizeof(ai->fallback), "%s", err);
-	return attach_tc_ingress(ld, ai, err, errlen);
+	return attach_tc_ingress(ai, p->tc_in, err, errlen);
+}
+
+/* Filters a killed run left, whichever kind of link they were made for. */
+static void remove_stale_filters(int ifindex)
+{
+	static const char *const egress[] = { "icmpmon_egress", "icmpmon_egr_l3" };
+	static const char *const ingress[] = { "icmpmon_tc_in", "icmpmon_tcin_l3" };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		tc_slot_remove_stale(ifindex, BPF_TC_EGRESS, egress[i]);
+		tc_slot_remove_stale(ifindex, BPF_TC_INGRESS, ingress[i]);
+	}
+}
+
+/* 0: Ethernet header, 1: frames start with the IP header, -1: neither (refused). */
+static int link_kind(const char *name, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	int fd, type;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr)) {
+		snprintf(err, errlen, "%s: cannot read the link type: %s", name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	type = ifr.ifr_hwaddr.sa_family;
+	switch (type) {
+	case ARPHRD_ETHER:
+	case ARPHRD_LOOPBACK:
+		return 0;
+	case ARPHRD_NONE:
+	case ARPHRD_TUNNEL:
+	case ARPHRD_TUNNEL6:
+	case ARPHRD_SIT:
+	case ARPHRD_RAWIP:
+		return 1;
+	}
+	snprintf(err, errlen, "%s: link type %d is neither Ethernet nor IP; icmpmon cannot listen there", name, type);
+	return -1;
 }
 
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen)
 {
+	struct link_progs progs;
 	struct attached_if *ai;
-	int i, slot;
+	int i, slot, kind;
 
 	for (i = 0; i < ld->n_ifs; i++)
 		if (ld->ifs[i].ifindex == ifindex)
@@ -254,11 +325,14 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 		snprintf(ai->name, sizeof(ai->name), "if%d", ifindex);
 	ld->n_ifs++;
 
-	tc_slot_remove_stale(ifindex, BPF_TC_EGRESS, "icmpmon_egress");
-	tc_slot_remove_stale(ifindex, BPF_TC_INGRESS, "icmpmon_tc_in");
-	if (attach_catcher(ld, ai, hook, mode, err, errlen))
+	kind = link_kind(ai->name, err, errlen);
+	if (kind < 0)
 		return -1;
-	slot = tc_slot_attach(ifindex, BPF_TC_EGRESS, bpf_program__fd(ld->skel->progs.icmpmon_egress));
+	progs = link_progs(ld, kind);
+	remove_stale_filters(ifindex);
+	if (attach_catcher(ai, &progs, hook, mode, err, errlen))
+		return -1;
+	slot = tc_slot_attach(ifindex, BPF_TC_EGRESS, progs.egress);
 	if (slot < 0) {
 		snprintf(err, errlen, "%s: cannot attach the tc egress program: %s", ai->name, strerror(-slot));
 		return -1;

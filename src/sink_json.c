@@ -164,8 +164,8 @@ static void json_event(struct run *r, const struct icmpmon_event *ev)
 		key_u64(f, "icmp_code", ev->icmp_code);
 		key(f, "text");
 		json_str(f, r->targets.v[ev->target_idx].family == AF_INET6
-				    ? icmp6_error_text(ev->icmp_type, ev->icmp_code, text, sizeof(text))
-				    : icmp_error_text(ev->icmp_type, ev->icmp_code, text, sizeof(text)));
+				    ? icmp6_error_text(ev->icmp_type, ev->icmp_code, ev->icmp_info, text, sizeof(text))
+				    : icmp_error_text(ev->icmp_type, ev->icmp_code, ev->icmp_info, text, sizeof(text)));
 	} else {
 		obj_begin(f, "reply", real_of(r, ev->t_rx_ns));
 		target_fields(f, r, ev->target_idx);

@@ -76,8 +76,8 @@ static void print_error(struct run *r, const struct icmpmon_event *ev, const str
 		ping_print_stamp(stdout, stamp);
 	error_source(r, t, ev, from, sizeof(from));
 	printf("From %s icmp_seq=%u %s\n", from, ev->seq,
-	       t->family == AF_INET6 ? icmp6_error_text(ev->icmp_type, ev->icmp_code, text, sizeof(text))
-				     : icmp_error_text(ev->icmp_type, ev->icmp_code, text, sizeof(text)));
+	       t->family == AF_INET6 ? icmp6_error_text(ev->icmp_type, ev->icmp_code, ev->icmp_info, text, sizeof(text))
+				     : icmp_error_text(ev->icmp_type, ev->icmp_code, ev->icmp_info, text, sizeof(text)));
 }
 
 static void ping_event(struct run *r, const struct icmpmon_event *ev)

@@ -99,6 +99,7 @@ static int parse_error(struct socket_rx *s, const struct target_list *tl, const 
 	ev->seq = ntohs(qicmp->un.echo.sequence);
 	ev->icmp_type = icmp->type;
 	ev->icmp_code = icmp->code;
+	ev->icmp_info = ntohl(icmp->un.gateway);
 	ev->from.addr[0] = ip->saddr;
 	return 1;
 }

@@ -287,3 +287,211 @@ check_rtt_line() {
 		}')
 	[ -z "$WHY" ]
 }
+
+# ---------------------------------------------------------------------------
+# Protocol coverage (t_2x): IPv6 on the veth pair, more namespaces and veth
+# pairs, per-target output blocks, small BPF programs built from C.
+
+P6_ADDR=fd00:200::1
+R6_ADDR=fd00:200::2
+ANSWERED6=fd00:201::7  # inside fd00:201::/64: the responder's kernel answers
+SILENT6=fd00:202::9    # inside fd00:202::/64: blackholed by the responder
+
+# IPv6 on the prober-responder veth pair (after topo_up), usable at once
+# (nodad); like IPv4, the prober only routes to the responder's networks.
+topo6_up() {
+	ip -n "$NS_P" addr add "$P6_ADDR/64" dev "$VETH_P" nodad &&
+	ip -n "$NS_R" addr add "$R6_ADDR/64" dev "$VETH_R" nodad &&
+	ip -n "$NS_R" -6 route add local fd00:201::/64 dev lo &&
+	ip -n "$NS_R" -6 route add blackhole fd00:202::/64 &&
+	ip -n "$NS_P" -6 route add fd00:201::/64 via "$R6_ADDR" dev "$VETH_P" &&
+	ip -n "$NS_P" -6 route add fd00:202::/64 via "$R6_ADDR" dev "$VETH_P" ||
+		fail "cannot configure IPv6 on the veth pair"
+	ip netns exec "$NS_R" sysctl -q -w net.ipv6.icmp.ratelimit=0 net.ipv6.icmp.echo_ignore_all=0 >/dev/null ||
+		fail "cannot set the responder's ICMPv6 sysctls"
+	if ip -n "$NS_P" -6 route show default | grep -q .; then
+		fail "the prober namespace has an IPv6 default route"
+	fi
+	timeout 10 ip netns exec "$NS_P" ping -6 -n -c 1 -W 2 -q "$R6_ADDR" >/dev/null ||
+		fail "the responder does not answer $R6_ADDR"
+}
+
+EXTRA_NS=()
+
+# Deletes the namespaces ns_add made, then runs lib.sh's cleanup.
+cleanup_extra() {
+	local rc=$? ns pid
+	for ns in "${EXTRA_NS[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+		ip netns del "$ns" 2>/dev/null
+	done
+	(exit "$rc")
+	cleanup
+}
+
+# ns_add NAME: one more namespace (loopback up), registered with run.sh and
+# deleted at exit like the prober's and the responder's.
+ns_add() {
+	local ns=$1
+	[ "${#EXTRA_NS[@]}" -eq 0 ] && trap cleanup_extra EXIT
+	EXTRA_NS+=("$ns")
+	[ -n "${E2E_NS_FILE:-}" ] && echo "$ns" >> "$E2E_NS_FILE"
+	ip netns add "$ns" || fail "cannot create namespace $ns"
+	ip -n "$ns" link set lo up || fail "cannot bring up lo in $ns"
+}
+
+# veth_pair NS1 DEV1 NS2 DEV2: a veth pair between two namespaces, both ends up.
+veth_pair() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" &&
+	ip -n "$1" link set "$2" up &&
+	ip -n "$3" link set "$4" up ||
+		fail "cannot create the veth pair $2/$4"
+}
+
+# attached_on NS DEV: what icmpmon could have left on DEV; empty if nothing.
+attached_on() {
+	local ns=$1 dev=$2
+	ip -n "$ns" -d link show dev "$dev" 2>/dev/null | grep -E 'prog/xdp|[[:space:]]xdp(generic|drv|offload)?[[:space:]]' |
+		sed "s/^/$dev link: /"
+	tc -n "$ns" filter show dev "$dev" egress 2>/dev/null | grep -E "$TC_HANDLE_RE|icmpmon" | sed "s/^/$dev tc egress: /"
+	tc -n "$ns" filter show dev "$dev" ingress 2>/dev/null | grep -E "$TC_HANDLE_RE|icmpmon" | sed "s/^/$dev tc ingress: /"
+}
+
+# Every BPF program attached in namespace NS, one "xdp DEV ID" or
+# "tc DEV KIND ID" line each (bpftool net show).
+bpf_net_list() {
+	ip netns exec "$1" bpftool -j net show 2>/dev/null |
+		jq -r '.[] | ((.xdp // [])[] | "xdp \(.devname) \(.id)"), ((.tc // [])[] | "tc \(.devname) \(.kind) \(.id)")' |
+		sort
+}
+
+# A regular expression matching the string $1 literally.
+re_quote() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|/]/\\&/g'; }
+
+# ping's header line for a numeric TARGET and the default 56 bytes.
+ping_header() {
+	case $1 in
+	*:*) echo "PING $1($1) 56 data bytes" ;;
+	*) echo "PING $1 ($1) 56(84) bytes of data." ;;
+	esac
+}
+
+# check_target_block FILE TARGET COUNT [TTL]: in the output of a run of one or
+# more targets, TARGET has one header, reply lines with seqs 1..COUNT (ttl TTL,
+# default 64), one statistics block counting COUNT of COUNT, and an rtt line
+# that agrees with its reply lines. Sets WHY on failure.
+check_target_block() {
+	local f=$1 t=$2 n=$3 ttl=${4:-64} re seqs want counts
+	WHY=""
+	re=$(re_quote "$t")
+	if [ "$(grep -cFx -- "$(ping_header "$t")" "$f")" -ne 1 ]; then
+		WHY="$t: not one header '$(ping_header "$t")'"; return 1
+	fi
+	seqs=$(grep -E "^64 bytes from $re: icmp_seq=[0-9]+ ttl=$ttl time=[0-9.]+ ms$" "$f" |
+		sed -E 's/.*icmp_seq=([0-9]+) .*/\1/' | sort -n | tr '\n' ' ')
+	want=$(seq 1 "$n" | tr '\n' ' ')
+	if [ "$seqs" != "$want" ]; then
+		WHY="$t: reply lines (ttl=$ttl) have seqs '$seqs', expected '$want'"; return 1
+	fi
+	if [ "$(grep -cE "^64 bytes from $re: " "$f")" -ne "$n" ]; then
+		WHY="$t: $(grep -cE "^64 bytes from $re: " "$f") reply lines, expected $n"; return 1
+	fi
+	if [ "$(grep -cFx -- "--- $t ping statistics ---" "$f")" -ne 1 ]; then
+		WHY="$t: not one '--- $t ping statistics ---' block"; return 1
+	fi
+	counts=$(grep -A1 -Fx -- "--- $t ping statistics ---" "$f" | sed -n 2p)
+	if ! echo "$counts" | grep -Eq "^$n packets transmitted, $n received, 0% packet loss, time [0-9]+ms$"; then
+		WHY="$t: counts line is '$counts'"; return 1
+	fi
+	grep -A2 -Fx -- "--- $t ping statistics ---" "$f" > "$f.block"
+	grep -E "^64 bytes from $re: " "$f" >> "$f.block"
+	check_rtt_line "$f.block" "$t" || { WHY="$t: $WHY"; return 1; }
+}
+
+# same_as_ping IM_OUT PING_OUT: the two outputs are identical once the times
+# are masked; shows the difference otherwise.
+same_as_ping() {
+	mask_times "$1" > "$1.masked"
+	mask_times "$2" > "$2.masked"
+	cmp -s "$1.masked" "$2.masked" && return 0
+	diff -u "$2.masked" "$1.masked" | head -n 40 | sed 's/^/#   /'
+	return 1
+}
+
+# bpf_build NAME [CLANG OPTIONS...] < SOURCE: compiles a small BPF program
+# (uapi and libbpf headers only) to $TMPD/NAME.o; returns 1 without clang.
+bpf_build() {
+	local name=$1 multiarch
+	shift
+	command -v clang >/dev/null || return 1
+	multiarch=$(gcc -print-multiarch 2>/dev/null)
+	[ -n "$multiarch" ] || multiarch=$(uname -m)-linux-gnu
+	cat > "$TMPD/$name.c"
+	clang -O2 -g -target bpf -I"/usr/include/$multiarch" "$@" -c "$TMPD/$name.c" -o "$TMPD/$name.o" \
+		2> "$TMPD/$name.cc.err" || { diag_file "$TMPD/$name.cc.err"; fail "cannot compile $name.c"; }
+}
+
+# prog_map_id PROG_ID: the id of the first map the program uses.
+prog_map_id() { bpftool -j prog show id "$1" 2>/dev/null | jq -r '.map_ids[0] // empty'; }
+
+# map_u64 MAP_ID KEY: a __u64 value of an array map (KEY < 256).
+map_u64() {
+	local hex
+	hex=$(bpftool -j map lookup id "$1" key "$2" 0 0 0 2>/dev/null |
+		jq -r '[(.value // [])[] | ltrimstr("0x")] | reverse | join("")' 2>/dev/null)
+	echo "$((16#${hex:-0}))"
+}
+
+# settle NS ADDR: waits (10 s at most) until ADDR answers a ping from NS, so
+# that neighbour discovery along the path is done before anything is measured.
+settle() {
+	local ns=$1 a=$2 fam=-4 i
+	case $a in *:*) fam=-6 ;; esac
+	for ((i = 0; i < 10; i++)); do
+		timeout 5 ip netns exec "$ns" ping "$fam" -n -c 1 -W 1 -q "$a" >/dev/null 2>&1 && return 0
+	done
+	return 1
+}
+
+# A router between the prober and a destination namespace: the responder
+# namespace forwards (and its ICMP errors are not rate limited), a third
+# namespace NS_D sits behind it. After topo_up and topo6_up:
+#
+#   prober --(10.200.0/24, fd00:200::/64)-- router --(10.203.0/24, fd00:203::/64)-- dest
+#
+# The prober routes 10.203/16, 10.204/16, fd00:203::/64 and fd00:204::/64 via
+# the router; the router only knows 10.203.0/24 and fd00:203::/64 (and has
+# "unreachable" for 10.204.128/17); no namespace has a default route.
+NS_D=im-d-$$
+VETH_GD=img$$
+VETH_D=imd$$
+DEST=10.203.0.2
+DEST6=fd00:203::2
+router_up() {
+	local ns
+	ns_add "$NS_D"
+	veth_pair "$NS_R" "$VETH_GD" "$NS_D" "$VETH_D"
+	ip -n "$NS_R" addr add 10.203.0.1/24 dev "$VETH_GD" &&
+	ip -n "$NS_D" addr add "$DEST/24" dev "$VETH_D" &&
+	ip -n "$NS_R" addr add fd00:203::1/64 dev "$VETH_GD" nodad &&
+	ip -n "$NS_D" addr add "$DEST6/64" dev "$VETH_D" nodad &&
+	ip -n "$NS_D" route add 10.200.0.0/24 via 10.203.0.1 dev "$VETH_D" &&
+	ip -n "$NS_D" -6 route add fd00:200::/64 via fd00:203::1 dev "$VETH_D" &&
+	ip -n "$NS_R" route add unreachable 10.204.128.0/17 &&
+	ip -n "$NS_P" route add 10.203.0.0/16 via "$R_ADDR" dev "$VETH_P" &&
+	ip -n "$NS_P" route add 10.204.0.0/16 via "$R_ADDR" dev "$VETH_P" &&
+	ip -n "$NS_P" -6 route add fd00:203::/64 via "$R6_ADDR" dev "$VETH_P" &&
+	ip -n "$NS_P" -6 route add fd00:204::/64 via "$R6_ADDR" dev "$VETH_P" ||
+		fail "cannot configure the routed topology"
+	ip netns exec "$NS_R" sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+		net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 >/dev/null || fail "cannot enable forwarding in the router"
+	ip netns exec "$NS_D" sysctl -q -w net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 >/dev/null ||
+		fail "cannot set the destination's ICMP sysctls"
+	for ns in "$NS_P" "$NS_D"; do
+		[ "$(ip netns exec "$ns" sysctl -n net.ipv4.ip_forward)" = 0 ] || fail "forwarding is on in $ns"
+		ip -n "$ns" route show default | grep -q . && fail "$ns has a default route"
+		ip -n "$ns" -6 route show default | grep -q . && fail "$ns has an IPv6 default route"
+	done
+	settle "$NS_P" "$DEST" || fail "no path to $DEST through the router"
+	settle "$NS_P" "$DEST6" || fail "no path to $DEST6 through the router"
+}
