@@ -11,7 +11,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(BUILD)
 LDLIBS   += -lbpf -lelf -lz -lm -lcap -lmicrohttpd -lpthread
 ifeq ($(SANITIZE),1)
-CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
+CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
 BUILD    := build/san
 endif
@@ -31,7 +31,7 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pk
             iproute2 iputils-ping fping jq libcap-dev procps \
             libmicrohttpd-dev curl prometheus man-db groff-base
 
-.PHONY: all deps run test unit-test bpf-test e2e-test vmlinux clean install uninstall fleet-demo
+.PHONY: all deps run test unit-test bpf-test e2e-test vmlinux clean install uninstall fleet-demo fuzz fuzz-build
 
 all: $(BUILD)/icmpmon
 
@@ -84,7 +84,32 @@ e2e-test: $(BUILD)/icmpmon
 
 test: deps
 	$(MAKE) all unit-test bpf-test
+	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	$(MAKE) e2e-test
+
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang and ASan/UBSan
+# into build/fuzz whatever SANITIZE says; make fuzz runs each FUZZ_SECONDS.
+FUZZ_CC           ?= clang
+FUZZ_BUILD        := build/fuzz
+FUZZ_SECONDS      ?= 60
+TEST_FUZZ_SECONDS ?= 10
+FUZZ_CFLAGS       := -std=gnu11 -g -O1 -Wall -Wextra -D_GNU_SOURCE -Isrc -I$(BUILD) -fno-omit-frame-pointer \
+                     -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJS         := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(APP_SRCS))
+FUZZ_BINS         := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(SKEL)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) $(LDLIBS) -o $@
+
+.SECONDARY: $(FUZZ_OBJS)
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 clean:
 	rm -rf build
@@ -111,3 +136,24 @@ uninstall:
 # K hosts in network namespaces probing each other, scraped by a real Prometheus (docs/fleet.md).
 fleet-demo: $(BUILD)/icmpmon
 	ICMPMON=$(abspath $(BUILD)/icmpmon) timeout -k 10 300 tests/e2e/fleet.sh demo
+
+# Benchmarks against ping, fping and --mode socket, in network namespaces (bench/README.md).
+BENCH_PKGS := hping3 stress-ng tcpdump gnuplot-nox fping iputils-ping time jq bpftool iproute2
+.PHONY: bench bench-deps
+
+bench-deps:
+	@missing=""; for p in $(BENCH_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BUILD)/bench/prog_cost: bench/prog_cost.c tests/bpf/pkt.h src/icmpmon.h $(SKEL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/bpf $(LDFLAGS) $< $(LDLIBS) -o $@
+
+bench: deps bench-deps
+	$(MAKE) all $(BUILD)/bench/prog_cost
+	ICMPMON=$(abspath $(BUILD)/icmpmon) PROG_COST=$(abspath $(BUILD)/bench/prog_cost) bench/run.sh

@@ -38,6 +38,7 @@ struct config {
 	enum rx_mode mode;     /* --mode kernel|socket */
 	unsigned ringbuf_kib;  /* --ringbuf-kib */
 	unsigned max_outstanding; /* --max-outstanding: outstanding-probe map size, 0 = derived */
+	int outstanding_exact;    /* max_outstanding is a proven bound on probes in flight (fping's retries) */
 	char **targets;        /* points into argv */
 	int n_targets;
 	char **files;          /* --file (repeatable; "-" is stdin) */

@@ -519,6 +519,7 @@ void fping_size_run(const struct fping_opts *o, struct config *cfg, uint32_t n)
 	/* at most retry + 1 probes per target, ever */
 	want = (uint64_t)n * ((uint64_t)o->retry + 1) + 64;
 	cfg->max_outstanding = want > (1u << 24) ? (1u << 24) : (unsigned)want;
+	cfg->outstanding_exact = want <= (1u << 24);
 }
 
 static int add(struct name_list *names, const char *name, char *err, size_t errlen)
@@ -605,15 +606,15 @@ static int gather_range(const char *start, const char *end, struct name_list *na
 static int gather_file(const char *path, struct name_list *names, char *err, size_t errlen)
 {
 	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *line = NULL, *word, *save;
-	size_t cap = 0;
+	char line[TARGET_SOURCE_MAX_LINE + 1], *word, *save;
+	ssize_t len;
 	int rc = 0;
 
 	if (!in) {
 		fail(err, errlen, "fopen : %s", strerror(errno));
 		return FPING_EXIT_SYSTEM;
 	}
-	while (getline(&line, &cap, in) >= 0) {
+	while ((len = target_source_line(in, line)) > 0) {
 		word = strtok_r(line, " \t\r\n\v\f", &save);
 		if (!word || word[0] == '#')
 			continue;
@@ -622,7 +623,10 @@ static int gather_file(const char *path, struct name_list *names, char *err, siz
 			break;
 		}
 	}
-	free(line);
+	if (len < 0) {
+		fail(err, errlen, "%s: line too long", path);
+		rc = FPING_EXIT_USAGE;
+	}
 	if (in != stdin)
 		fclose(in);
 	return rc;

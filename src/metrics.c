@@ -9,6 +9,7 @@
 #include "collector.h"
 #include "hist.h"
 #include "metrics.h"
+#include "one_line.h"
 #include "reload.h"
 #include "run.h"
 #include "version.h"
@@ -29,6 +30,7 @@ int metrics_buckets(const double *cfg_le, int cfg_n, double *le)
 static int fail(char *err, size_t errlen, const char *what, const char *s, const char *why)
 {
 	snprintf(err, errlen, "invalid %s '%s': %s", what, s, why);
+	one_line(err);
 	return -1;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "one_line.h"
 #include "metrics.h"
 #include "version.h"
 
@@ -117,9 +118,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	for (; *err; err++)
-		if ((unsigned char)*err < ' ')
-			*err = '?'; /* the message stays one line whatever the user typed */
+	one_line(err);
 	return -1;
 }
 
@@ -259,8 +258,13 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 		if (parse_pattern(arg, cfg))
 			return fail(err, errlen, "invalid pattern '%s' for -p: expected up to 32 hex digits", arg);
 		return 0;
-	case '4': cfg->family = AF_INET; return 0;
-	case '6': cfg->family = AF_INET6; return 0;
+	case '4':
+	case '6':
+		/* as iputils ping: -4 -6 is a contradiction, not "the last one wins" */
+		if (cfg->family && cfg->family != (opt == '4' ? AF_INET : AF_INET6))
+			return fail(err, errlen, "only one -4 or -6 option may be specified");
+		cfg->family = opt == '4' ? AF_INET : AF_INET6;
+		return 0;
 	case 'q': cfg->quiet = 1; return 0;
 	case 'D': cfg->timestamps = 1; return 0;
 	case 'n': cfg->numeric = 1; return 0;

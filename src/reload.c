@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "exporter.h"
 #include "icmpmon.skel.h"
+#include "one_line.h"
 #include "reload.h"
 #include "route.h"
 #include "run.h"
@@ -304,7 +305,7 @@ int reload_run(struct run *r)
 			continue;
 		}
 		if (ensure_interface(r, &nt.v[j], &ifindex, err, sizeof(err))) {
-			fprintf(stderr, "icmpmon: reload: %s; not probing it\n", err);
+			fprintf(stderr, "icmpmon: reload: %s; not probing it\n", one_line(err));
 			skipped++;
 			continue;
 		}
@@ -332,7 +333,7 @@ int reload_run(struct run *r)
 	return 0;
 fail:
 	rl->counts.failed++;
-	fprintf(stderr, "icmpmon: reload failed, targets unchanged: %s\n", err);
+	fprintf(stderr, "icmpmon: reload failed, targets unchanged: %s\n", one_line(err));
 	free(keep);
 	targets_free(&nt);
 	name_list_free(&names);

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "collector.h"
+#include "one_line.h"
 #include "privileges.h"
 #include "exporter.h"
 #include "reload.h"
@@ -61,7 +62,7 @@ static __u32 outstanding_size(const struct config *cfg, __u32 n)
 		size = cfg->max_outstanding;
 	else
 		size = need > OUTSTANDING_MAX ? OUTSTANDING_MAX : need < OUTSTANDING_MIN ? OUTSTANDING_MIN : (__u32)need + 1;
-	if (size < need)
+	if (size < need && !cfg->outstanding_exact)
 		fprintf(stderr,
 			"icmpmon: the outstanding-probe map holds %u probes, fewer than the %.0f that can be in flight; "
 			"probes beyond it are counted and reported as not tracked\n", size, need);
@@ -173,13 +174,21 @@ static int gather_names(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
-int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, char *err, size_t errlen)
+static int setup(struct run *r, const struct config *cfg, const struct sink *sink, char *err, size_t errlen)
 {
 	int ifs[LOADER_MAX_IFS], n_ifs;
 
 	memset(r, 0, sizeof(*r));
 	r->cfg = cfg;
 	r->sink = cfg->daemon ? &sink_daemon : sink;
+	if (cfg->daemon) {
+		/* a reload asked for during setup (seconds in the verifier) waits for run_loop's signalfd */
+		sigset_t hup;
+
+		sigemptyset(&hup);
+		sigaddset(&hup, SIGHUP);
+		sigprocmask(SIG_BLOCK, &hup, NULL);
+	}
 	r->snd.path[0].fd = r->snd.path[1].fd = -1;
 	r->srx.fd = -1;
 	if (gather_names(r, err, errlen))
@@ -229,9 +238,18 @@ int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, 
 	return exporter_start(r, err, errlen); /* last: serves what is attached */
 }
 
+/* err quotes names, paths and interfaces as given (a targets file may hold any byte): one printable line. */
+int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, char *err, size_t errlen)
+{
+	if (!setup(r, cfg, sink, err, errlen))
+		return 0;
+	one_line(err);
+	return -1;
+}
+
 uint64_t run_errors(const struct run *r, uint32_t tidx)
 {
-	uint64_t e = r->targets.v[tidx].send_errors;
+	uint64_t e = 0;
 	int k;
 
 	for (k = 0; k < ICMPMON_ERR_KINDS; k++)

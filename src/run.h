@@ -66,6 +66,7 @@ int run_loop(struct run *r);
 void run_teardown(struct run *r);
 
 uint64_t run_replies(const struct run *r);
+/* ICMP errors about the target's probes (ping's "+N errors"); refused sends are not errors but losses. */
 uint64_t run_errors(const struct run *r, uint32_t tidx);
 
 #endif

@@ -171,12 +171,12 @@ static void account(struct sender *s, struct sender_path *p, int from, int to, i
 	for (i = from; i < to; i++) {
 		struct target *t = &s->targets->v[p->tidx[i]];
 
-		if (ok) {
-			t->sent++;
+		/* A refused probe still counts as sent, and so as lost, as ping counts it. */
+		t->sent++;
+		if (ok)
 			t->last_send_ns = now;
-		} else {
+		else
 			t->send_errors++;
-		}
 	}
 }
 

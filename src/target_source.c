@@ -6,7 +6,7 @@
 
 #include "target_source.h"
 
-#define MAX_LINE 1024
+#define MAX_LINE TARGET_SOURCE_MAX_LINE
 
 int name_list_add(struct name_list *l, const char *name)
 {
@@ -52,17 +52,43 @@ static char *line_name(char *line)
 	return *p ? p : NULL;
 }
 
+/*
+ * One line of at most MAX_LINE bytes, its newline included, into buf (MAX_LINE + 1
+ * bytes); returns its length, 0 at the end, -1 when the line is longer. Never
+ * reads more than MAX_LINE + 1 bytes of a line: a file without newlines
+ * (/dev/zero) must not grow memory without bound as getline() would.
+ */
+ssize_t target_source_line(FILE *in, char *buf)
+{
+	size_t n = 0;
+	int c = 0;
+
+	while (n < MAX_LINE && (c = getc(in)) != EOF) {
+		buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	buf[n] = '\0';
+	if (n == MAX_LINE && c != '\n' && (c = getc(in)) != EOF)
+		return -1;
+	return (ssize_t)n;
+}
+
 int target_source_stream(struct name_list *l, FILE *in, const char *what, char *err, size_t errlen)
 {
 	unsigned long lineno = 0;
-	char *line = NULL, *name;
-	size_t cap = 0;
+	char *line, *name;
 	ssize_t len;
 	int rc = -1;
 
-	while ((len = getline(&line, &cap, in)) >= 0) {
+	line = malloc(MAX_LINE + 1);
+	if (!line) {
+		snprintf(err, errlen, "%s: out of memory", what);
+		return -1;
+	}
+	while ((len = target_source_line(in, line)) != 0) {
 		lineno++;
-		if (len > MAX_LINE) {
+		if (len < 0) {
 			snprintf(err, errlen, "%s:%lu: line too long", what, lineno);
 			goto out;
 		}

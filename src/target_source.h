@@ -6,8 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define TARGET_SOURCE_MAX (1u << 24) /* 16 Mi names: a /8 */
+#define TARGET_SOURCE_MAX_LINE 1024  /* bytes of one line of a targets file */
 
 struct name_list {
 	char **v;
@@ -15,6 +17,12 @@ struct name_list {
 };
 
 int name_list_add(struct name_list *l, const char *name);
+/*
+ * One line of at most TARGET_SOURCE_MAX_LINE bytes, newline included, into buf
+ * (TARGET_SOURCE_MAX_LINE + 1 bytes); returns its length, 0 at the end, -1 when
+ * the line is longer. A file without newlines (/dev/zero) never grows memory.
+ */
+ssize_t target_source_line(FILE *in, char *buf);
 void name_list_free(struct name_list *l);
 
 /* Appends each name of a targets file ("-" reads stdin); err on unreadable or binary input. */

@@ -22,8 +22,8 @@ struct target {
 	} sa;
 	int family;                 /* AF_INET or AF_INET6 */
 	int is_numeric;             /* given as an address, not a name */
-	uint64_t sent;              /* probes the socket accepted */
-	uint64_t send_errors;       /* probes the socket refused */
+	uint64_t sent;              /* probes sent, refused ones included (lost, as ping counts them) */
+	uint64_t send_errors;       /* of which the socket refused */
 	uint64_t timeouts;          /* probes swept with no reply */
 	uint64_t last_send_ns;
 };

@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# Turns the TSV files of a benchmark run (bench/results/data) into
+# bench/results/latest.md and the gnuplot input files. Reads only; runs nothing.
+#   report.sh DATA_DIR OUT_MD
+set -u
+D=${1:-$(dirname "$0")/results/data}
+MD=${2:-$(dirname "$0")/results/latest.md}
+
+# tbl FILE AWK-PROGRAM: runs the program over FILE with h[name] = column
+# number from the header line; the program sees data rows only.
+tbl() {
+	local f=$1 prog=$2
+	[ -s "$f" ] || return 0
+	awk -F'\t' "
+		function v(name) { return (name in h) ? \$(h[name]) : \"NA\" }
+		function ratio(a, b) { return (a == \"NA\" || b == \"NA\" || b + 0 == 0) ? \"NA\" : sprintf(\"%.2f\", a / b) }
+		function pct(a, b) { return (a == \"NA\" || b == \"NA\" || b + 0 == 0) ? \"NA\" : sprintf(\"%.3f %%\", 100 * a / b) }
+		NR == 1 { for (i = 1; i <= NF; i++) h[\$i] = i; next }
+		$prog" "$f"
+}
+
+# One value: val FILE AWK-CONDITION COLUMN
+val() {
+	tbl "$1" "$2 { print v(\"$3\"); exit }"
+}
+
+meta() { awk -F'\t' -v k="$1" '$1 == k { print $2; exit }' "$D/meta.tsv" 2>/dev/null; }
+
+yes_no() { [ "$1" = 1 ] && echo "**met**" || echo "**NOT met**"; }
+
+{
+echo "# icmpmon benchmarks: results"
+echo
+echo "Run: $(meta date), $(meta runtime_s) s end to end. Machine: $(meta machine)."
+echo "Versions: icmpmon $(meta icmpmon), $(meta fping), $(meta ping), $(meta hping3), $(meta stress_ng), $(meta tcpdump)."
+echo
+echo "> **Noisy numbers.** Other people were compiling and running test suites on this 2-core machine"
+echo "> while this ran, so CPU times, rates and latencies carry their load too. Read the ratios as"
+echo "> indicative; the lead reruns the suite on a quiet machine. The method is in bench/README.md."
+echo
+sc=$(meta scenarios)
+[ -n "$sc" ] && echo "Scenario status: $sc" && echo
+
+# ---- targets -----------------------------------------------------------------
+echo "## Targets"
+echo
+echo "| # | target | measured | verdict |"
+echo "|---|---|---|---|"
+
+S1=$D/s1_completeness.tsv
+if [ -s "$S1" ]; then
+	m_load=$(val "$S1" 'v("case") == "load" && v("tool") == "icmpmon"' missed)
+	n_load=$(val "$S1" 'v("case") == "load" && v("tool") == "icmpmon"' targets)
+	m_big=$(val "$S1" 'v("case") == "big" && v("tool") == "icmpmon"' missed)
+	n_big=$(val "$S1" 'v("case") == "big" && v("tool") == "icmpmon"' targets)
+	ok=0
+	[ "$m_load" = 0 ] && { [ -z "$m_big" ] || [ "$m_big" = 0 ]; } && ok=1
+	echo "| 1 | icmpmon misses 0 replies under flood + stress-ng | missed $m_load of the replies that reached the host ($n_load targets)${m_big:+; $m_big at $n_big targets} | $(yes_no $ok) |"
+else
+	echo "| 1 | icmpmon misses 0 replies under load | not run | - |"
+fi
+
+S2=$D/s2_cpu.tsv
+if [ -s "$S2" ]; then
+	# the run with the least CPU per condition (see s2_cpu.sh)
+	least() { tbl "$S2" 'v("tool") == "icmpmon" && v("cond") == "'"$1"'" && v("cpu_s") != "" && v("rc") != 124 && (best == "" || v("cpu_s") + 0 < best + 0) { best = v("cpu_s"); out = v("'"$2"'") } END { print out }'; }
+	q=$(least quiet cpu_s)
+	fl=$(least flood cpu_s)
+	qs=$(least quiet steady_s)
+	fs=$(least flood steady_s)
+	r=$(awk -v a="$fl" -v b="$q" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "NA" }')
+	rs=$(awk -v a="$fs" -v b="$qs" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "NA" }')
+	ok=$(awk -v r="$r" 'BEGIN { print (r != "NA" && r <= 1.2) ? 1 : 0 }')
+	oks=$(awk -v r="$rs" 'BEGIN { print (r != "NA" && r <= 1.2) ? 1 : 0 }')
+	verdict="$(yes_no "$ok") on user+sys"
+	[ "$ok" != "$oks" ] && verdict="$verdict; the steady part alone: $(yes_no "$oks")"
+	echo "| 2 | icmpmon CPU with flood / without <= 1.2x | ${r}x (user+sys $fl s / $q s); steady part after set-up ${rs}x ($fs s / $qs s) | $verdict |"
+else
+	echo "| 2 | CPU flood / no flood <= 1.2x | not run | - |"
+fi
+
+S3=$D/s3_max.tsv
+if [ -s "$S3" ]; then
+	im=$(val "$S3" 'v("tool") == "icmpmon"' max_rate)
+	fp=$(val "$S3" 'v("tool") == "fping"' max_rate)
+	r=$(awk -v a="$im" -v b="$fp" 'BEGIN { if (b + 0 > 0) printf "%.1f", a / b; else print "NA" }')
+	ok=$(awk -v r="$r" 'BEGIN { print (r != "NA" && r >= 3) ? 1 : 0 }')
+	echo "| 3 | icmpmon's rate >= 3x fping's (0 missed) | icmpmon ${im}/s, fping ${fp}/s: ${r}x | $(yes_no "$ok") |"
+else
+	echo "| 3 | rate >= 3x fping | not run | - |"
+fi
+
+S4=$D/s4_accuracy.tsv
+if [ -s "$S4" ]; then
+	p99=$(val "$S4" 'v("tool") == "icmpmon" && v("cond") == "stress"' p99_us)
+	deb=$(val "$S4" 'v("tool") == "icmpmon" && v("cond") == "stress"' p99_debiased_us)
+	bias=$(val "$S4" 'v("tool") == "icmpmon" && v("cond") == "stress"' mean_signed_us)
+	ok=$(awk -v r="$p99" 'BEGIN { print (r != "NA" && r <= 5) ? 1 : 0 }')
+	echo "| 4 | icmpmon p99 RTT error vs packet tap <= 5 us under stress | p99 $p99 us (mean signed error $bias us; p99 once that constant offset is removed: $deb us) | $(yes_no "$ok") |"
+else
+	echo "| 4 | p99 error <= 5 us | not run | - |"
+fi
+
+S5=$D/s5_prog_cost.tsv
+if [ -s "$S5" ]; then
+	worst=$(tbl "$S5" 'v("prog") == "icmpmon_xdp" && (v("case") == "udp" || v("case") == "echo-request" || v("case") == "foreign-reply") { if (v("ns_per_pkt") + 0 > m) m = v("ns_per_pkt") + 0 } END { print m + 0 }')
+	base=$(val "$S5" 'v("prog") == "noop_xdp" && v("case") == "udp"' ns_per_pkt)
+	net=$(awk -v a="$worst" -v b="$base" 'BEGIN { printf "%.0f", a - b }')
+	ok=$(awk -v r="$worst" 'BEGIN { print (r <= 20) ? 1 : 0 }')
+	okn=$(awk -v r="$net" 'BEGIN { print (r <= 20) ? 1 : 0 }')
+	verdict="$(yes_no "$ok") as measured"
+	[ "$ok" != "$okn" ] && verdict="$verdict; $(yes_no "$okn") once the harness's own cost is subtracted"
+	echo "| 5 | <= 20 ns per non-matching packet (icmpmon_xdp) | up to $worst ns per packet as measured (UDP, echo request, foreign reply); $net ns above a 2-instruction XDP program ($base ns: the test-run harness) | $verdict |"
+else
+	echo "| 5 | <= 20 ns per non-matching packet | not run | - |"
+fi
+echo
+
+# ---- 1 -------------------------------------------------------------------------
+if [ -s "$S1" ]; then
+echo "## 1. Completeness under load"
+echo
+echo "Flood: $(meta flood) toward the prober, through the bridge, onto the veth where icmpmon's XDP program sits;"
+echo "stress-ng --cpu 0 on every CPU. *reached (stack)* is IcmpInEchoReps in the prober namespace,"
+echo "*reached (tap)* the replies a packet tap captured on the prober's veth (after XDP); *missed* = reached (stack) - recorded"
+echo "(when a tool printed no result at all: every reply that reached the stack)."
+echo
+echo "| case | tool | targets | probes planned | sent (tool) | sent (IcmpOutEchos) | reached (stack) | reached (tap) | recorded | missed | missed / reached | wall s | flood pkt/s | note |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+tbl "$S1" '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v("case"), v("tool"), v("targets"), v("planned"), v("sent_tool"), v("sent_kernel"), v("reached_stack"), v("reached_tap") (v("tap_dropped") + 0 > 0 ? " (+" v("tap_dropped") " dropped by the tap)" : ""), v("recorded"), v("missed"), pct(v("missed"), v("reached_stack")), v("wall_s"), v("flood_pps"), v("note") }'
+echo
+echo "Cases: *load* = the same job for every tool ($(meta s1_job)); ping runs one process per target on fewer"
+echo "targets (one process each: thousands of them would measure the process count, not ping)."
+echo "*big* = icmpmon alone on $(val "$S1" 'v("case") == "big"' targets) targets under the same load. *seqlimit* = no load,"
+echo "$(val "$S1" 'v("case") == "seqlimit"' targets) targets probed once within a second: fping 5.1 numbers all its probes from one"
+echo "16-bit sequence space and refuses to reuse a number within 10 s, so the 65,536th probe sent within 10 s"
+echo "makes it print \"not enough sequence numbers available\" and exit with status 4, before printing any"
+echo "result; icmpmon keys probes by (target, identifier, per-target sequence) and has no such limit."
+echo
+fi
+
+# ---- 2 -------------------------------------------------------------------------
+if [ -s "$S2" ]; then
+echo "## 2. Prober CPU, with and without the flood"
+echo
+echo "user+sys seconds of the prober process (/usr/bin/time; ping: all its processes) for $(meta s2_job);"
+echo "each run $(meta s2_reps) times, the one with the least CPU shown (other load can only add)."
+echo "*set-up* is what the process had used when the namespace's first echo request left (/proc/PID/stat):"
+echo "for icmpmon mostly BPF verification and map creation, a fixed cost per start. *steady* = total - set-up."
+echo "Kernel softirq work (XDP, the raw sockets' filters) is not in these numbers unless the kernel charged it"
+echo "to the interrupted process (this kernel has no IRQ time accounting, so some is). A ratio below 1 is"
+echo "not a saving: under the flood more of the receive and transmit softirq work runs in ksoftirqd instead"
+echo "of in the prober's context, so less of it is charged to the prober."
+echo
+echo "| tool | targets | CPU s, no flood | CPU s, flood | flood / no flood | steady s, no flood | steady s, flood | steady ratio | set-up s (no flood / flood) | wall s (no flood / flood) | recorded/reached (stack)/sent (no flood / flood) | flood pkt/s | note |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---|"
+tbl "$S2" '
+	{ k = v("tool"); n[k] = v("targets"); if (!(k in seen)) { seen[k] = 1; order[++m] = k }
+	  if (v("cpu_s") == "" || v("rc") == 124) { bad[k, v("cond")]++; next }
+	  if ((k, v("cond")) in c && c[k, v("cond")] + 0 <= v("cpu_s") + 0) next
+	  c[k, v("cond")] = v("cpu_s"); s[k, v("cond")] = v("steady_s"); su[k, v("cond")] = v("setup_s")
+	  w[k, v("cond")] = v("wall_s"); r[k, v("cond")] = v("recorded") "/" v("reached_stack") "/" v("sent"); fp[k] = (v("cond") == "flood") ? v("flood_pps") : fp[k] }
+	END { for (i = 1; i <= m; i++) { k = order[i]
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s | %s | %s |\n", k, n[k], c[k, "quiet"], c[k, "flood"],
+			ratio(c[k, "flood"], c[k, "quiet"]), s[k, "quiet"], s[k, "flood"], ratio(s[k, "flood"], s[k, "quiet"]),
+			su[k, "quiet"], su[k, "flood"], w[k, "quiet"], w[k, "flood"], r[k, "quiet"], r[k, "flood"], fp[k],
+			((k, "quiet") in bad || (k, "flood") in bad) ? sprintf("timed out and left out: %d run(s) without the flood, %d with it", bad[k, "quiet"], bad[k, "flood"]) : "" } }'
+echo
+fi
+
+# ---- 3 -------------------------------------------------------------------------
+if [ -s "$S3" ]; then
+echo "## 3. Highest sustained rate with 0 missed replies"
+echo
+echo "No load. Steps of $(meta s3_step) s through $(meta s3_rates) probes/s; a step passes when >= 99 % of the planned"
+echo "probes went out, every one was answered and recorded, and the achieved send rate was >= 90 % of the step."
+echo "The best step is confirmed by a $(meta s3_confirm) s run. Achieved rates: IcmpOutEchos sampled every 10 ms."
+echo "Why a step failed is in the step table: too few probes sent in time (achieved/s), or replies not recorded."
+echo
+fpm=$(val "$S3" 'v("tool") == "fping"' max_rate)
+echo "| tool | max rate (probes/s) | targets | vs fping | note |"
+echo "|---|---:|---:|---:|---|"
+tbl "$S3" '{ printf "| %s | %s | %s | %s | %s |\n", v("tool"), v("max_rate"), v("targets"), ratio(v("max_rate"), "'"$fpm"'"), v("note") }'
+echo
+echo "<details><summary>every step</summary>"
+echo
+echo "| tool | phase | rate | targets | planned | sent | recorded | reached (stack) | achieved/s | wall s | pass | note |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+tbl "$D/s3_rate.tsv" '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v("tool"), v("phase"), v("rate"), v("targets"), v("planned"), v("sent"), v("recorded"), v("reached_stack"), v("achieved_pps"), v("wall_s"), (v("pass") == 1 ? "yes" : "no"), v("note") }'
+echo
+echo "</details>"
+echo
+fi
+
+# ---- 4 -------------------------------------------------------------------------
+if [ -s "$S4" ]; then
+echo "## 4. Accuracy: reported RTT vs packet tap"
+echo
+echo "$(meta s4_job). Truth: tcpdump on the prober's veth, nanosecond timestamps, reply time - request time."
+echo "Error = reported - truth. *de-biased p99*: p99 of |error - median error|, what is left once a constant"
+echo "offset is removed. *source*: json = icmpmon --json rtt_ms (10 ns); lines = ping-style \`time=\` (1 us);"
+echo "fping-C = fping -C values (1 us)."
+echo
+p99im=$(val "$S4" 'v("tool") == "icmpmon" && v("cond") == "stress"' p99_us)
+echo "| tool | condition | source | matched / probes | abs error p50 us | p99 us | max us | mean signed error us | de-biased p99 us | tap RTT p50 us | p99 vs icmpmon (stress) |"
+echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+tbl "$S4" '{ printf "| %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s |\n", v("tool"), v("cond"), v("source"), v("matched"), v("probes"), v("p50_us"), v("p99_us"), v("max_us"), v("mean_signed_us"), v("p99_debiased_us"), v("truth_p50_us"), (v("cond") == "stress" ? ratio(v("p99_us"), "'"$p99im"'") : "") }'
+echo
+fi
+
+# ---- 5 -------------------------------------------------------------------------
+if [ -s "$S5" ]; then
+echo "## 5. Kernel cost per packet (BPF_PROG_TEST_RUN)"
+echo
+echo "Mean ns per run over repeat runs on one frame (opts.duration), median of $(tbl "$S5" '{ print v("rounds"); exit }') rounds."
+echo "noop_* are 2-instruction programs of the same type: the harness's own cost per run, which the"
+echo "*above noop* column subtracts. $(meta s5_note)"
+echo
+echo "| program | packet | ns / packet | above noop | min | max | repeat |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+tbl "$S5" '
+	v("prog") == "noop_xdp" && v("case") == "udp" { bx = v("ns_per_pkt") }
+	v("prog") == "noop_xdp" && v("case") == "udp@repeat1" { b1 = v("ns_per_pkt") }
+	v("prog") == "noop_tc" { bt = v("ns_per_pkt") }
+	{ row[++n] = $0; p[n] = v("prog"); c[n] = v("case"); ns[n] = v("ns_per_pkt"); mn[n] = v("min"); mx[n] = v("max"); rp[n] = v("repeat") }
+	END { for (i = 1; i <= n; i++) {
+		b = (c[i] ~ /repeat1|first-reply/) ? b1 : (p[i] ~ /xdp/ ? bx : bt)
+		net = (p[i] ~ /^noop/ || b == "") ? "" : sprintf("%.0f", ns[i] - b)
+		printf "| %s | %s | %s | %s | %s | %s | %s |\n", p[i], c[i], ns[i], net, mn[i], mx[i], rp[i] } }'
+echo
+echo "Packets: *udp* (not ICMP), *echo-request* (what the flooder sends), *foreign-reply* (an echo reply with"
+echo "another prober's identifier), *dup-reply* (our reply to an already answered probe: probes-map miss,"
+echo "answered-LRU hit, stats, one ring-buffer event; the matching path that can repeat), *first-reply* (our"
+echo "reply to an outstanding probe that userland re-inserts before each single run: probes-map hit and delete,"
+echo "answered-map insert, stats, event; repeat 1, so compare it with *udp@repeat1*, measured the same way)."
+echo "Egress: *our-request* stamps a probe (restamping the same key each run); the others pass untouched."
+echo
+fi
+
+# ---- 6 -------------------------------------------------------------------------
+S6=$D/s6_footprint.tsv
+if [ -s "$S6" ]; then
+echo "## 6. Footprint"
+echo
+echo "Peak RSS (VmHWM, via /usr/bin/time) of a $(meta s6_job) run; for icmpmon's kernel mode the kernel memory"
+echo "charged to its BPF maps and programs (memlock in /proc/PID/fdinfo while it runs). ping is one"
+echo "process per target: N targets cost N times its single-target figure."
+echo
+echo "| tool | targets | peak RSS MiB | BPF maps MiB | BPF programs KiB | largest maps | exit | note |"
+echo "|---|---:|---:|---:|---:|---|---:|---|"
+tbl "$S6" '{
+	mp = v("map_bytes"); pg = v("prog_bytes")
+	n = split(v("maps"), a, ","); big = ""
+	# the three largest maps
+	for (j = 1; j <= 3; j++) { bi = 0; bv = -1; for (i = 1; i <= n; i++) { split(a[i], kv, "="); if (!(i in used) && kv[2] + 0 > bv) { bv = kv[2] + 0; bi = i } }
+		if (bi) { used[bi] = 1; split(a[bi], kv, "="); big = big (big == "" ? "" : ", ") sprintf("%s %.1f MiB", kv[1], kv[2] / 1048576) } }
+	delete used
+	printf "| %s | %s | %.1f | %s | %s | %s | %s | %s |\n", v("tool"), v("targets"), v("maxrss_kib") / 1024,
+		(mp == "NA" ? "-" : sprintf("%.1f", mp / 1048576)), (pg == "NA" ? "-" : sprintf("%.0f", pg / 1024)), big, v("rc"), v("note") }'
+echo
+fi
+
+echo "## Plots"
+echo
+echo "Drawn by bench/plot.gp from bench/results/data."
+echo
+for png in s1_completeness s2_cpu s3_rate s4_accuracy s5_prog_cost s6_footprint; do
+	[ -s "$(dirname "$MD")/$png.png" ] && echo "![$png]($png.png)" && echo
+done
+} > "$MD"
+
+# ---- plot input (bench/plot.gp reads these) ------------------------------------
+[ -s "$S1" ] && tbl "$S1" '{ printf "\"%s\\n%s\"\t%s\t%s\t%s\n", v("tool"), v("case") " " v("targets"), v("reached_tap"), v("recorded"), (v("missed") == "NA" ? 0 : v("missed")) }' > "$D/plot_s1.dat"
+[ -s "$S2" ] && tbl "$S2" '
+	{ k = v("tool"); if (!(k in seen)) { seen[k] = 1; order[++m] = k }
+	  if (v("cpu_s") == "" || v("rc") == 124) next
+	  if ((k, v("cond")) in c && c[k, v("cond")] + 0 <= v("cpu_s") + 0) next
+	  c[k, v("cond")] = v("cpu_s"); s[k, v("cond")] = v("steady_s") }
+	END { for (i = 1; i <= m; i++) { k = order[i]; printf "\"%s\"\t%s\t%s\t%s\t%s\n", k, c[k, "quiet"], c[k, "flood"],
+		(s[k, "quiet"] == "NA" ? c[k, "quiet"] : s[k, "quiet"]), (s[k, "flood"] == "NA" ? c[k, "flood"] : s[k, "flood"]) } }' > "$D/plot_s2.dat"
+if [ -s "$D/s3_rate.tsv" ]; then
+	: > "$D/plot_s3.dat"
+	for t in icmpmon icmpmon-socket fping ping; do
+		printf '"%s"\n' "$t" >> "$D/plot_s3.dat"
+		tbl "$D/s3_rate.tsv" 'v("tool") == "'"$t"'" && v("phase") == "step" { print v("rate"), v("achieved_pps"), v("recorded") / (v("sent") + 0 > 0 ? v("sent") : 1), v("pass") }' >> "$D/plot_s3.dat"
+		printf '\n\n' >> "$D/plot_s3.dat"
+	done
+fi
+if [ -s "$D/s4_errors.tsv" ]; then
+	: > "$D/plot_s4.dat"
+	for k in $(tbl "$D/s4_errors.tsv" '{ print v("tool") "/" v("cond") }' | awk '!s[$0]++'); do
+		printf '"%s"\n' "$k" >> "$D/plot_s4.dat"
+		tbl "$D/s4_errors.tsv" 'v("tool") "/" v("cond") == "'"$k"'" { e = v("abs_err_us"); print (e < 0.01 ? 0.01 : e) }' |
+			sort -g | awk '{ v[NR] = $1 } END { for (i = 1; i <= NR; i++) print v[i], i / NR }' >> "$D/plot_s4.dat"
+		printf '\n\n' >> "$D/plot_s4.dat"
+	done
+fi
+[ -s "$S5" ] && tbl "$S5" '{ printf "\"%s %s\"\t%s\n", v("prog"), v("case"), v("ns_per_pkt") }' > "$D/plot_s5.dat"
+[ -s "$S6" ] && tbl "$S6" '{ printf "\"%s\\n%s\"\t%.2f\t%.2f\n", v("tool"), v("targets"), v("maxrss_kib") / 1024, (v("map_bytes") == "NA" ? 0 : v("map_bytes") / 1048576) }' > "$D/plot_s6.dat"
+exit 0

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# icmpmon benchmarks, side by side with ping, fping and icmpmon's own socket
+# mode. Needs root, build/icmpmon, build/bench/prog_cost (make bench does all).
+#
+#   bench/run.sh                 every scenario, then results/latest.md and the plots
+#   BENCH_SCENARIOS="1 4" bench/run.sh    some of them
+#
+# Each scenario script creates its own network namespaces and removes them
+# on exit (bench/lib.sh); every tool run and load generator is bounded by
+# timeout(1), every scenario by BENCH_SCENARIO_LIMIT seconds, and a scenario
+# that would start after BENCH_BUDGET seconds is skipped.
+set -u
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+: "${ICMPMON:=$ROOT/build/icmpmon}"
+: "${PROG_COST:=$ROOT/build/bench/prog_cost}"
+: "${BENCH_SCENARIOS:=1 2 3 4 5 6}"
+: "${BENCH_BUDGET:=840}"
+RESULTS=$BENCH_DIR/results
+export BENCH_OUT=$RESULTS/data
+export BENCH_RAW=$RESULTS/raw
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces, BPF)"
+[ -x "$ICMPMON" ] || die "$ICMPMON missing: run make first"
+for t in ip tc tcpdump hping3 stress-ng fping ping gnuplot jq bpftool awk timeout nice; do
+	command -v "$t" >/dev/null || die "$t is missing (make bench-deps)"
+done
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing (make bench-deps)"
+
+start=$(date +%s)
+work=$(mktemp -d /tmp/icmpmon-bench-run.XXXXXX)
+child=""
+on_exit() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ -n "$child" ]; then
+		kill -TERM "$child" 2>/dev/null
+		wait "$child" 2>/dev/null
+	fi
+	rm -rf "$work"
+	exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+# The binary under test, copied once: a rebuild during the run cannot swap it.
+cp "$ICMPMON" "$work/icmpmon" || die "cannot copy $ICMPMON"
+export ICMPMON=$work/icmpmon
+export PROG_COST
+
+rm -rf "$BENCH_OUT" "$BENCH_RAW"
+mkdir -p "$BENCH_OUT" "$BENCH_RAW"
+
+ver() { "$@" 2>&1 | head -n 1 | tr -s ' \t' ' ' | cut -c1-60; }
+{
+	printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+	printf 'machine\t%s\n' "$(nproc) CPUs ($(lscpu 2>/dev/null | awk -F': *' '/^Model name/ { print $2; exit }')$(lscpu 2>/dev/null | awk -F': *' '/^Hypervisor vendor/ { print ", " $2 " guest"; exit }')), $(free -g | awk '/^Mem:/ { print $2 " GiB" }'), Linux $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null)"
+	printf 'icmpmon\t%s\n' "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown) ($("$ICMPMON" --version 2>/dev/null))"
+	printf 'fping\t%s\n' "$(ver fping -v)"
+	printf 'ping\t%s\n' "$(ver ping -V)"
+	printf 'hping3\t%s\n' "hping3 $(dpkg-query -W -f='${Version}' hping3 2>/dev/null)"
+	printf 'stress_ng\t%s\n' "stress-ng $(dpkg-query -W -f='${Version}' stress-ng 2>/dev/null)"
+	printf 'tcpdump\t%s\n' "$(ver tcpdump --version)"
+	printf 'flood\t%s\n' "${FLOOD_INSTANCES:-2} x hping3 --icmp ${FLOOD_ARGS:---flood} (nice ${FLOOD_NICE:--5})"
+	printf 's1_job\t%s\n' "${S1_N:-${N_TARGETS:-2000}} targets, ${S1_COUNT:-5} probes each, one per target every ${S1_PERIOD:-1} s, spread evenly"
+	printf 's2_job\t%s\n' "${S2_N:-${N_TARGETS:-2000}} targets (ping: ${S2_N_PING:-100}), ${S2_COUNT:-5} probes each, one per target every ${S2_PERIOD:-1} s"
+	printf 's2_reps\t%s\n' "${S2_REPS:-2}"
+	printf 's3_step\t%s\n' "${S3_STEP_SECS:-2}"
+	printf 's3_confirm\t%s\n' "${S3_CONFIRM_SECS:-11}"
+	printf 's3_rates\t%s\n' "$(echo "${S3_RATES:-200 500 1000 2000 5000 10000 20000 30000 40000 50000 70000 100000}" | tr ' ' ',')"
+	printf 's4_job\t%s\n' "${S4_N:-10} targets, ${S4_COUNT:-40} probes each every ${S4_PERIOD:-0.1} s"
+	printf 's5_note\t%s\n' "BPF JIT: $(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)."
+	printf 's6_job\t%s\n' "${S6_COUNT:-3}-round, one-probe-per-second"
+} > "$BENCH_OUT/meta.tsv"
+
+limit_of() {
+	case $1 in
+	1) echo 300 ;; 2) echo 300 ;; 3) echo 360 ;; 4) echo 180 ;; 5) echo 120 ;; 6) echo 150 ;; *) echo 120 ;;
+	esac
+}
+
+status=""
+for s in $BENCH_SCENARIOS; do
+	script=$(ls "$BENCH_DIR"/s"$s"_*.sh 2>/dev/null | head -n 1)
+	[ -n "$script" ] || die "no scenario $s"
+	elapsed=$(($(date +%s) - start))
+	if [ "$elapsed" -ge "$BENCH_BUDGET" ]; then
+		echo "bench: skipping scenario $s: ${elapsed}s already spent (BENCH_BUDGET=$BENCH_BUDGET)" >&2
+		status="$status $s:skipped(budget)"
+		continue
+	fi
+	lim=${BENCH_SCENARIO_LIMIT:-$(limit_of "$s")}
+	echo "== scenario $s: $(basename "$script") (at most ${lim}s)" >&2
+	t0=$(date +%s)
+	timeout -k 15 "$lim" bash "$script" &
+	child=$!
+	wait "$child"
+	rc=$?
+	child=""
+	dt=$(($(date +%s) - t0))
+	echo "== scenario $s: exit $rc in ${dt}s" >&2
+	if [ "$rc" -eq 0 ]; then
+		status="$status $s:ok(${dt}s)"
+	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		status="$status $s:TIMED-OUT(${dt}s)"
+	else
+		status="$status $s:FAILED(exit $rc)"
+	fi
+done
+
+# Nothing of ours may outlive the run: the scripts remove their namespaces
+# themselves; a namespace of a killed script (its shell is gone) goes here.
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^imb-[prf]-[0-9]+$'); do
+	pid=${ns##*-}
+	if ! kill -0 "$pid" 2>/dev/null; then
+		for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+		ip netns del "$ns" 2>/dev/null
+		rm -rf "/etc/netns/$ns"
+		echo "bench: removed namespace $ns left by a killed scenario" >&2
+	fi
+done
+
+runtime=$(($(date +%s) - start))
+printf 'runtime_s\t%s\n' "$runtime" >> "$BENCH_OUT/meta.tsv"
+printf 'scenarios\t%s\n' "${status# }" >> "$BENCH_OUT/meta.tsv"
+bash "$BENCH_DIR/report.sh" "$BENCH_OUT" "$RESULTS/latest.md" || echo "bench: report.sh failed" >&2
+gnuplot -e "data='$BENCH_OUT'; out='$RESULTS'" "$BENCH_DIR/plot.gp" 2>"$work/gnuplot.err" ||
+	{ echo "bench: gnuplot failed:" >&2; cat "$work/gnuplot.err" >&2; }
+# The plots exist only now: write the report again so that it links them.
+bash "$BENCH_DIR/report.sh" "$BENCH_OUT" "$RESULTS/latest.md" || true
+echo "bench: done in ${runtime}s:${status}" >&2
+echo "bench: $RESULTS/latest.md" >&2

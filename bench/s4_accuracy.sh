@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Scenario 4: accuracy. Each tool probes S4_N targets S4_COUNT times (one
+# probe per target every S4_PERIOD s) while a packet tap on the prober's veth
+# (tcpdump, nanosecond timestamps, kernel time at the device) records every
+# echo request and reply. The truth for a probe is the tap's reply time minus
+# its request time, matched by (target, identifier, sequence). Each reported
+# RTT is compared with it:
+#   icmpmon, icmpmon-socket  per-reply NDJSON (rtt_ms, 10 ns) when this build
+#                            has --json, else its ping-style reply lines (1 us)
+#   ping                     its reply lines (time=, 1 us below 1 ms)
+#   fping                    -C values (1 us), matched by the probe's position
+#                            per target (its wire sequence is global)
+# with and without stress-ng on every CPU. Output: every error, and p50, p99,
+# max of the absolute error per tool and condition.
+. "$(dirname "$0")/lib.sh"
+
+N=${S4_N:-10}
+COUNT=${S4_COUNT:-40}
+PERIOD=${S4_PERIOD:-0.1}
+WAIT=${S4_WAIT:-1}
+TOOLS=${S4_TOOLS:-"icmpmon icmpmon-socket ping fping"}
+CONDS=${S4_CONDS:-"quiet stress"}
+OUT=$BENCH_OUT/s4_accuracy.tsv
+ERRS=$BENCH_OUT/s4_errors.tsv
+
+bench_topo_up
+detect_json
+printf 'tool\tcond\tsource\tprobes\tmatched\tp50_us\tp99_us\tmax_us\tmean_signed_us\tp99_debiased_us\ttruth_p50_us\trc\n' > "$OUT"
+printf 'tool\tcond\tabs_err_us\tsigned_err_us\n' > "$ERRS"
+f=$TMPD/targets.$N
+targets_file "$f" "$N"
+
+# truth PCAP: "target<TAB>seq<TAB>ordinal<TAB>rtt_us" for every answered request.
+truth() {
+	tcpdump -r "$1" -n -tt --time-stamp-precision=nano 2>/dev/null | awk '
+		/ICMP echo request/ {
+			dst = $5; sub(/:$/, "", dst)
+			id = $10; sub(/,$/, "", id); seq = $12; sub(/,$/, "", seq)
+			k = dst SUBSEP id SUBSEP seq
+			if (!(k in req)) { req[k] = $1; o = ++ord[dst]; kord[k] = o; keys[++n] = k }
+			next
+		}
+		/ICMP echo reply/ {
+			src = $3
+			id = $10; sub(/,$/, "", id); seq = $12; sub(/,$/, "", seq)
+			k = src SUBSEP id SUBSEP seq
+			if ((k in req) && !(k in rep)) rep[k] = $1
+		}
+		END {
+			for (i = 1; i <= n; i++) {
+				k = keys[i]
+				if (!(k in rep)) continue
+				split(k, a, SUBSEP)
+				# seconds.nanoseconds: subtract the integer and fraction parts apart
+				split(req[k], q, "."); split(rep[k], r, ".")
+				us = ((r[1] - q[1]) * 1e9 + (r[2] - q[2])) / 1000
+				printf "%s\t%s\t%d\t%.3f\n", a[1], a[3], kord[k], us
+			}
+		}'
+}
+
+# reported TOOL NAME: "target<TAB>key<TAB>rtt_us", key = seq (or ordinal for fping).
+reported() {
+	local tool=$1 name=$2
+	case $tool in
+	icmpmon | icmpmon-socket)
+		if [ "$HAVE_JSON" = 1 ]; then
+			jq -r 'select(.type == "reply" and (.dup | not) and .rtt_ms != null) | [.addr, .seq, (.rtt_ms * 1000)] | @tsv' \
+				"$TMPD/$name.out" 2>/dev/null
+		else
+			ping_lines "$TMPD/$name.out"
+		fi ;;
+	ping) ping_lines "$TMPD/$name.out" ;;
+	fping)
+		awk -F' : ' 'NF == 2 && $1 ~ /^[0-9.]+ *$/ { t = $1; gsub(/ /, "", t); n = split($2, v, " ")
+			for (i = 1; i <= n; i++) if (v[i] != "-") printf "%s\t%d\t%.3f\n", t, i, v[i] * 1000 }' "$TMPD/$name.err" ;;
+	esac
+}
+
+ping_lines() {
+	awk '/bytes from .*icmp_seq=.*time=/ && !/DUP!/ {
+		t = $4; sub(/:$/, "", t)
+		for (i = 1; i <= NF; i++) { if ($i ~ /^icmp_seq=/) s = substr($i, 10); if ($i ~ /^time=/) v = substr($i, 6) }
+		printf "%s\t%s\t%.3f\n", t, s, v * 1000 }' "$1"
+}
+
+for cond in $CONDS; do
+	for tool in $TOOLS; do
+		name=s4-$tool-$cond
+		bound=$(awk -v c="$COUNT" -v p="$PERIOD" 'BEGIN { printf "%d", c * p + 25 }')
+		src=lines
+		case $tool in
+		icmpmon | icmpmon-socket)
+			CMD=("$ICMPMON" -n -c "$COUNT" -i "$PERIOD" -W "$WAIT")
+			[ "$tool" = icmpmon-socket ] && CMD+=(--mode socket)
+			[ "$HAVE_JSON" = 1 ] && { CMD+=(--json); src=json; }
+			CMD+=(--file "$f") ;;
+		ping) CMD=(bash "$BENCH_DIR/ping_many.sh" "$f" "$COUNT" "$PERIOD" "$WAIT" lines) ;;
+		fping) tool_cmd fping "$f" "$COUNT" "$PERIOD" "$WAIT"; src=fping-C ;;
+		esac
+		[ "$cond" = stress ] && { stress_start "$((bound + 5))"; nap 1; }
+		tap_start "$name" "$TMPD/$name.pcap"
+		timed "$name" "$bound" "${CMD[@]}"
+		tap_stop "$name"
+		[ "$cond" = stress ] && stress_stop
+		truth "$TMPD/$name.pcap" > "$TMPD/$name.truth"
+		reported "$tool" "$name" > "$TMPD/$name.rep"
+		: > "$TMPD/$name.err_us"
+		# Join: fping by (target, ordinal), the others by (target, seq).
+		awk -F'\t' -v byord="$([ "$tool" = fping ] && echo 1 || echo 0)" -v tool="$tool" -v cond="$cond" \
+			-v out="$TMPD/$name.err_us" '
+			FNR == NR { k = $1 SUBSEP (byord ? $3 : $2); tr[k] = $4; next }
+			{ k = $1 SUBSEP $2; if (k in tr) { d = $3 - tr[k]; printf "%s\t%s\t%.3f\t%.3f\n", tool, cond, (d < 0 ? -d : d), d > out } }
+		' "$TMPD/$name.truth" "$TMPD/$name.rep"
+		cat "$TMPD/$name.err_us" >> "$ERRS"
+		probes=$(grep -c . "$TMPD/$name.truth")
+		matched=$(grep -c . "$TMPD/$name.err_us")
+		stats=$(cut -f3 "$TMPD/$name.err_us" | sort -g | awk '{ v[NR] = $1 } END {
+			if (!NR) { print "NA\tNA\tNA"; exit }
+			i50 = int(NR * 0.50 + 0.999999); i99 = int(NR * 0.99 + 0.999999)
+			printf "%.3f\t%.3f\t%.3f\n", v[i50], v[i99], v[NR] }')
+		mean=$(awk -F'\t' '{ s += $4 } END { printf (NR ? "%.3f" : "NA"), (NR ? s / NR : 0) }' "$TMPD/$name.err_us")
+		# |error - median signed error|: what is left once a constant offset is removed.
+		deb=$(cut -f4 "$TMPD/$name.err_us" | sort -g | awk '{ v[NR] = $1 } END {
+			if (!NR) { print "NA"; exit }
+			m = v[int(NR / 2 + 0.5)]
+			for (i = 1; i <= NR; i++) { d = v[i] - m; print (d < 0 ? -d : d) }
+		}' | sort -g | awk '{ v[NR] = $1 } END { if (!NR || v[1] == "NA") { print "NA"; exit }
+			printf "%.3f", v[int(NR * 0.99 + 0.999999)] }')
+		tp50=$(cut -f4 "$TMPD/$name.truth" | sort -g | awk '{ v[NR] = $1 } END { printf (NR ? "%.3f" : "NA"), v[int(NR / 2 + 0.5)] }')
+		tsv "$OUT" "$tool" "$cond" "$src" "$probes" "$matched" $stats "$mean" "$deb" "$tp50" "$RC"
+		log "$tool $cond ($src): $matched/$probes matched, |err| p50/p99/max = $(echo $stats | tr ' ' /) us"
+		keep "$name"
+	done
+done
