@@ -367,7 +367,8 @@ static __always_inline int xdp_verdict(struct xdp_md *ctx, const int ip_link)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
-	if (classify_ingress(data, data_end, bpf_xdp_get_buff_len(ctx), ip_link) == V_OURS && consume)
+	/* Not loaded with xdp.frags, so the frame is always linear: its length is data_end - data. */
+	if (classify_ingress(data, data_end, (__u32)(data_end - data), ip_link) == V_OURS && consume)
 		return XDP_DROP;
 	return XDP_PASS;
 }
