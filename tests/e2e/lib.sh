@@ -495,3 +495,26 @@ router_up() {
 	settle "$NS_P" "$DEST" || fail "no path to $DEST through the router"
 	settle "$NS_P" "$DEST6" || fail "no path to $DEST6 through the router"
 }
+
+# A second veth pair between the prober and the responder: prober 10.203.0.1/24 on
+# $V2P <-> responder $T2 (10.203.0.2/24) on $V2R. iface2_up creates (or re-creates) it.
+V2P=imq$$ V2R=ims$$
+T2=10.203.0.2
+iface2_up() {
+	ip link add "$V2P" netns "$NS_P" type veth peer name "$V2R" netns "$NS_R" &&
+	ip -n "$NS_P" addr add 10.203.0.1/24 dev "$V2P" &&
+	ip -n "$NS_R" addr add "$T2/24" dev "$V2R" &&
+	ip -n "$NS_P" link set "$V2P" up &&
+	ip -n "$NS_R" link set "$V2R" up || fail "cannot create the second veth pair"
+	timeout 10 ip netns exec "$NS_P" ping -c 1 -W 2 -q "$T2" >/dev/null || fail "the responder does not answer $T2"
+}
+
+# cpu_ticks PID: user + system time of PID in clock ticks (HZ per second).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
+
+# counts FILE TARGET: "transmitted received errors" of TARGET's ping statistics block.
+counts() {
+	grep -A1 -- "^--- ${2//./\\.} ping statistics ---$" "$1" | sed -n 2p |
+		sed -nE 's/^([0-9]+) packets transmitted, ([0-9]+) received,( \+([0-9]+) errors,)? .*/\1 \2 \4/p'
+}
