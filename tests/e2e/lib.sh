@@ -518,3 +518,24 @@ counts() {
 	grep -A1 -- "^--- ${2//./\\.} ping statistics ---$" "$1" | sed -n 2p |
 		sed -nE 's/^([0-9]+) packets transmitted, ([0-9]+) received,( \+([0-9]+) errors,)? .*/\1 \2 \4/p'
 }
+
+# like_ping TARGET COUNT [ICMPMON ARGS...]: icmpmon -c COUNT -i 0.2 ARGS TARGET exits 0, writes
+# nothing on stderr, prints COUNT well-formed replies, and its output equals the real ping's
+# for the same command with the times masked. Fails the test otherwise.
+like_ping() {
+	local target=$1 count=$2
+	shift 2
+	icmpmon_p im "$@" -c "$count" -i 0.2 "$target"
+	if [ "$RC" -ne 0 ]; then
+		diag_file "$TMPD/im.out"; diag_file "$TMPD/im.err"
+		fail "icmpmon $* exited $RC, expected 0"
+	fi
+	[ -s "$TMPD/im.err" ] && { diag_file "$TMPD/im.err"; fail "icmpmon $* wrote to stderr"; }
+	check_ping_output "$TMPD/im.out" "$target" "$count" || { diag_file "$TMPD/im.out"; fail "icmpmon $* output: $WHY"; }
+	run_p ping 30 ping -c "$count" -i 0.2 "$target"
+	if [ "$RC" -ne 0 ] || ! check_ping_output "$TMPD/ping.out" "$target" "$count"; then
+		diag_file "$TMPD/ping.out"
+		fail "the reference ping itself did not behave as expected (exit $RC) ${WHY:-}"
+	fi
+	same_as_ping "$TMPD/im.out" "$TMPD/ping.out" || fail "icmpmon $*: output differs from ping's (times masked)"
+}
