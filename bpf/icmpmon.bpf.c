@@ -387,14 +387,29 @@ int icmpmon_xdp_l3(struct xdp_md *ctx)
 
 #define TC_IN_PULL 256 /* enough for Ethernet, VLANs, IPv4 with options, ICMP and the cookie */
 
+/* 0 only when the linear headers show a packet that is not ICMP. */
+static __always_inline int maybe_icmp(void *data, void *data_end, const int ip_link)
+{
+	struct cursor c = { .pos = data, .end = data_end };
+	struct l3 l;
+
+	if (parse_l3(&c, parse_link(&c, ip_link), &l))
+		return 1;
+	return l3_is_icmp(&l);
+}
+
 static __always_inline int tc_in_verdict(struct __sk_buff *skb, const int ip_link)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	__u32 linear = (__u32)(data_end - data);
 
-	/* Unlike XDP, tc may see a packet whose headers are not all in the linear part. */
-	if (linear < TC_IN_PULL && skb->len > linear) {
+	/*
+	 * Unlike XDP, tc may see a packet whose headers are not all in the linear
+	 * part; pull them, but only for what may be ICMP: a big GRO'd TCP packet
+	 * whose headers are already linear is not worth a pull.
+	 */
+	if (linear < TC_IN_PULL && skb->len > linear && maybe_icmp(data, data_end, ip_link)) {
 		bpf_skb_pull_data(skb, skb->len < TC_IN_PULL ? skb->len : TC_IN_PULL);
 		data = (void *)(long)skb->data;
 		data_end = (void *)(long)skb->data_end;
