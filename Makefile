@@ -8,7 +8,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I$(BUILD)
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I. -I$(BUILD)
 LDLIBS   += -lbpf -lelf -lz -lm -lcap -lmicrohttpd -lpthread
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
@@ -17,9 +17,10 @@ BUILD    := build/san
 endif
 
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
-              -Ivmlinux/$(ARCH) -Isrc -Ibpf -Wall -Werror
+              -Ivmlinux/$(ARCH) -Ibpf -Wall -Werror
 
-APP_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+APP_SRCS := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+APP_HDRS := $(wildcard src/*/*.h bpf/*.h)
 APP_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(APP_SRCS))
 SKEL     := $(BUILD)/icmpmon.skel.h
 BPF_OBJ  := $(BUILD)/icmpmon.bpf.o
@@ -31,7 +32,7 @@ DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pk
             iproute2 iputils-ping fping jq libcap-dev procps \
             libmicrohttpd-dev curl prometheus man-db groff-base
 
-.PHONY: all deps run test unit-test bpf-test e2e-test vmlinux clean install uninstall fleet-demo fuzz fuzz-build
+.PHONY: all deps run test unit-test bpf-test e2e-test check-layers vmlinux clean install uninstall fleet-demo fuzz fuzz-build
 
 all: $(BUILD)/icmpmon
 
@@ -51,16 +52,17 @@ vmlinux:
 $(BUILD) $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
-$(BPF_OBJ): bpf/icmpmon.bpf.c bpf/parse.h src/icmpmon.h src/hist.h | $(BUILD)
+$(BPF_OBJ): bpf/icmpmon.bpf.c $(wildcard bpf/*.h) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(SKEL): $(BPF_OBJ)
 	$(BPFTOOL) gen skeleton $< name icmpmon_bpf > $@
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(SKEL) | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c $(APP_HDRS) $(SKEL)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/icmpmon: $(BUILD)/obj/main.o $(APP_OBJS)
+$(BUILD)/icmpmon: $(BUILD)/obj/cli/main.o $(APP_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # Every unit test links the whole userland library; the linker keeps what it uses.
@@ -82,7 +84,13 @@ bpf-test: $(BPF_TESTS)
 e2e-test: $(BUILD)/icmpmon
 	@ICMPMON=$(abspath $(BUILD)/icmpmon) tests/e2e/run.sh
 
+# Dependencies run one way between the folders of src/ (docs/architecture.md).
+check-layers:
+	@tests/layers/check-layers.sh
+	@tests/layers/test-check-layers.sh
+
 test: deps
+	$(MAKE) check-layers
 	$(MAKE) all unit-test bpf-test
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	$(MAKE) e2e-test
@@ -93,12 +101,12 @@ FUZZ_CC           ?= clang
 FUZZ_BUILD        := build/fuzz
 FUZZ_SECONDS      ?= 60
 TEST_FUZZ_SECONDS ?= 10
-FUZZ_CFLAGS       := -std=gnu11 -g -O1 -Wall -Wextra -D_GNU_SOURCE -Isrc -I$(BUILD) -fno-omit-frame-pointer \
+FUZZ_CFLAGS       := -std=gnu11 -g -O1 -Wall -Wextra -D_GNU_SOURCE -Isrc -I. -I$(BUILD) -fno-omit-frame-pointer \
                      -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OBJS         := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(APP_SRCS))
 FUZZ_BINS         := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(SKEL)
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(APP_HDRS) $(SKEL)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
@@ -150,7 +158,7 @@ bench-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(BUILD)/bench/prog_cost: bench/prog_cost.c tests/bpf/pkt.h src/icmpmon.h $(SKEL)
+$(BUILD)/bench/prog_cost: bench/prog_cost.c tests/bpf/pkt.h bpf/icmpmon.h $(SKEL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/bpf $(LDFLAGS) $< $(LDLIBS) -o $@
 

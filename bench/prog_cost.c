@@ -46,7 +46,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "icmpmon.h"
+#include "bpf/icmpmon.h"
 #include "icmpmon.skel.h"
 #include "pkt.h"
 

@@ -11,7 +11,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
-#include "parse.h"
+#include "parse.bpf.h"
 #include "icmpmon.h"
 #include "hist.h"
 
@@ -257,30 +257,6 @@ static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct
 	return V_OURS;
 }
 
-static __always_inline __u32 error_kind(__u32 family, __u8 type)
-{
-	if (family == ICMPMON_AF_INET6) {
-		switch (type) {
-		case ICMPV6_DEST_UNREACH_:
-			return ICMPMON_ERR_UNREACH;
-		case ICMPV6_TIME_EXCEED_:
-			return ICMPMON_ERR_TIME_EXCEEDED;
-		case ICMPV6_PARAMPROB_:
-			return ICMPMON_ERR_PARAM_PROBLEM;
-		}
-		return ICMPMON_ERR_OTHER;
-	}
-	switch (type) {
-	case ICMP_DEST_UNREACH_:
-		return ICMPMON_ERR_UNREACH;
-	case ICMP_TIME_EXCEEDED_:
-		return ICMPMON_ERR_TIME_EXCEEDED;
-	case ICMP_PARAMETERPROB_:
-		return ICMPMON_ERR_PARAM_PROBLEM;
-	}
-	return ICMPMON_ERR_OTHER;
-}
-
 static __always_inline __u8 echo_request_type(__u32 family)
 {
 	return family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REQUEST_ : ICMP_ECHO_;
@@ -318,7 +294,7 @@ static __always_inline enum verdict on_error(struct cursor *c, const struct l3 *
 	val = *found;
 	if (bpf_map_delete_elem(&icmpmon_probes, &key))
 		return V_PASS;
-	kind = error_kind(l->family, icmp->type);
+	kind = icmpmon_error_kind(l->family, icmp->type);
 	s = stats_of(val.target_idx);
 	if (s && kind < ICMPMON_ERR_KINDS)
 		__sync_fetch_and_add(&s->errors[kind], 1);

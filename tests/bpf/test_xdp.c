@@ -41,8 +41,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "icmpmon.h"
-#include "hist.h"
+#include "bpf/icmpmon.h"
+#include "bpf/hist.h"
 #include "icmpmon.skel.h"
 #include "pkt.h"
 

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "config.h"
+#include "cli/options.h"
 
 #define MAX_ARGS 64
 

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "socket_rx.h"
-#include "targets.h"
+#include "engine/socket_rx.h"
+#include "engine/targets.h"
 
 #define OUR_ID 0x04d2
 #define COOKIE 0x8877665544332211ull /* 11 22 .. 88 in memory, as on the wire */

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "target_source.h"
+#include "engine/target_source.h"
 
 /* Ranges bigger than this are skipped: /8 is 16 Mi strdup'ed names per input. */
 #define MAX_SPAN 65536u

@@ -10,7 +10,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "addr_index.h"
+#include "engine/addr_index.h"
 
 static struct icmpmon_addr v4(uint32_t host_order)
 {

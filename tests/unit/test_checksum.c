@@ -7,7 +7,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "checksum.h"
+#include "util/checksum.h"
 
 /* RFC 1071 section 3: 0001 + f203 + f4f5 + f6f7 = 2ddf0 -> ddf2 -> ~ = 220d */
 static void test_rfc1071_example(void **state)

@@ -15,7 +15,7 @@
 
 #include "capture.h"
 
-#include "output_fping.h"
+#include "output/fping.h"
 
 
 static void expect_ms(int64_t ns, const char *want)

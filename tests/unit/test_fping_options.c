@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "fping_options.h"
+#include "cli/fping_options.h"
 
 #define MS 1000000ll
 

@@ -10,8 +10,8 @@
 
 #include "capture.h"
 
-#include "hist.h"
-#include "output_hist.h"
+#include "bpf/hist.h"
+#include "output/hist.h"
 
 
 /*

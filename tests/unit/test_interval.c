@@ -8,10 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hist.h"
-#include "interval.h"
-#include "run.h"
-#include "stats.h"
+#include "bpf/hist.h"
+#include "sink/interval.h"
+#include "engine/run.h"
+#include "util/stats.h"
 
 #define N_TARGETS 3
 

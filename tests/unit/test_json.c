@@ -11,7 +11,7 @@
 
 #include "capture.h"
 
-#include "json.h"
+#include "output/json.h"
 
 
 static void expect_str(const char *in, const char *want)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Prometheus exposition of a hand-built run (src/metrics.c). */
+/* Prometheus exposition of a hand-built run (src/output/prometheus.c through src/serve/scrape.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,18 +10,19 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "hist.h"
-#include "metrics.h"
-#include "run.h"
-#include "stats.h"
+#include "cli/options.h"
+#include "bpf/hist.h"
+#include "cli/metrics_options.h"
+#include "output/prometheus.h"
+#include "serve/scrape.h"
+#include "engine/run.h"
+#include "util/stats.h"
 
 struct fixture {
 	struct config cfg;
 	struct run r;
 	struct target t[3];
 	struct target_stats s[3];
-	const char *ifs[3];
 	char *text;
 	size_t len;
 };
@@ -44,7 +45,6 @@ static void build(struct fixture *fx)
 	fx->r.targets.v = fx->t;
 	fx->r.targets.n = 3;
 	fx->r.stats = fx->s;
-	fx->r.target_if = fx->ifs;
 	fx->t[0].name = "a.example";
 	strcpy(fx->t[0].addr_str, "10.0.0.1");
 	fx->t[0].sent = 5;
@@ -56,8 +56,14 @@ static void build(struct fixture *fx)
 	/* t[2]: a free slot (name NULL): never shown */
 	strcpy(fx->t[2].addr_str, "10.0.0.3");
 	fx->t[2].sent = 99;
-	fx->ifs[0] = "eth0";
-	fx->ifs[1] = "eth\"1";
+	/* interface labels come from the attached interfaces a target's route uses */
+	fx->r.ld.n_ifs = 2;
+	fx->r.ld.ifs[0].ifindex = 1;
+	strcpy(fx->r.ld.ifs[0].name, "eth0");
+	fx->r.ld.ifs[1].ifindex = 2;
+	strcpy(fx->r.ld.ifs[1].name, "eth\"1");
+	fx->t[0].ifindex = 1;
+	fx->t[1].ifindex = 2;
 	add_us(&fx->s[0], a, 4, 0);
 	add_us(&fx->s[0], a, 1, 1); /* one duplicate: in neither the histogram nor its _sum */
 	fx->s[0].stamped = 5;

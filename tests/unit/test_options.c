@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "version.h"
+#include "cli/options.h"
+#include "util/version.h"
 
 #define MAX_ARGS 16
 

@@ -10,7 +10,7 @@
 
 #include "capture.h"
 
-#include "output_ping.h"
+#include "output/ping.h"
 
 /* Output captured from one printer call. */
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "schedule.h"
+#include "engine/schedule.h"
 
 #define NS 1000000000ull
 

@@ -16,10 +16,10 @@
 #include <netinet/ip.h>
 #include <cmocka.h>
 
-#include "checksum.h"
-#include "sender.h"
-#include "socket_rx.h"
-#include "targets.h"
+#include "util/checksum.h"
+#include "engine/sender.h"
+#include "engine/socket_rx.h"
+#include "engine/targets.h"
 
 #define OUR_ID 0x4d2
 #define COOKIE 0x1122334455667788ull

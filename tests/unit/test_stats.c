@@ -9,8 +9,8 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "hist.h"
-#include "stats.h"
+#include "bpf/hist.h"
+#include "util/stats.h"
 
 static void add_us(struct target_stats *s, const long *us, size_t n, size_t first_dup)
 {

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* icmpmon: pick the personality by name, then CLI -> config -> run. */
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "cli/fping_main.h"
+#include "cli/options.h"
+#include "engine/run.h"
+#include "serve/exporter.h"
+#include "sink/daemon.h"
+#include "sink/json.h"
+#include "sink/ping.h"
+
+static int verbose_libbpf;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG || (!verbose_libbpf && level == LIBBPF_INFO))
+		return 0;
+	if (!verbose_libbpf)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static const struct sink *pick_sink(const struct config *cfg)
+{
+	if (cfg->daemon)
+		return &sink_daemon;
+	return cfg->json ? &sink_json : &sink_ping;
+}
+
+static int ping_main(int argc, char **argv)
+{
+	char err[512] = "";
+	struct config cfg;
+	struct run run;
+	int status;
+
+	switch (options_parse(argc, argv, &cfg, err, sizeof(err))) {
+	case OPTIONS_EXIT:
+		return 0;
+	case OPTIONS_ERROR:
+		fprintf(stderr, "icmpmon: %s\n", err);
+		config_free(&cfg);
+		return 2;
+	case OPTIONS_RUN:
+		break;
+	}
+	verbose_libbpf = cfg.verbose > 1; /* -vv: libbpf's own messages too */
+	libbpf_set_print(libbpf_print);
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (run_setup(&run, &cfg, pick_sink(&cfg), &exporter_service, err, sizeof(err))) {
+		fprintf(stderr, "icmpmon: %s\n", err);
+		if (cfg.json)
+			sink_json_fatal(stdout, err);
+		run_teardown(&run);
+		config_free(&cfg);
+		return 2;
+	}
+	status = run_loop(&run);
+	run_teardown(&run);
+	config_free(&cfg);
+	return status;
+}
+
+/*
+ * Personalities: "icmpmon NAME ARGS" (the word after the program) or icmpmon
+ * installed under NAME (a link). Anything else is ping's command line.
+ */
+static const struct personality {
+	const char *name;
+	int (*main)(int argc, char **argv);
+} personalities[] = {
+	{ "fping", fping_main },
+};
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++) {
+		const struct personality *p = &personalities[i];
+
+		if (argc > 1 && !strcmp(argv[1], p->name))
+			return p->main(argc - 1, argv + 1);
+		if (argc > 0 && argv[0] && !strcmp(base_name(argv[0]), p->name))
+			return p->main(argc, argv);
+	}
+	return ping_main(argc, argv);
+}

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Command line of the ping personality: iputils ping's letters, long options for the rest. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli/options.h"
+#include "util/fail.h"
+#include "util/one_line.h"
+#include "cli/metrics_options.h"
+#include "util/version.h"
+
+enum long_only {
+	OPT_CONSUME = 256,
+	OPT_XDP_MODE,
+	OPT_PIN,
+	OPT_MODE,
+	OPT_RINGBUF_KIB,
+	OPT_MAX_OUTSTANDING,
+	OPT_VERSION,
+	OPT_HELP,
+	OPT_FILE,
+	OPT_CIDR,
+	OPT_PERIOD,
+	OPT_BURST,
+	OPT_REPORT,
+	OPT_JSON,
+	OPT_HIST,
+	OPT_ATTACH,
+	OPT_METRICS,
+	OPT_METRICS_BUCKETS,
+	OPT_DAEMON,
+	OPT_MAX_TARGETS,
+};
+
+static const struct option long_options[] = {
+	{ "consume", no_argument, NULL, OPT_CONSUME },
+	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
+	{ "attach", required_argument, NULL, OPT_ATTACH },
+	{ "pin", required_argument, NULL, OPT_PIN },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "ringbuf-kib", required_argument, NULL, OPT_RINGBUF_KIB },
+	{ "max-outstanding", required_argument, NULL, OPT_MAX_OUTSTANDING },
+	{ "file", required_argument, NULL, OPT_FILE },
+	{ "cidr", required_argument, NULL, OPT_CIDR },
+	{ "period", required_argument, NULL, OPT_PERIOD },
+	{ "burst", no_argument, NULL, OPT_BURST },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "hist", no_argument, NULL, OPT_HIST },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-buckets", required_argument, NULL, OPT_METRICS_BUCKETS },
+	{ "daemon", no_argument, NULL, OPT_DAEMON },
+	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+void options_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: icmpmon [options] TARGET...\n"
+		"Echo replies are matched and timed in the kernel (XDP + tc egress).\n"
+		"\n"
+		"ping options:\n"
+		"  -4, -6        IPv4 or IPv6 only (default: what each name resolves to first)\n"
+		"  -c COUNT      stop after COUNT probes per target\n"
+		"  -i SECONDS    interval between probes to one target (default 1)\n"
+		"  -s SIZE       ICMP payload bytes (default 56, at most 65507)\n"
+		"  -t TTL        IP time to live (default 64)\n"
+		"  -W SECONDS    time to wait for a reply before a probe counts as lost (default 10)\n"
+		"  -w SECONDS    stop after this many seconds\n"
+		"  -I IFACE      send from and listen on IFACE\n"
+		"  -p HEX        fill the payload with this pattern (up to 16 bytes)\n"
+		"  -f            flood: a '.' per probe, a backspace per reply\n"
+		"  -q            quiet: only the summaries\n"
+		"  -D            print a timestamp before each line\n"
+		"  -n            numeric output only\n"
+		"  -v, --verbose verbose output\n"
+		"  -V, --version print the version and exit\n"
+		"  -h, --help    print this help and exit\n"
+		"\n"
+		"icmpmon options:\n"
+		"  --mode kernel|socket   receive replies in the kernel (default) or from a raw socket\n"
+		"  --attach auto|xdp|tc   catch replies in XDP or tc ingress; auto uses tc when XDP is taken\n"
+		"  --xdp-mode auto|native|generic   XDP attach mode (default auto)\n"
+		"  --consume              drop matched replies in XDP instead of passing them on\n"
+		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
+		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
+		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n"
+		"\n"
+		"monitor options:\n"
+		"  --file FILE            read targets from FILE, one per line, # comments (- for stdin)\n"
+		"  --cidr A.B.C.D/LEN     probe every host address of a range\n"
+		"  --period SECONDS       same as -i: how often each target is probed\n"
+		"  --burst                send a round's probes at once instead of spreading them\n"
+		"  --report SECONDS       print interval statistics with percentiles every SECONDS\n"
+		"  --json                 NDJSON output, one object per line (docs/json-schema.md)\n"
+		"  --hist                 an ASCII RTT histogram per target with the summaries\n"
+		"\n"
+		"service options:\n"
+		"  --metrics [ADDR:]PORT  serve Prometheus /metrics on ADDR:PORT (default address 127.0.0.1)\n"
+		"  --metrics-buckets S,S  RTT histogram bounds in seconds (default 0.00005 doubling to 26.2144)\n"
+		"  --daemon               no terminal output, run until SIGTERM; SIGHUP re-reads --file\n"
+		"  --max-targets N        target slots for SIGHUP reloads (default max(1024, 2 x targets))\n");
+}
+
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* ping -p: hex digits, pairs fill bytes, an odd last digit is the high nibble of a last byte. */
+static int parse_pattern(const char *s, struct config *cfg)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 2 * ICMPMON_MAX_PATTERN)
+		return -1;
+	memset(cfg->pattern, 0, sizeof(cfg->pattern));
+	for (i = 0; i < n; i++) {
+		int v = hex_nibble(s[i]);
+
+		if (v < 0)
+			return -1;
+		cfg->pattern[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);
+	}
+	cfg->pattern_len = (int)((n + 1) / 2);
+	return 0;
+}
+
+static int push_arg(char ***v, int *n, char *arg)
+{
+	char **nv = realloc(*v, (size_t)(*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -1;
+	nv[(*n)++] = arg;
+	*v = nv;
+	return 0;
+}
+
+void config_free(struct config *cfg)
+{
+	free(cfg->files);
+	free(cfg->cidrs);
+	cfg->files = cfg->cidrs = NULL;
+	cfg->n_files = cfg->n_cidrs = 0;
+}
+
+void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->interval_s = 1.0;
+	cfg->size = ICMPMON_DEFAULT_SIZE;
+	cfg->ttl = ICMPMON_DEFAULT_TTL;
+	cfg->timeout_s = 10.0;
+	cfg->xdp_mode = XDP_MODE_AUTO;
+	cfg->mode = RX_KERNEL;
+	cfg->ringbuf_kib = 1024;
+}
+
+static int is_power_of_two(unsigned long v)
+{
+	return v && !(v & (v - 1));
+}
+
+static int apply_option(int opt, char *arg, struct config *cfg, int *interval_set,
+			char *err, size_t errlen)
+{
+	long l;
+
+	switch (opt) {
+	case 'c':
+		if (parse_long(arg, 1, 0x7fffffffL, &cfg->count))
+			return fail_line(err, errlen, "invalid count '%s' for -c: expected 1..2147483647", arg);
+		return 0;
+	case 'i':
+	case OPT_PERIOD:
+		if (parse_seconds(arg, 0, 86400 * 7, &cfg->interval_s))
+			return fail_line(err, errlen, "invalid interval '%s' for %s: expected seconds >= 0", arg,
+				    opt == 'i' ? "-i" : "--period");
+		*interval_set = 1;
+		return 0;
+	case 's':
+		if (parse_long(arg, 0, ICMPMON_MAX_PAYLOAD, &l))
+			return fail_line(err, errlen, "invalid size '%s' for -s: expected 0..%d", arg, ICMPMON_MAX_PAYLOAD);
+		cfg->size = (int)l;
+		return 0;
+	case 't':
+		if (parse_long(arg, 1, 255, &l))
+			return fail_line(err, errlen, "invalid TTL '%s' for -t: expected 1..255", arg);
+		cfg->ttl = (int)l;
+		return 0;
+	case 'W':
+		if (parse_seconds(arg, 0.001, 86400, &cfg->timeout_s))
+			return fail_line(err, errlen, "invalid timeout '%s' for -W: expected 0.001..86400 seconds", arg);
+		return 0;
+	case 'w':
+		if (parse_seconds(arg, 0.001, 86400.0 * 365, &cfg->deadline_s))
+			return fail_line(err, errlen, "invalid deadline '%s' for -w: expected seconds > 0", arg);
+		return 0;
+	case 'I':
+		if (!*arg || strlen(arg) >= sizeof(cfg->ifname))
+			return fail_line(err, errlen, "invalid interface name '%s' for -I", arg);
+		strcpy(cfg->ifname, arg);
+		return 0;
+	case 'p':
+		if (parse_pattern(arg, cfg))
+			return fail_line(err, errlen, "invalid pattern '%s' for -p: expected up to 32 hex digits", arg);
+		return 0;
+	case '4':
+	case '6':
+		/* as iputils ping: -4 -6 is a contradiction, not "the last one wins" */
+		if (cfg->family && cfg->family != (opt == '4' ? AF_INET : AF_INET6))
+			return fail_line(err, errlen, "only one -4 or -6 option may be specified");
+		cfg->family = opt == '4' ? AF_INET : AF_INET6;
+		return 0;
+	case 'q': cfg->quiet = 1; return 0;
+	case 'D': cfg->timestamps = 1; return 0;
+	case 'n': cfg->numeric = 1; return 0;
+	case 'f': cfg->flood = 1; return 0;
+	case 'v': cfg->verbose++; return 0;
+	case OPT_CONSUME: cfg->consume = 1; return 0;
+	case OPT_BURST: cfg->burst = 1; return 0;
+	case OPT_JSON: cfg->json = 1; return 0;
+	case OPT_HIST: cfg->hist = 1; return 0;
+	case OPT_DAEMON: cfg->daemon = 1; return 0;
+	case OPT_METRICS:
+		return metrics_parse_listen(arg, &cfg->metrics_addr, &cfg->metrics_port, err, errlen);
+	case OPT_METRICS_BUCKETS:
+		return metrics_parse_buckets(arg, cfg->metrics_le, &cfg->n_metrics_le, err, errlen);
+	case OPT_MAX_TARGETS:
+		if (parse_long(arg, 1, 1L << 22, &l))
+			return fail_line(err, errlen, "invalid --max-targets '%s': expected 1..4194304", arg);
+		cfg->max_targets = (unsigned)l;
+		return 0;
+	case OPT_FILE:
+		if (!*arg)
+			return fail_line(err, errlen, "--file needs a file name");
+		return push_arg(&cfg->files, &cfg->n_files, arg) ? fail_line(err, errlen, "out of memory") : 0;
+	case OPT_CIDR:
+		return push_arg(&cfg->cidrs, &cfg->n_cidrs, arg) ? fail_line(err, errlen, "out of memory") : 0;
+	case OPT_REPORT:
+		if (parse_seconds(arg, 0.01, 86400, &cfg->report_s))
+			return fail_line(err, errlen, "invalid --report '%s': expected 0.01..86400 seconds", arg);
+		return 0;
+	case OPT_PIN:
+		if (!*arg)
+			return fail_line(err, errlen, "--pin needs a directory");
+		cfg->pin_dir = arg;
+		return 0;
+	case OPT_XDP_MODE:
+		if (!strcmp(arg, "auto"))
+			cfg->xdp_mode = XDP_MODE_AUTO;
+		else if (!strcmp(arg, "native"))
+			cfg->xdp_mode = XDP_MODE_NATIVE;
+		else if (!strcmp(arg, "generic"))
+			cfg->xdp_mode = XDP_MODE_GENERIC;
+		else
+			return fail_line(err, errlen, "invalid --xdp-mode '%s': expected auto, native or generic", arg);
+		return 0;
+	case OPT_ATTACH:
+		if (!strcmp(arg, "auto"))
+			cfg->attach = ATTACH_AUTO;
+		else if (!strcmp(arg, "xdp"))
+			cfg->attach = ATTACH_XDP;
+		else if (!strcmp(arg, "tc"))
+			cfg->attach = ATTACH_TC;
+		else
+			return fail_line(err, errlen, "invalid --attach '%s': expected auto, xdp or tc", arg);
+		return 0;
+	case OPT_MODE:
+		if (!strcmp(arg, "kernel"))
+			cfg->mode = RX_KERNEL;
+		else if (!strcmp(arg, "socket"))
+			cfg->mode = RX_SOCKET;
+		else
+			return fail_line(err, errlen, "invalid --mode '%s': expected kernel or socket", arg);
+		return 0;
+	case OPT_RINGBUF_KIB:
+		if (parse_long(arg, 4, 1L << 20, &l) || !is_power_of_two((unsigned long)l))
+			return fail_line(err, errlen, "invalid --ringbuf-kib '%s': expected a power of two, 4..1048576", arg);
+		cfg->ringbuf_kib = (unsigned)l;
+		return 0;
+	case OPT_MAX_OUTSTANDING:
+		if (parse_long(arg, 1, 1L << 26, &l))
+			return fail_line(err, errlen, "invalid --max-outstanding '%s': expected 1..67108864", arg);
+		cfg->max_outstanding = (unsigned)l;
+		return 0;
+	}
+	return fail_line(err, errlen, "unknown option");
+}
+
+#define OPTSTRING ":c:i:s:t:W:w:I:p:qDnfvVh46"
+
+enum options_result options_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
+{
+	int opt, interval_set = 0;
+
+	config_defaults(cfg);
+	optind = 0; /* 0, not 1: glibc then also forgets its position in the previous argv */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, OPTSTRING, long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+		case OPT_HELP:
+			options_usage(stdout);
+			return OPTIONS_EXIT;
+		case 'V':
+		case OPT_VERSION:
+			printf("icmpmon %s\n", ICMPMON_VERSION);
+			return OPTIONS_EXIT;
+		case ':':
+			fail_line(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			return OPTIONS_ERROR;
+		case '?':
+			/* glibc: optopt is the letter of a bad short option; 0 for an unknown long
+			 * one; a long option's code when it was given a value it does not take. */
+			if (optopt > 0 && optopt < 256 && !strchr(OPTSTRING, optopt))
+				fail_line(err, errlen, "unknown option '-%c' (see --help)", optopt);
+			else
+				fail_line(err, errlen, "unknown option or unexpected value '%s' (see --help)", argv[optind - 1]);
+			return OPTIONS_ERROR;
+		default:
+			if (apply_option(opt, optarg, cfg, &interval_set, err, errlen))
+				return OPTIONS_ERROR;
+		}
+	}
+	if (cfg->flood && !interval_set)
+		cfg->interval_s = 0.01;
+	if (cfg->flood && cfg->quiet)
+		cfg->flood = 0;
+	if (optind >= argc && !cfg->n_files && !cfg->n_cidrs) {
+		fail_line(err, errlen, "no target given (see --help)");
+		return OPTIONS_ERROR;
+	}
+	if (cfg->consume && cfg->mode == RX_SOCKET) {
+		fail_line(err, errlen, "--consume needs --mode kernel");
+		return OPTIONS_ERROR;
+	}
+	if (metrics_check_config(cfg, err, errlen))
+		return OPTIONS_ERROR;
+	cfg->targets = argv + optind;
+	cfg->n_targets = argc - optind;
+	return OPTIONS_RUN;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Command line of the ping personality: iputils ping's letters, icmpmon's long options. */
+#ifndef ICMPMON_CLI_OPTIONS_H
+#define ICMPMON_CLI_OPTIONS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "engine/config.h"
+
+enum options_result {
+	OPTIONS_RUN = 0,  /* config is ready */
+	OPTIONS_EXIT = 1, /* --help or --version printed; exit 0 */
+	OPTIONS_ERROR = 2 /* err holds one line; exit 2 */
+};
+
+enum options_result options_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
+void config_defaults(struct config *cfg);
+void config_free(struct config *cfg);
+void options_usage(FILE *out);
+
+#endif /* ICMPMON_CLI_OPTIONS_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Run configuration: what the engine needs to know, filled by the command line (cli/options.h). */
+#ifndef ICMPMON_CONFIG_H
+#define ICMPMON_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "kernel/attach.h"
+
+enum rx_mode { RX_KERNEL, RX_SOCKET };
+
+#define ICMPMON_MAX_PAYLOAD 65507
+#define ICMPMON_MAX_PATTERN 16
+#define ICMPMON_DEFAULT_SIZE 56
+#define ICMPMON_DEFAULT_TTL 64
+
+struct config {
+	long count;            /* -c: probes per target; 0 = until interrupted */
+	double interval_s;     /* -i */
+	int size;              /* -s: ICMP payload bytes */
+	int ttl;               /* -t */
+	double timeout_s;      /* -W: a probe with no reply by then is lost */
+	double deadline_s;     /* -w: stop after this long; 0 = none */
+	char ifname[16];       /* -I (IFNAMSIZ) */
+	int quiet;             /* -q */
+	int timestamps;        /* -D */
+	int numeric;           /* -n */
+	int family;            /* -4 / -6: AF_INET, AF_INET6; 0 = what the name resolves to first */
+	int flood;             /* -f */
+	int verbose;           /* -v */
+	unsigned char pattern[ICMPMON_MAX_PATTERN]; /* -p */
+	int pattern_len;
+	int consume;           /* --consume */
+	enum xdp_mode xdp_mode;
+	enum attach_hook attach; /* --attach: where replies are caught */
+	const char *pin_dir;   /* --pin */
+	enum rx_mode mode;     /* --mode kernel|socket */
+	unsigned ringbuf_kib;  /* --ringbuf-kib */
+	unsigned max_outstanding; /* --max-outstanding: outstanding-probe map size, 0 = derived */
+	int outstanding_exact;    /* max_outstanding is a proven bound on probes in flight (fping's retries) */
+	char **targets;        /* points into argv */
+	int n_targets;
+	char **files;          /* --file (repeatable; "-" is stdin) */
+	int n_files;
+	char **cidrs;          /* --cidr */
+	int n_cidrs;
+	int burst;             /* --burst: a round's probes all at once */
+	double report_s;       /* --report: interval summaries every so many seconds; 0 = none */
+	int json;              /* --json: NDJSON on stdout */
+	int hist;              /* --hist: ASCII RTT histogram with the summaries */
+	int skip_unresolved;   /* report a name that does not resolve and go on (fping) */
+	const void *sink_opts; /* options of the output personality */
+	/* --metrics, --daemon: Prometheus exporter and service mode (serve/exporter.h, engine/reload.h) */
+	unsigned metrics_addr; /* --metrics address, IPv4 in network order (default 127.0.0.1) */
+	int metrics_port;      /* --metrics port; 0 = no exporter */
+	double metrics_le[64]; /* --metrics-buckets: histogram bounds in seconds, increasing */
+	int n_metrics_le;      /* 0 = the default bounds */
+	int daemon;            /* --daemon: no terminal output, SIGHUP re-reads --file */
+	unsigned max_targets;  /* --max-targets: target slots with --daemon --file; 0 = derived */
+};
+
+#endif /* ICMPMON_CONFIG_H */

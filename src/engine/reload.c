@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* SIGHUP reload of the targets with stable slots (reload.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "engine/reload.h"
+#include "engine/run.h"
+#include "engine/target_source.h"
+#include "util/clock.h"
+#include "util/one_line.h"
+
+#define RELOAD_MIN_SLOTS 1024
+#define RELOAD_MAX_SLOTS (1u << 22)
+
+struct reload {
+	uint32_t slots;
+	uint64_t *free_after_ns; /* per slot: a removed target's slot is reused only after this */
+	char **owned;            /* per slot: the name, when a reload allocated it */
+	uint32_t cursor;         /* where the search for a free slot starts */
+};
+
+static int reload_possible(const struct config *cfg)
+{
+	return cfg->daemon && cfg->n_files > 0 && cfg->mode == RX_KERNEL;
+}
+
+int reload_slots(const struct config *cfg, uint32_t n, uint32_t *slots, char *err, size_t errlen)
+{
+	uint32_t s;
+
+	if (!reload_possible(cfg)) {
+		*slots = n;
+		return 0;
+	}
+	if (cfg->max_targets) {
+		if (cfg->max_targets < n) {
+			snprintf(err, errlen, "%u targets but --max-targets %u", n, cfg->max_targets);
+			return -1;
+		}
+		*slots = cfg->max_targets;
+		return 0;
+	}
+	s = n > RELOAD_MAX_SLOTS / 2 ? RELOAD_MAX_SLOTS : 2 * n;
+	*slots = s < RELOAD_MIN_SLOTS ? RELOAD_MIN_SLOTS : s < n ? n : s;
+	return 0;
+}
+
+int reload_init(struct run *r, char *err, size_t errlen)
+{
+	struct reload *rl;
+	struct target *v;
+	uint32_t n = r->targets.n;
+
+	if (!reload_possible(r->cfg))
+		return 0;
+	rl = calloc(1, sizeof(*rl));
+	if (!rl)
+		goto oom;
+	r->reload = rl;
+	rl->slots = r->slots > n ? r->slots : n;
+	rl->free_after_ns = calloc(rl->slots, sizeof(*rl->free_after_ns));
+	rl->owned = calloc(rl->slots, sizeof(*rl->owned));
+	v = realloc(r->targets.v, (size_t)rl->slots * sizeof(*v));
+	if (!rl->free_after_ns || !rl->owned || !v)
+		goto oom;
+	memset(v + n, 0, (size_t)(rl->slots - n) * sizeof(*v));
+	r->targets.v = v;
+	r->targets.n = rl->slots;
+	rl->cursor = n;
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory for %u target slots", r->slots);
+	return -1;
+}
+
+void reload_free(struct run *r)
+{
+	struct reload *rl = r->reload;
+	uint32_t i;
+
+	if (!rl)
+		return;
+	for (i = 0; i < rl->slots; i++)
+		free(rl->owned[i]);
+	free(rl->owned);
+	free(rl->free_after_ns);
+	free(rl);
+	r->reload = NULL;
+}
+
+int reload_slot_active(const struct run *r, uint32_t tidx)
+{
+	return tidx < r->targets.n && r->targets.v[tidx].name != NULL;
+}
+
+/* The interface a new target is routed over is attached; 0 or -1 with err. */
+static int ensure_interface(struct run *r, struct target *t, int *ifindex, char *err, size_t errlen)
+{
+	int k;
+
+	*ifindex = 0;
+	if (r->cfg->ifname[0])
+		return 0; /* -I: every probe leaves, and every reply is caught, there */
+	*ifindex = targets_route(t);
+	if (*ifindex <= 0) {
+		snprintf(err, errlen, "%s: no route to host", t->name);
+		return -1;
+	}
+	for (k = 0; k < r->ld.n_ifs; k++)
+		if (r->ld.ifs[k].ifindex == *ifindex)
+			return 0;
+	if (r->ld.n_ifs == LOADER_MAX_IFS) {
+		snprintf(err, errlen, "%s: routed over a new interface, and %d are attached already", t->name,
+			 LOADER_MAX_IFS);
+		return -1;
+	}
+	return loader_attach(&r->ld, *ifindex, r->cfg->attach, r->cfg->xdp_mode, err, errlen);
+}
+
+static int take_slot(struct run *r, uint64_t now)
+{
+	struct reload *rl = r->reload;
+	uint32_t k, i;
+
+	for (k = 0; k < rl->slots; k++) {
+		i = (rl->cursor + k) % rl->slots;
+		if (!r->targets.v[i].name && rl->free_after_ns[i] <= now) {
+			rl->cursor = (i + 1) % rl->slots;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static void drop_slot(struct run *r, uint32_t i, uint64_t free_after)
+{
+	struct reload *rl = r->reload;
+	struct target *t = &r->targets.v[i];
+
+	loader_remove_target(&r->ld, &t->addr);
+	free(t->reply_name);
+	t->reply_name = NULL;
+	t->name = NULL;
+	free(rl->owned[i]);
+	rl->owned[i] = NULL;
+	rl->free_after_ns[i] = free_after;
+}
+
+static int set_name(struct run *r, uint32_t i, const char *name)
+{
+	struct reload *rl = r->reload;
+	char *s = strdup(name);
+
+	if (!s)
+		return -1;
+	free(rl->owned[i]);
+	rl->owned[i] = s;
+	r->targets.v[i].name = s;
+	return 0;
+}
+
+/* A free slot gets target nt: fresh counters in the kernel and here. */
+static int fill_slot(struct run *r, uint32_t i, const struct target *nt, int ifindex)
+{
+	struct target *t = &r->targets.v[i];
+
+	if (loader_zero_stats(&r->ld, i))
+		return -1;
+	memset(t, 0, sizeof(*t));
+	t->addr = nt->addr;
+	t->sa = nt->sa;
+	t->family = nt->family;
+	t->is_numeric = nt->is_numeric;
+	t->ifindex = ifindex;
+	memcpy(t->addr_str, nt->addr_str, sizeof(t->addr_str));
+	t->reply_name = strdup(nt->addr_str);
+	if (!t->reply_name || set_name(r, i, nt->name) || loader_add_target(&r->ld, &t->addr, i)) {
+		free(t->reply_name);
+		t->reply_name = NULL;
+		t->name = NULL;
+		return -1;
+	}
+	if (r->ewma8)
+		r->ewma8[i] = 0;
+	return 0;
+}
+
+static void rebuild_index(struct run *r)
+{
+	struct addr_index ix;
+	uint32_t i;
+
+	if (addr_index_init(&ix, r->targets.n))
+		return; /* the old index stays: only socket mode reads it */
+	for (i = 0; i < r->targets.n; i++)
+		if (r->targets.v[i].name)
+			addr_index_put(&ix, &r->targets.v[i].addr, i);
+	addr_index_free(&r->targets.index);
+	r->targets.index = ix;
+}
+
+int reload_run(struct run *r)
+{
+	const struct config *cfg = r->cfg;
+	struct reload *rl = r->reload;
+	struct name_list names = { 0 };
+	struct target_list nt = { 0 };
+	uint32_t i, j, kept = 0, added = 0, removed = 0, renamed = 0, skipped = 0, over = 0;
+	uint64_t now = clock_mono_ns(), quarantine;
+	unsigned char *keep = NULL;
+	char err[512];
+	int ifindex, slot;
+
+	if (!rl) {
+		fprintf(stderr, "icmpmon: SIGHUP: nothing to reload (needs --daemon, --file and --mode kernel)\n");
+		return -1;
+	}
+	if (target_sources_gather(cfg, &names, 1, err, sizeof(err)) ||
+	    targets_resolve(&nt, names.v, names.n, cfg->family, cfg->skip_unresolved, err, sizeof(err)))
+		goto fail;
+	if (!nt.n) {
+		snprintf(err, sizeof(err), "no target listed");
+		goto fail;
+	}
+	keep = calloc(nt.n, 1);
+	if (!keep) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto fail;
+	}
+	/* Probes of a removed target may still be answered or swept until the timeout has passed. */
+	quarantine = now + (uint64_t)(cfg->timeout_s * 1e9) + 2 * r->sweep_period_ns + 1000000000ull;
+	run_slots_lock(r);
+	for (i = 0; i < r->targets.n; i++) {
+		struct target *t = &r->targets.v[i];
+
+		if (!t->name)
+			continue;
+		j = addr_index_get(&nt.index, &t->addr);
+		if (j == UINT32_MAX || j >= nt.n) {
+			drop_slot(r, i, quarantine);
+			removed++;
+			continue;
+		}
+		keep[j] = 1;
+		kept++;
+		if (strcmp(t->name, nt.v[j].name)) {
+			if (!set_name(r, i, nt.v[j].name))
+				renamed++;
+		}
+	}
+	for (j = 0; j < nt.n; j++) {
+		if (keep[j])
+			continue;
+		slot = take_slot(r, now);
+		if (slot < 0) {
+			over++;
+			continue;
+		}
+		if (r->snd.path[nt.v[j].family == AF_INET6].fd < 0) {
+			fprintf(stderr, "icmpmon: reload: %s: no %s target at the start, so no socket for it; not probing it\n",
+				nt.v[j].addr_str, nt.v[j].family == AF_INET6 ? "IPv6" : "IPv4");
+			skipped++;
+			continue;
+		}
+		if (ensure_interface(r, &nt.v[j], &ifindex, err, sizeof(err))) {
+			fprintf(stderr, "icmpmon: reload: %s; not probing it\n", one_line(err));
+			skipped++;
+			continue;
+		}
+		if (fill_slot(r, (uint32_t)slot, &nt.v[j], ifindex)) {
+			fprintf(stderr, "icmpmon: reload: cannot register target %s; not probing it\n", nt.v[j].addr_str);
+			skipped++;
+			continue;
+		}
+		added++;
+	}
+	rebuild_index(r);
+	r->reloads.ok++;
+	r->reloads.over_capacity = over;
+	run_slots_unlock(r);
+	fprintf(stderr, "icmpmon: reloaded targets: %u kept, %u added, %u removed, %u renamed", kept, added, removed,
+		renamed);
+	if (skipped)
+		fprintf(stderr, ", %u skipped", skipped);
+	if (over)
+		fprintf(stderr, ", %u left out: all %u slots taken (raise --max-targets)", over, rl->slots);
+	fputc('\n', stderr);
+	free(keep);
+	targets_free(&nt);
+	name_list_free(&names);
+	return 0;
+fail:
+	r->reloads.failed++;
+	fprintf(stderr, "icmpmon: reload failed, targets unchanged: %s\n", one_line(err));
+	free(keep);
+	targets_free(&nt);
+	name_list_free(&names);
+	return -1;
+}

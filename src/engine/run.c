@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* One run: setup, the probing loop (send, read, sweep, report), teardown (run.h). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "engine/reload.h"
+#include "engine/run.h"
+#include "kernel/collector.h"
+#include "util/clock.h"
+#include "util/one_line.h"
+#include "util/privileges.h"
+#include "util/stats.h"
+
+#define SEND_BUDGET 4096 /* probes per loop turn, so replies are read in between */
+#define NS_PER_S 1000000000ull
+
+static uint64_t seconds_ns(double s)
+{
+	return (uint64_t)(s * 1e9 + 0.5);
+}
+
+static int random_ids(struct run *r)
+{
+	uint64_t v[2];
+
+	if (getrandom(v, sizeof(v), 0) != sizeof(v))
+		return -1;
+	r->id_net = (uint16_t)v[0];
+	r->cookie = v[1];
+	return 0;
+}
+
+#define OUTSTANDING_MIN 64
+#define OUTSTANDING_MAX (1u << 24)
+
+/* Probes that can be in flight at once: per target, timeout / interval, plus slack. */
+static double outstanding_needed(const struct config *cfg, __u32 n)
+{
+	double per_target = cfg->interval_s > 0 ? cfg->timeout_s / cfg->interval_s + 2 : 4096;
+
+	return per_target * n;
+}
+
+/* The outstanding-probe map's size; says so at start when it cannot hold every probe in flight. */
+static __u32 outstanding_size(const struct config *cfg, __u32 n)
+{
+	double need = outstanding_needed(cfg, n);
+	__u32 size;
+
+	if (cfg->max_outstanding)
+		size = cfg->max_outstanding;
+	else
+		size = need > OUTSTANDING_MAX ? OUTSTANDING_MAX : need < OUTSTANDING_MIN ? OUTSTANDING_MIN : (__u32)need + 1;
+	if (size < need && !cfg->outstanding_exact)
+		fprintf(stderr,
+			"icmpmon: the outstanding-probe map holds %u probes, fewer than the %.0f that can be in flight; "
+			"probes beyond it are counted and reported as not tracked\n", size, need);
+	return size;
+}
+
+/* Interfaces to listen on: -I, or each one a target is routed through. */
+static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_t errlen)
+{
+	uint32_t i;
+	int j, ifindex;
+
+	*n_ifs = 0;
+	if (r->cfg->ifname[0]) {
+		ifs[0] = (int)if_nametoindex(r->cfg->ifname);
+		if (!ifs[0]) {
+			snprintf(err, errlen, "%s: unknown interface", r->cfg->ifname);
+			return -1;
+		}
+		*n_ifs = 1;
+		return 0;
+	}
+	for (i = 0; i < r->targets.n; i++) {
+		ifindex = targets_route(&r->targets.v[i]);
+		if (ifindex <= 0 && r->cfg->skip_unresolved)
+			continue; /* fping: its sends fail and it is reported unreachable */
+		if (ifindex <= 0) {
+			snprintf(err, errlen, "%s: no route to host", r->targets.v[i].name);
+			return -1;
+		}
+		for (j = 0; j < *n_ifs && ifs[j] != ifindex; j++)
+			;
+		if (j < *n_ifs)
+			continue;
+		if (*n_ifs == LOADER_MAX_IFS) {
+			snprintf(err, errlen, "targets are routed over more than %d interfaces", LOADER_MAX_IFS);
+			return -1;
+		}
+		ifs[(*n_ifs)++] = ifindex;
+	}
+	return 0;
+}
+
+static void on_kernel_event(void *ctx, const struct icmpmon_event *ev)
+{
+	struct run *r = ctx;
+
+	r->sink->event(r, ev);
+}
+
+static void on_kernel_timeout(void *ctx, __u32 tidx, __u16 seq)
+{
+	struct run *r = ctx;
+
+	if (tidx >= r->targets.n)
+		return;
+	r->targets.v[tidx].timeouts++;
+	r->sink->timeout(r, tidx, seq);
+}
+
+static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, size_t errlen)
+{
+	const struct config *cfg = r->cfg;
+	struct loader_opts o = {
+		.run_id = r->id_net,
+		.cookie = r->cookie,
+		.cookie_len = cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0,
+		.consume = cfg->consume,
+		.n_targets = r->slots,
+		.max_outstanding = outstanding_size(cfg, r->slots),
+		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
+		.pin_dir = cfg->pin_dir,
+	};
+	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_kernel_timeout, .ctx = r };
+	uint32_t i;
+	int k;
+
+	if (loader_load(&r->ld, &o, err, errlen))
+		return -1;
+	for (i = 0; i < r->targets.n; i++)
+		if (loader_add_target(&r->ld, &r->targets.v[i].addr, i)) {
+			snprintf(err, errlen, "cannot register target %s", r->targets.v[i].addr_str);
+			return -1;
+		}
+	for (k = 0; k < n_ifs; k++) {
+		const struct attached_if *ai;
+
+		if (loader_attach(&r->ld, ifs[k], cfg->attach, cfg->xdp_mode, err, errlen))
+			return -1;
+		ai = &r->ld.ifs[r->ld.n_ifs - 1];
+		if (ai->fallback[0])
+			fprintf(stderr, "icmpmon: %s; catching replies in tc ingress instead\n", ai->fallback);
+		else if (cfg->verbose)
+			fprintf(stderr, "icmpmon: %s: replies caught in %s\n", ai->name,
+				ai->ingress_slot >= 0 ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
+	}
+	r->stats = r->ld.stats;
+	return collector_open(&r->col, loader_ringbuf_fd(&r->ld), loader_probes_fd(&r->ld), &collector_ops, err,
+			      errlen);
+}
+
+static int has_ipv6_target(const struct target_list *tl)
+{
+	uint32_t i;
+
+	for (i = 0; i < tl->n; i++)
+		if (tl->v[i].family == AF_INET6)
+			return 1;
+	return 0;
+}
+
+static int setup(struct run *r, const struct config *cfg, const struct sink *sink,
+		 const struct run_service *service, char *err, size_t errlen)
+{
+	int ifs[LOADER_MAX_IFS], n_ifs;
+
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->sink = sink;
+	r->service = service;
+	pthread_mutex_init(&r->slots_lock, NULL);
+	if (cfg->daemon) {
+		/* a reload asked for during setup (seconds in the verifier) waits for run_loop's signalfd */
+		sigset_t hup;
+
+		sigemptyset(&hup);
+		sigaddset(&hup, SIGHUP);
+		sigprocmask(SIG_BLOCK, &hup, NULL);
+	}
+	r->snd.path[0].fd = r->snd.path[1].fd = -1;
+	r->srx.fd = -1;
+	if (target_sources_gather(cfg, &r->names, 0, err, errlen))
+		return -1;
+	if (targets_resolve(&r->targets, r->names.v, r->names.n, cfg->family, cfg->skip_unresolved, err, errlen))
+		return -1;
+	if (!r->targets.n) {
+		snprintf(err, errlen, "no target to probe");
+		return -1;
+	}
+	targets_name_replies(&r->targets, cfg->numeric || cfg->flood);
+	if (pick_interfaces(r, ifs, &n_ifs, err, errlen))
+		return -1;
+	if (random_ids(r)) {
+		snprintf(err, errlen, "cannot read random bytes: %s", strerror(errno));
+		return -1;
+	}
+	if (reload_slots(cfg, r->targets.n, &r->slots, err, errlen))
+		return -1;
+	r->ewma8 = calloc(r->slots, sizeof(*r->ewma8));
+	if (!r->ewma8) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (cfg->mode == RX_KERNEL) {
+		if (setup_kernel(r, ifs, n_ifs, err, errlen))
+			return -1;
+	} else {
+		if (has_ipv6_target(&r->targets)) {
+			snprintf(err, errlen, "--mode socket supports IPv4 targets only");
+			return -1;
+		}
+		r->own_stats = calloc(r->targets.n, sizeof(*r->own_stats));
+		if (!r->own_stats) {
+			snprintf(err, errlen, "out of memory for %u targets", r->targets.n);
+			return -1;
+		}
+		r->stats = r->own_stats;
+		if (socket_rx_open(&r->srx, r->targets.n, r->id_net, r->cookie,
+				   cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0, cfg->ifname, err, errlen))
+			return -1;
+	}
+	if (sender_open(&r->snd, cfg, &r->targets, r->id_net, r->cookie, err, errlen))
+		return -1;
+	if (reload_init(r, err, errlen))
+		return -1;
+	return r->service ? r->service->start(r, err, errlen) : 0; /* last: serves what is attached */
+}
+
+/* err quotes names, paths and interfaces as given (a targets file may hold any byte): one printable line. */
+int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, const struct run_service *service,
+	      char *err, size_t errlen)
+{
+	if (!setup(r, cfg, sink, service, err, errlen))
+		return 0;
+	one_line(err);
+	return -1;
+}
+
+uint64_t run_errors(const struct run *r, uint32_t tidx)
+{
+	return stats_errors(&r->stats[tidx]);
+}
+
+uint64_t run_outstanding(const struct run *r)
+{
+	uint64_t stamped = 0, settled = 0;
+	uint32_t i;
+
+	for (i = 0; i < r->targets.n; i++) {
+		stamped += r->stats[i].stamped;
+		settled += r->stats[i].received + r->targets.v[i].timeouts + run_errors(r, i);
+	}
+	return stamped > settled ? stamped - settled : 0;
+}
+
+void run_sweep(struct run *r, uint64_t now_ns)
+{
+	uint64_t timeout_ns = (uint64_t)(r->cfg->timeout_s * 1e9);
+
+	if (r->col.rb)
+		collector_sweep(&r->col, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
+}
+
+void run_poll_replies(struct run *r, int timeout_ms)
+{
+	if (r->col.rb)
+		collector_poll(&r->col, timeout_ms);
+}
+
+const char *run_target_ifname(const struct run *r, uint32_t tidx, char buf[IF_NAMESIZE])
+{
+	const struct loader *ld = &r->ld;
+	int ifindex = tidx < r->targets.n ? r->targets.v[tidx].ifindex : 0;
+	int k;
+
+	if (r->cfg && r->cfg->ifname[0])
+		return r->cfg->ifname;
+	if (ifindex <= 0 && ld->n_ifs == 1)
+		return ld->ifs[0].name;
+	for (k = 0; k < ld->n_ifs; k++)
+		if (ld->ifs[k].ifindex == ifindex)
+			return ld->ifs[k].name;
+	if (ifindex <= 0 || !if_indextoname((unsigned)ifindex, buf))
+		return "";
+	return buf;
+}
+
+void run_slots_lock(struct run *r)
+{
+	pthread_mutex_lock(&r->slots_lock);
+}
+
+void run_slots_unlock(struct run *r)
+{
+	pthread_mutex_unlock(&r->slots_lock);
+}
+
+uint64_t run_replies(const struct run *r)
+{
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < r->targets.n; i++)
+		n += r->stats[i].received;
+	return n;
+}
+
+static void send_due(struct run *r, uint64_t now)
+{
+	int budget = SEND_BUDGET, queued = 0;
+
+	while (budget-- && schedule_next_due(&r->sched, now)) {
+		uint64_t g = r->sched.next++;
+		uint32_t tidx = (uint32_t)(g % r->targets.n);
+		uint16_t seq = (uint16_t)(g / r->targets.n + 1);
+
+		if (r->sink->wants_probe && !r->sink->wants_probe(r, tidx))
+			continue;
+		if (r->cfg->mode == RX_SOCKET)
+			socket_rx_note_sent(&r->srx, tidx, seq);
+		sender_queue(&r->snd, tidx, seq);
+		r->sink->sent(r, tidx, seq);
+		queued++;
+	}
+	if (sender_pending(&r->snd) && sender_flush(&r->snd))
+		r->sink->send_error(r, r->snd.last_refused, r->snd.last_errno);
+	if (queued)
+		r->last_activity_ns = now;
+}
+
+static void on_socket_reply(void *ctx, const struct icmpmon_event *ev)
+{
+	struct run *r = ctx;
+	struct icmpmon_event e = *ev;
+	struct target_stats *s = &r->stats[e.target_idx];
+
+	e.t_rx_ns = run_mono_ns(r, e.t_rx_ns);
+	if (e.kind == ICMPMON_EV_ERROR) {
+		s->errors[icmpmon_error_kind(ICMPMON_AF_INET, e.icmp_type)]++;
+	} else {
+		stats_add_rtt(s, e.rtt_ns, e.kind == ICMPMON_EV_DUP);
+	}
+	r->sink->event(r, &e);
+}
+
+static void read_replies(struct run *r)
+{
+	if (r->cfg->mode == RX_KERNEL)
+		collector_consume(&r->col);
+	else
+		socket_rx_drain(&r->srx, &r->targets, on_socket_reply, r);
+}
+
+/* Every target has its count of replies (or errors): ping's "nreceived + nerrors >= npackets". */
+static int all_answered(const struct run *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->targets.n; i++)
+		if (r->stats[i].received + run_errors(r, i) < (uint64_t)r->cfg->count)
+			return 0;
+	return 1;
+}
+
+static uint64_t max_rtt_ns(const struct run *r)
+{
+	uint64_t m = 0;
+	uint32_t i;
+
+	for (i = 0; i < r->targets.n; i++)
+		if (r->stats[i].rtt_max_ns > m)
+			m = r->stats[i].rtt_max_ns;
+	return m;
+}
+
+/* Once every probe is sent, ping waits max(2 RTT, interval) if it heard anything, else -W. */
+static uint64_t linger_until(const struct run *r)
+{
+	uint64_t wait = seconds_ns(r->cfg->timeout_s);
+
+	if (run_replies(r)) {
+		uint64_t two_rtt = 2 * max_rtt_ns(r), interval = seconds_ns(r->cfg->interval_s);
+
+		wait = two_rtt > interval ? two_rtt : interval;
+	}
+	return r->last_activity_ns + wait;
+}
+
+static int finished(struct run *r, uint64_t now, uint64_t *wake)
+{
+	const struct config *cfg = r->cfg;
+
+	if (cfg->deadline_s > 0) {
+		uint64_t end = r->start_ns + seconds_ns(cfg->deadline_s);
+
+		if (now >= end)
+			return 1;
+		if (end < *wake)
+			*wake = end;
+	}
+	/* With -w, -c counts replies and probing goes on until they are in. */
+	if (cfg->count && all_answered(r) && (cfg->deadline_s > 0 || !schedule_has_next(&r->sched)))
+		return 1;
+	if (cfg->count && !schedule_has_next(&r->sched)) {
+		uint64_t until = linger_until(r);
+
+		if (now >= until)
+			return 1;
+		if (until < *wake)
+			*wake = until;
+	}
+	return 0;
+}
+
+static uint64_t next_wake(struct run *r, uint64_t now)
+{
+	uint64_t wake = now + 3600 * NS_PER_S;
+
+	if (schedule_has_next(&r->sched)) {
+		uint64_t due = schedule_due_ns(&r->sched, r->sched.next);
+
+		if (due < wake)
+			wake = due;
+	}
+	if (r->next_sweep_ns < wake)
+		wake = r->next_sweep_ns;
+	if (r->next_report_ns && r->next_report_ns < wake)
+		wake = r->next_report_ns;
+	return wake;
+}
+
+static int arm_timer(int tfd, uint64_t at_ns)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(at_ns / NS_PER_S), .tv_nsec = (long)(at_ns % NS_PER_S) } };
+
+	if (!at_ns)
+		its.it_value.tv_nsec = 1;
+	return timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static int on_signal(struct run *r, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGQUIT)
+			r->sink->interim(r);
+		else if (si.ssi_signo == SIGHUP)
+			reload_run(r);
+		else
+			r->stop = 1;
+	}
+	return 0;
+}
+
+static int add_fd(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void setup_schedule(struct run *r)
+{
+	const struct config *cfg = r->cfg;
+	uint64_t rounds = cfg->deadline_s > 0 ? 0 : (uint64_t)cfg->count;
+
+	r->start_ns = clock_mono_ns();
+	r->mono_to_real_ns = (int64_t)(clock_real_ns() - r->start_ns);
+	r->sweep_period_ns = seconds_ns(cfg->timeout_s) / 10;
+	if (r->sweep_period_ns < 10000000)
+		r->sweep_period_ns = 10000000;
+	if (r->sweep_period_ns > NS_PER_S)
+		r->sweep_period_ns = NS_PER_S;
+	r->next_sweep_ns = r->start_ns + r->sweep_period_ns;
+	if (cfg->report_s > 0 && r->sink->report)
+		r->next_report_ns = r->start_ns + seconds_ns(cfg->report_s);
+	schedule_init(&r->sched, r->start_ns, seconds_ns(cfg->interval_s), r->targets.n, rounds, cfg->burst);
+}
+
+int run_loop(struct run *r)
+{
+	int src_fd = r->cfg->mode == RX_KERNEL ? collector_epoll_fd(&r->col) : r->srx.fd;
+	int epfd = -1, tfd = -1, sfd = -1, n, i;
+	struct epoll_event evs[8];
+	char err[256];
+	sigset_t mask;
+	int status;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGQUIT);
+	if (r->cfg->daemon)
+		sigaddset(&mask, SIGHUP); /* reload.h */
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd)) {
+		fprintf(stderr, "icmpmon: cannot set up the event loop: %s\n", strerror(errno));
+		status = 2;
+		goto out;
+	}
+	if (privileges_drop(err, sizeof(err)))
+		fprintf(stderr, "icmpmon: %s\n", err); /* still safe to run, so say it and go on */
+	if (r->service && r->service->serve(r, err, sizeof(err))) {
+		fprintf(stderr, "icmpmon: %s\n", err);
+		status = 2;
+		goto out;
+	}
+	r->sink->start(r);
+	setup_schedule(r);
+	while (!r->stop) {
+		uint64_t now = clock_mono_ns(), wake;
+
+		send_due(r, now);
+		if (now >= r->next_sweep_ns) {
+			run_sweep(r, now);
+			/* Wall time is only for printing; follow clock adjustments on long runs. */
+			r->mono_to_real_ns = (int64_t)(clock_real_ns() - clock_mono_ns());
+			r->next_sweep_ns = now + r->sweep_period_ns;
+		}
+		if (r->next_report_ns && now >= r->next_report_ns) {
+			read_replies(r);
+			r->sink->report(r);
+			r->next_report_ns += seconds_ns(r->cfg->report_s);
+		}
+		wake = next_wake(r, now);
+		if (finished(r, now, &wake))
+			break;
+		arm_timer(tfd, wake);
+		n = epoll_wait(epfd, evs, 8, -1);
+		for (i = 0; i < n; i++) {
+			if (evs[i].data.fd == sfd) {
+				on_signal(r, sfd);
+			} else if (evs[i].data.fd == tfd) {
+				uint64_t ticks;
+
+				if (read(tfd, &ticks, sizeof(ticks)) < 0)
+					continue;
+			} else {
+				read_replies(r);
+			}
+		}
+	}
+	read_replies(r);
+	status = r->sink->finish(r);
+out:
+	if (epfd >= 0)
+		close(epfd);
+	if (tfd >= 0)
+		close(tfd);
+	if (sfd >= 0)
+		close(sfd);
+	return status;
+}
+
+void run_teardown(struct run *r)
+{
+	if (r->service)
+		r->service->stop(r); /* first: its thread reads the targets */
+	reload_free(r);
+	if (r->col.rb)
+		collector_close(&r->col);
+	if (r->ld.skel)
+		loader_destroy(&r->ld);
+	sender_close(&r->snd);
+	if (r->srx.fd >= 0)
+		socket_rx_close(&r->srx);
+	free(r->own_stats);
+	free(r->ewma8);
+	targets_free(&r->targets);
+	name_list_free(&r->names);
+	pthread_mutex_destroy(&r->slots_lock);
+}

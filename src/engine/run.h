@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* One monitoring run: targets, sender, receive path, schedule, and where its output goes. */
+#ifndef ICMPMON_RUN_H
+#define ICMPMON_RUN_H
+
+#include <net/if.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpf/icmpmon.h"
+#include "engine/config.h"
+#include "kernel/collector.h"
+#include "kernel/loader.h"
+#include "engine/schedule.h"
+#include "engine/sender.h"
+#include "engine/socket_rx.h"
+#include "engine/target_source.h"
+#include "engine/targets.h"
+
+struct run;
+struct reload;
+
+/*
+ * A service beside the probing loop (the HTTP exporter): started last in
+ * setup, served from the loop once privileges are dropped, stopped first in
+ * teardown. Its thread reads the targets under run_slots_lock().
+ */
+struct run_service {
+	int (*start)(struct run *r, char *err, size_t errlen);
+	int (*serve)(struct run *r, char *err, size_t errlen);
+	void (*stop)(struct run *r);
+};
+
+/* SIGHUP reloads of the targets (reload.h). */
+struct reload_counts {
+	uint64_t ok, failed;
+	uint64_t over_capacity; /* targets the last reload had no slot for */
+};
+
+/* What a run reports, and how: ping text today; other formats plug in here. */
+struct sink {
+	void (*start)(struct run *r);
+	void (*sent)(struct run *r, uint32_t tidx, uint16_t seq);
+	void (*event)(struct run *r, const struct icmpmon_event *ev);
+	void (*timeout)(struct run *r, uint32_t tidx, uint16_t seq);
+	void (*send_error)(struct run *r, uint32_t tidx, int err);
+	void (*interim)(struct run *r);
+	void (*report)(struct run *r);            /* every --report period; may be NULL */
+	int (*wants_probe)(struct run *r, uint32_t tidx); /* NULL or 0: skip this target's slot */
+	int (*finish)(struct run *r); /* prints the summary, returns the exit status */
+};
+
+struct run {
+	const struct config *cfg;
+	const struct sink *sink;
+	struct name_list names;       /* every name given, before resolution */
+	struct target_list targets;
+	struct target_stats *stats;   /* kernel mmap, or userland array in socket mode */
+	struct target_stats *own_stats;
+	int *ewma8;                   /* ping's moving average, per target */
+	struct loader ld;
+	struct collector col;         /* kernel mode: col.rb is NULL until set up */
+	struct sender snd;
+	struct socket_rx srx;
+	struct schedule sched;
+	uint16_t id_net;
+	uint64_t cookie;
+	uint64_t start_ns;            /* CLOCK_MONOTONIC at the first probe */
+	uint64_t last_activity_ns;    /* last send or reply, for ping's "time" */
+	int64_t mono_to_real_ns;      /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	uint64_t sweep_period_ns;
+	uint64_t next_sweep_ns;
+	uint64_t next_report_ns;
+	int stop;
+	uint32_t slots;               /* target slots in the maps: targets.n, more with SIGHUP reloads (reload.h) */
+	struct reload *reload;        /* --daemon --file: reload state, else NULL */
+	struct reload_counts reloads;
+	pthread_mutex_t slots_lock;   /* held while a reload rewrites target slots */
+	const struct run_service *service;
+	void *service_state;
+};
+
+/* The one conversion of kernel time (CLOCK_MONOTONIC) to wall time, for printing only. */
+static inline uint64_t run_wall_ns(const struct run *r, uint64_t mono_ns)
+{
+	return (uint64_t)((int64_t)mono_ns + r->mono_to_real_ns);
+}
+
+static inline uint64_t run_mono_ns(const struct run *r, uint64_t wall_ns)
+{
+	return (uint64_t)((int64_t)wall_ns - r->mono_to_real_ns);
+}
+
+/*
+ * Sets up the run (resolve, load, attach, open sockets); err is one line on
+ * failure. service may be NULL.
+ */
+int run_setup(struct run *r, const struct config *cfg, const struct sink *sink, const struct run_service *service,
+	      char *err, size_t errlen);
+/* Probes until done or interrupted; returns the exit status the sink decided. */
+int run_loop(struct run *r);
+void run_teardown(struct run *r);
+
+uint64_t run_replies(const struct run *r);
+/* ICMP errors about the target's probes (ping's "+N errors"); refused sends are not errors but losses. */
+uint64_t run_errors(const struct run *r, uint32_t tidx);
+/* Probes sent and still waiting for a reply, an error or their timeout. */
+uint64_t run_outstanding(const struct run *r);
+
+/* Kernel mode: times out the probes older than the timeout at now_ns. */
+void run_sweep(struct run *r, uint64_t now_ns);
+/* Kernel mode: waits at most timeout_ms for replies and hands them to the sink. */
+void run_poll_replies(struct run *r, int timeout_ms);
+
+/* The interface a target's replies come in on, as a label: -I, else its route's. */
+const char *run_target_ifname(const struct run *r, uint32_t tidx, char buf[IF_NAMESIZE]);
+/* Around changes of the target slots and reads of them from another thread. */
+void run_slots_lock(struct run *r);
+void run_slots_unlock(struct run *r);
+
+#endif

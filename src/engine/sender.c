@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Echo requests out of raw ICMP sockets, batched with sendmmsg (sender.h). */
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/icmp.h>
+#include <netinet/icmp6.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/checksum.h"
+#include "util/clock.h"
+#include "engine/sender.h"
+
+void sender_fill_payload(unsigned char *payload, size_t len, uint64_t cookie, const unsigned char *pattern,
+			 int pattern_len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		payload[i] = pattern_len ? pattern[i % (size_t)pattern_len] : (unsigned char)i;
+	memcpy(payload, &cookie, len < sizeof(cookie) ? len : sizeof(cookie));
+}
+
+static int drop_all_filter(int fd)
+{
+	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &drop };
+	int one = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
+		return -1;
+	return setsockopt(fd, SOL_SOCKET, SO_LOCK_FILTER, &one, sizeof(one));
+}
+
+static int block_all_input(int fd, int v6)
+{
+	if (v6) {
+		struct icmp6_filter none;
+
+		ICMP6_FILTER_SETBLOCKALL(&none);
+		if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &none, sizeof(none)))
+			return -1;
+	} else {
+		struct icmp_filter none = { .data = ~0U };
+
+		if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &none, sizeof(none)))
+			return -1;
+	}
+	return drop_all_filter(fd);
+}
+
+static int socket_setup(int fd, int v6, const struct config *cfg, char *err, size_t errlen)
+{
+	int sndbuf = 4 << 20;
+	int rc;
+
+	if (block_all_input(fd, v6)) {
+		snprintf(err, errlen, "cannot filter the send socket: %s", strerror(errno));
+		return -1;
+	}
+	rc = v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &cfg->ttl, sizeof(cfg->ttl))
+		: setsockopt(fd, IPPROTO_IP, IP_TTL, &cfg->ttl, sizeof(cfg->ttl));
+	if (rc) {
+		snprintf(err, errlen, "cannot set TTL %d: %s", cfg->ttl, strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (cfg->ifname[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->ifname, (socklen_t)strlen(cfg->ifname))) {
+		snprintf(err, errlen, "%s: cannot bind to interface: %s", cfg->ifname, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int path_open(struct sender_path *p, int v6, size_t icmp_len, const struct config *cfg, uint16_t id_net,
+		     uint64_t cookie, char *err, size_t errlen)
+{
+	struct icmphdr *icmp;
+	int i;
+
+	p->v6 = v6;
+	p->fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		       v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	if (p->fd < 0) {
+		snprintf(err, errlen, "cannot open a raw %s socket: %s (icmpmon needs root)", v6 ? "ICMPv6" : "ICMP",
+			 strerror(errno));
+		return -1;
+	}
+	if (socket_setup(p->fd, v6, cfg, err, errlen))
+		return -1;
+	p->bufs = calloc(SENDER_BATCH, icmp_len);
+	if (!p->bufs) {
+		snprintf(err, errlen, "out of memory for send buffers");
+		return -1;
+	}
+	for (i = 0; i < SENDER_BATCH; i++) {
+		unsigned char *pkt = p->bufs + (size_t)i * icmp_len;
+
+		icmp = (struct icmphdr *)pkt;
+		icmp->type = v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
+		icmp->un.echo.id = id_net;
+		sender_fill_payload(pkt + sizeof(*icmp), (size_t)cfg->size, cookie, cfg->pattern, cfg->pattern_len);
+		p->iov[i].iov_base = pkt;
+		p->iov[i].iov_len = icmp_len;
+		p->msgs[i].msg_hdr.msg_iov = &p->iov[i];
+		p->msgs[i].msg_hdr.msg_iovlen = 1;
+		p->msgs[i].msg_hdr.msg_name = &p->dst[i];
+	}
+	return 0;
+}
+
+int sender_open(struct sender *s, const struct config *cfg, struct target_list *tl, uint16_t id_net,
+		uint64_t cookie, char *err, size_t errlen)
+{
+	int want[2] = { 0, 0 };
+	uint32_t i;
+	int f;
+
+	memset(s, 0, sizeof(*s));
+	s->path[0].fd = s->path[1].fd = -1;
+	s->targets = tl;
+	s->icmp_len = sizeof(struct icmphdr) + (size_t)cfg->size;
+	for (i = 0; i < tl->n; i++)
+		want[tl->v[i].family == AF_INET6] = 1;
+	for (f = 0; f < 2; f++)
+		if (want[f] && path_open(&s->path[f], f, s->icmp_len, cfg, id_net, cookie, err, errlen))
+			return -1;
+	return 0;
+}
+
+static void stamp_payload(unsigned char *payload, size_t len)
+{
+	struct timespec ts;
+	int64_t v[2];
+
+	if (len < SENDER_TS_OFFSET + SENDER_TS_LEN)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	v[0] = ts.tv_sec;
+	v[1] = ts.tv_nsec;
+	memcpy(payload + SENDER_TS_OFFSET, v, sizeof(v));
+}
+
+static int path_flush(struct sender *s, struct sender_path *p);
+
+void sender_queue(struct sender *s, uint32_t tidx, uint16_t seq)
+{
+	const struct target *t = &s->targets->v[tidx];
+	struct sender_path *p = &s->path[t->family == AF_INET6];
+	unsigned char *pkt = p->bufs + (size_t)p->queued * s->icmp_len;
+	struct icmphdr *icmp = (struct icmphdr *)pkt;
+
+	icmp->un.echo.sequence = htons(seq);
+	stamp_payload(pkt + sizeof(*icmp), s->icmp_len - sizeof(*icmp));
+	icmp->checksum = 0;
+	if (!p->v6) /* the kernel computes ICMPv6 checksums itself */
+		icmp->checksum = inet_checksum(pkt, s->icmp_len);
+	memcpy(&p->dst[p->queued], &t->sa, target_sockaddr_len(t));
+	p->msgs[p->queued].msg_hdr.msg_namelen = target_sockaddr_len(t);
+	p->tidx[p->queued] = tidx;
+	if (++p->queued == SENDER_BATCH)
+		path_flush(s, p);
+}
+
+static void account(struct sender *s, struct sender_path *p, int from, int to, int ok, uint64_t now)
+{
+	int i;
+
+	for (i = from; i < to; i++) {
+		struct target *t = &s->targets->v[p->tidx[i]];
+
+		/* A refused probe still counts as sent, and so as lost, as ping counts it. */
+		t->sent++;
+		if (ok)
+			t->last_send_ns = now;
+		else
+			t->send_errors++;
+	}
+}
+
+#define SEND_RETRIES 200 /* x 50 us: how long a full send buffer may hold a batch up */
+
+static int path_flush(struct sender *s, struct sender_path *p)
+{
+	uint64_t now = clock_mono_ns();
+	int done = 0, refused = 0, retries = 0, n;
+
+	while (done < p->queued) {
+		n = sendmmsg(p->fd, p->msgs + done, (unsigned)(p->queued - done), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == ENOBUFS) && retries++ < SEND_RETRIES) {
+			/* The send buffer is full: wait for it rather than drop the probe. */
+			struct timespec pause = { 0, 50000 };
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		if (n <= 0) {
+			s->last_errno = errno;
+			s->last_refused = p->tidx[done];
+			account(s, p, done, done + 1, 0, now);
+			refused++;
+			done++;
+			continue;
+		}
+		account(s, p, done, done + n, 1, now);
+		done += n;
+	}
+	p->queued = 0;
+	return refused;
+}
+
+int sender_flush(struct sender *s)
+{
+	int f, refused = 0;
+
+	for (f = 0; f < 2; f++)
+		if (s->path[f].queued)
+			refused += path_flush(s, &s->path[f]);
+	return refused;
+}
+
+int sender_pending(const struct sender *s)
+{
+	return s->path[0].queued + s->path[1].queued;
+}
+
+void sender_close(struct sender *s)
+{
+	int f;
+
+	for (f = 0; f < 2; f++) {
+		if (s->path[f].fd >= 0)
+			close(s->path[f].fd);
+		s->path[f].fd = -1;
+		free(s->path[f].bufs);
+		s->path[f].bufs = NULL;
+	}
+}

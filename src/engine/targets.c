@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Name resolution and per-target send state (targets.h). */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "engine/targets.h"
+#include "util/route.h"
+
+socklen_t target_sockaddr_len(const struct target *t)
+{
+	return t->family == AF_INET6 ? sizeof(t->sa.sin6) : sizeof(t->sa.sin);
+}
+
+socklen_t addr_to_sockaddr(const struct icmpmon_addr *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == ICMPMON_AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, a->addr, 16);
+		return sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = a->addr[0];
+		return sizeof(*sin);
+	}
+}
+
+static int resolve_literal(const char *name, int family, struct target *t)
+{
+	if (family != AF_INET6 && inet_pton(AF_INET, name, &t->sa.sin.sin_addr) == 1) {
+		t->sa.sin.sin_family = AF_INET;
+		return 1;
+	}
+	if (family != AF_INET && inet_pton(AF_INET6, name, &t->sa.sin6.sin6_addr) == 1) {
+		t->sa.sin6.sin6_family = AF_INET6;
+		return 1;
+	}
+	return 0;
+}
+
+static int resolve_one(const char *name, int family, struct target *t, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_RAW };
+	struct addrinfo *res;
+	int rc;
+
+	t->is_numeric = resolve_literal(name, family, t);
+	if (!t->is_numeric) {
+		rc = getaddrinfo(name, NULL, &hints, &res);
+		if (rc) {
+			snprintf(err, errlen, "%s: %s", name, rc == EAI_SYSTEM ? "resolver failed" : gai_strerror(rc));
+			return -1;
+		}
+		memcpy(&t->sa, res->ai_addr, res->ai_addrlen < sizeof(t->sa) ? res->ai_addrlen : sizeof(t->sa));
+		freeaddrinfo(res);
+	}
+	t->family = t->sa.sa.sa_family;
+	memset(&t->addr, 0, sizeof(t->addr));
+	if (t->family == AF_INET6) {
+		t->addr.family = ICMPMON_AF_INET6;
+		memcpy(t->addr.addr, &t->sa.sin6.sin6_addr, 16);
+		inet_ntop(AF_INET6, &t->sa.sin6.sin6_addr, t->addr_str, sizeof(t->addr_str));
+	} else {
+		t->addr.family = ICMPMON_AF_INET;
+		t->addr.addr[0] = t->sa.sin.sin_addr.s_addr;
+		inet_ntop(AF_INET, &t->sa.sin.sin_addr, t->addr_str, sizeof(t->addr_str));
+	}
+	return 0;
+}
+
+int targets_resolve(struct target_list *tl, char **names, uint32_t n, int family, int skip_unresolved, char *err,
+		    size_t errlen)
+{
+	struct target *t;
+	uint32_t i;
+
+	tl->v = calloc(n ? n : 1, sizeof(*tl->v));
+	tl->n = 0;
+	tl->unresolved = 0;
+	if (!tl->v || addr_index_init(&tl->index, n)) {
+		snprintf(err, errlen, "out of memory for %u targets", n);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		t = &tl->v[tl->n];
+		memset(t, 0, sizeof(*t));
+		if (resolve_one(names[i], family, t, err, errlen)) {
+			if (!skip_unresolved)
+				return -1;
+			fprintf(stderr, "%s\n", err);
+			tl->unresolved++;
+			continue;
+		}
+		if (addr_index_put(&tl->index, &t->addr, tl->n) != tl->n)
+			continue; /* a repeat */
+		t->name = names[i];
+		tl->n++;
+	}
+	return 0;
+}
+
+void targets_name_replies(struct target_list *tl, int numeric)
+{
+	char host[NI_MAXHOST];
+	uint32_t i;
+
+	for (i = 0; i < tl->n; i++) {
+		struct target *t = &tl->v[i];
+		int have_name = !numeric && !t->is_numeric &&
+			!getnameinfo(&t->sa.sa, target_sockaddr_len(t), host, sizeof(host), NULL, 0, 0);
+
+		if (have_name) {
+			size_t len = strlen(host) + strlen(t->addr_str) + 4;
+
+			t->reply_name = malloc(len);
+			if (t->reply_name)
+				snprintf(t->reply_name, len, "%s (%s)", host, t->addr_str);
+		}
+		if (!t->reply_name)
+			t->reply_name = strdup(t->addr_str);
+	}
+}
+
+void targets_free(struct target_list *tl)
+{
+	uint32_t i;
+
+	for (i = 0; i < tl->n; i++)
+		free(tl->v[i].reply_name);
+	free(tl->v);
+	addr_index_free(&tl->index);
+	tl->v = NULL;
+	tl->n = 0;
+}
+
+int targets_route(struct target *t)
+{
+	t->ifindex = route_oif(&t->sa.sa);
+	return t->ifindex;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The probed targets: names as given, resolved addresses, per-target send state. */
+#ifndef ICMPMON_TARGETS_H
+#define ICMPMON_TARGETS_H
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <stdint.h>
+
+#include "engine/addr_index.h"
+#include "bpf/icmpmon.h"
+
+struct target {
+	char *name;                 /* as given */
+	char addr_str[INET6_ADDRSTRLEN];
+	char *reply_name;           /* "name (addr)" or "addr", as ping prints the source */
+	struct icmpmon_addr addr;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in sin;
+		struct sockaddr_in6 sin6;
+	} sa;
+	int family;                 /* AF_INET or AF_INET6 */
+	int is_numeric;             /* given as an address, not a name */
+	int ifindex;                /* its route's output interface; 0 when unknown */
+	uint64_t sent;              /* probes sent, refused ones included (lost, as ping counts them) */
+	uint64_t send_errors;       /* of which the socket refused */
+	uint64_t timeouts;          /* probes swept with no reply */
+	uint64_t last_send_ns;
+};
+
+struct target_list {
+	struct target *v;
+	uint32_t n;
+	uint32_t unresolved;     /* names skipped because they did not resolve */
+	struct addr_index index; /* address -> position in v */
+};
+
+/*
+ * Resolves each name (family AF_INET, AF_INET6 or AF_UNSPEC for the
+ * resolver's first answer, as ping does) and drops repeats. A name that does not resolve
+ * fails the whole list (err says which and why), or with skip_unresolved is
+ * reported on stderr as fping does and counted.
+ */
+int targets_resolve(struct target_list *tl, char **names, uint32_t n, int family, int skip_unresolved, char *err,
+		    size_t errlen);
+socklen_t target_sockaddr_len(const struct target *t);
+/* Looks up the target's route: sets and returns t->ifindex, <= 0 when there is none. */
+int targets_route(struct target *t);
+/* A socket address for a map-style address; returns its length. */
+socklen_t addr_to_sockaddr(const struct icmpmon_addr *a, struct sockaddr_storage *ss);
+/* Fills reply_name: reverse name for targets given by name unless numeric. */
+void targets_name_replies(struct target_list *tl, int numeric);
+void targets_free(struct target_list *tl);
+
+#endif /* ICMPMON_TARGETS_H */

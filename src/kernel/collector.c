@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Ring-buffer consumer and outstanding-probe sweeper (collector.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kernel/collector.h"
+
+#define SWEEP_BATCH 1024
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct collector *c = ctx;
+
+	if (len < sizeof(struct icmpmon_event))
+		return 0;
+	c->ops.event(c->ops.ctx, data);
+	return 0;
+}
+
+int collector_open(struct collector *c, int ringbuf_fd, int probes_fd, const struct collector_ops *ops, char *err,
+		   size_t errlen)
+{
+	c->ops = *ops;
+	c->probes_fd = probes_fd;
+	c->rb = ring_buffer__new(ringbuf_fd, on_event, c, NULL);
+	if (!c->rb) {
+		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int collector_consume(struct collector *c)
+{
+	return ring_buffer__consume(c->rb);
+}
+
+int collector_poll(struct collector *c, int timeout_ms)
+{
+	return ring_buffer__poll(c->rb, timeout_ms);
+}
+
+int collector_epoll_fd(const struct collector *c)
+{
+	return ring_buffer__epoll_fd(c->rb);
+}
+
+static int expire(struct collector *c, const struct probe_key *k, const struct probe_val *v)
+{
+	if (bpf_map_delete_elem(c->probes_fd, k))
+		return 0; /* the reply won the race */
+	c->ops.timeout(c->ops.ctx, v->target_idx, k->seq);
+	return 1;
+}
+
+int collector_sweep(struct collector *c, uint64_t before_ns)
+{
+	static struct probe_key keys[SWEEP_BATCH];
+	static struct probe_val vals[SWEEP_BATCH];
+	__u32 in, out, count, i;
+	int rc, first = 1, expired = 0;
+
+	for (;;) {
+		count = SWEEP_BATCH;
+		rc = bpf_map_lookup_batch(c->probes_fd, first ? NULL : &in, &out, keys, vals, &count, NULL);
+		if (rc && errno != ENOENT)
+			return -errno;
+		for (i = 0; i < count; i++)
+			if (vals[i].t_tx_ns <= before_ns)
+				expired += expire(c, &keys[i], &vals[i]);
+		if (rc)
+			return expired; /* ENOENT: the walk is complete */
+		in = out;
+		first = 0;
+	}
+}
+
+void collector_close(struct collector *c)
+{
+	ring_buffer__free(c->rb);
+	c->rb = NULL;
+}

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Skeleton open -> rodata -> load -> attach (XDP link or tc), and detach (loader.h). */
+#include <errno.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "icmpmon.skel.h"
+#include "kernel/loader.h"
+#include "kernel/tc_slots.h"
+
+#ifndef ARPHRD_RAWIP
+#define ARPHRD_RAWIP 519
+#endif
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+static size_t stats_bytes(__u32 n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)n * ((sizeof(struct target_stats) + 7) & ~(size_t)7);
+
+	return (len + page - 1) / page * page;
+}
+
+static int size_maps(struct icmpmon_bpf *skel, const struct loader_opts *o)
+{
+	__u32 n = o->n_targets ? o->n_targets : 1;
+	int rc = 0;
+
+	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_targets, n);
+	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_stats, n);
+	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_probes, o->max_outstanding);
+	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_answer, o->max_outstanding);
+	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_events, o->ringbuf_bytes);
+	return rc;
+}
+
+static int on_bpffs(const char *path)
+{
+	struct statfs fs;
+
+	return !statfs(path, &fs) && fs.f_type == BPF_FS_MAGIC;
+}
+
+/* DIR must be on a bpffs; it is created there (and removed at exit) when missing. */
+static int bpffs_dir(struct loader *ld, const char *dir, char *err, size_t errlen)
+{
+	char parent[sizeof(ld->pin_dir)];
+	char *slash;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	else
+		snprintf(parent, sizeof(parent), "%s", slash ? "/" : ".");
+	if (!on_bpffs(dir) && !on_bpffs(parent)) {
+		snprintf(err, errlen, "--pin %s: not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)", dir);
+		return -1;
+	}
+	if (!mkdir(dir, 0700))
+		ld->made_pin_dir = 1;
+	else if (errno != EEXIST) {
+		snprintf(err, errlen, "--pin %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!on_bpffs(dir)) {
+		snprintf(err, errlen, "--pin %s: not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf)", dir);
+		return -1;
+	}
+	return 0;
+}
+
+static struct bpf_map *pinned_maps(struct icmpmon_bpf *skel, int i)
+{
+	struct bpf_map *maps[] = { skel->maps.icmpmon_stats, skel->maps.icmpmon_targets, skel->maps.icmpmon_probes,
+				   skel->maps.icmpmon_answer, skel->maps.icmpmon_counter };
+
+	return i < (int)(sizeof(maps) / sizeof(maps[0])) ? maps[i] : NULL;
+}
+
+static void pin_path(char *buf, size_t len, const char *dir, struct bpf_map *map)
+{
+	snprintf(buf, len, "%s/%s", dir, bpf_map__name(map));
+}
+
+static int pin_maps(struct loader *ld, const char *dir, char *err, size_t errlen)
+{
+	char path[512];
+	struct bpf_map *m;
+	int i, rc;
+
+	snprintf(ld->pin_dir, sizeof(ld->pin_dir), "%s", dir);
+	if (bpffs_dir(ld, dir, err, errlen))
+		return -1;
+	for (i = 0; (m = pinned_maps(ld->skel, i)); i++) {
+		pin_path(path, sizeof(path), dir, m);
+		unlink(path); /* a pin left by a killed run */
+		rc = bpf_map__pin(m, path);
+		if (rc) {
+			snprintf(err, errlen, "--pin: cannot pin %s: %s", path, strerror(-rc));
+			return -1;
+		}
+		ld->pinned = i + 1;
+	}
+	return 0;
+}
+
+static void unpin_maps(struct loader *ld)
+{
+	char path[512];
+	struct bpf_map *m;
+	int i;
+
+	for (i = 0; i < ld->pinned && (m = pinned_maps(ld->skel, i)); i++) {
+		pin_path(path, sizeof(path), ld->pin_dir, m);
+		bpf_map__unpin(m, path);
+	}
+	ld->pinned = 0;
+	if (ld->made_pin_dir)
+		rmdir(ld->pin_dir);
+	ld->made_pin_dir = 0;
+}
+
+int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen)
+{
+	struct icmpmon_bpf *skel;
+	int rc;
+
+	memset(ld, 0, sizeof(*ld));
+	skel = icmpmon_bpf__open();
+	if (!skel) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	ld->skel = skel;
+	skel->rodata->run_id = o->run_id;
+	skel->rodata->run_cookie = o->cookie;
+	skel->rodata->cookie_len = o->cookie_len;
+	skel->rodata->consume = (__u8)o->consume;
+	if (size_maps(skel, o)) {
+		snprintf(err, errlen, "cannot size the BPF maps");
+		return -1;
+	}
+	rc = icmpmon_bpf__load(skel);
+	if (rc) {
+		snprintf(err, errlen, "cannot load the BPF programs: %s (run as root; see -v for the verifier log)",
+			 strerror(-rc));
+		return -1;
+	}
+	ld->stats_len = stats_bytes(o->n_targets ? o->n_targets : 1);
+	ld->stats = mmap(NULL, ld->stats_len, PROT_READ, MAP_SHARED, bpf_map__fd(skel->maps.icmpmon_stats), 0);
+	if (ld->stats == MAP_FAILED) {
+		ld->stats = NULL;
+		snprintf(err, errlen, "cannot map the statistics array: %s", strerror(errno));
+		return -1;
+	}
+	if (o->pin_dir && pin_maps(ld, o->pin_dir, err, errlen))
+		return -1;
+	return 0;
+}
+
+int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx)
+{
+	return bpf_map__update_elem(ld->skel->maps.icmpmon_targets, a, sizeof(*a), &idx, sizeof(idx), BPF_NOEXIST);
+}
+
+void loader_remove_target(struct loader *ld, const struct icmpmon_addr *a)
+{
+	bpf_map__delete_elem(ld->skel->maps.icmpmon_targets, a, sizeof(*a), 0);
+}
+
+int loader_zero_stats(struct loader *ld, __u32 idx)
+{
+	static const struct target_stats zero;
+
+	return bpf_map__update_elem(ld->skel->maps.icmpmon_stats, &idx, sizeof(idx), &zero, sizeof(zero), BPF_ANY);
+}
+
+static int xdp_link(int prog_fd, int ifindex, __u32 flags)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
+	int fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int taken(int rc)
+{
+	return rc == -EBUSY || rc == -EEXIST;
+}
+
+/* Native first in auto mode; generic when the driver has no XDP support. */
+static int attach_xdp(struct attached_if *ai, int prog_fd, enum xdp_mode mode, char *err, size_t errlen)
+{
+	int fd = -EOPNOTSUPP;
+
+	if (mode != XDP_MODE_GENERIC)
+		fd = xdp_link(prog_fd, ai->ifindex, XDP_FLAGS_DRV_MODE);
+	if (fd < 0 && mode != XDP_MODE_NATIVE && !taken(fd)) {
+		fd = xdp_link(prog_fd, ai->ifindex, XDP_FLAGS_SKB_MODE);
+		ai->xdp_generic = 1;
+	}
+	if (fd >= 0) {
+		ai->xdp_link_fd = fd;
+		return 0;
+	}
+	if (taken(fd))
+		snprintf(err, errlen, "%s: another XDP program is attached; icmpmon leaves it in place", ai->name);
+	else
+		snprintf(err, errlen, "%s: cannot attach XDP (%s mode): %s", ai->name,
+			 ai->xdp_generic ? "generic" : "native", strerror(-fd));
+	return -1;
+}
+
+/* The programs for one kind of link: with an Ethernet header, or starting at the IP header. */
+struct link_progs {
+	int xdp, tc_in, egress;
+};
+
+static struct link_progs link_progs(const struct loader *ld, int ip_link)
+{
+	const struct icmpmon_bpf *k = ld->skel;
+	struct link_progs p = {
+		.xdp = bpf_program__fd(ip_link ? k->progs.icmpmon_xdp_l3 : k->progs.icmpmon_xdp),
+		.tc_in = bpf_program__fd(ip_link ? k->progs.icmpmon_tcin_l3 : k->progs.icmpmon_tc_in),
+		.egress = bpf_program__fd(ip_link ? k->progs.icmpmon_egr_l3 : k->progs.icmpmon_egress),
+	};
+
+	return p;
+}
+
+static int attach_tc_ingress(struct attached_if *ai, int prog_fd, char *err, size_t errlen)
+{
+	int slot = tc_slot_attach(ai->ifindex, BPF_TC_INGRESS, prog_fd);
+
+	if (slot < 0) {
+		snprintf(err, errlen, "%s: cannot attach the tc ingress program: %s", ai->name, strerror(-slot));
+		return -1;
+	}
+	ai->ingress_slot = slot;
+	return 0;
+}
+
+static int attach_catcher(struct attached_if *ai, const struct link_progs *p, enum attach_hook hook,
+			  enum xdp_mode mode, char *err, size_t errlen)
+{
+	if (hook == ATTACH_TC)
+		return attach_tc_ingress(ai, p->tc_in, err, errlen);
+	if (!attach_xdp(ai, p->xdp, mode, err, errlen))
+		return 0;
+	if (hook == ATTACH_XDP)
+		return -1;
+	snprintf(ai->fallback, sizeof(ai->fallback), "%s", err);
+	return attach_tc_ingress(ai, p->tc_in, err, errlen);
+}
+
+/* Filters a killed run left, whichever kind of link they were made for. */
+static void remove_stale_filters(int ifindex)
+{
+	static const char *const egress[] = { "icmpmon_egress", "icmpmon_egr_l3" };
+	static const char *const ingress[] = { "icmpmon_tc_in", "icmpmon_tcin_l3" };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		tc_slot_remove_stale(ifindex, BPF_TC_EGRESS, egress[i]);
+		tc_slot_remove_stale(ifindex, BPF_TC_INGRESS, ingress[i]);
+	}
+}
+
+/* 0: Ethernet header, 1: frames start with the IP header, -1: neither (refused). */
+static int link_kind(const char *name, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	int fd, type;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr)) {
+		snprintf(err, errlen, "%s: cannot read the link type: %s", name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	type = ifr.ifr_hwaddr.sa_family;
+	switch (type) {
+	case ARPHRD_ETHER:
+	case ARPHRD_LOOPBACK:
+		return 0;
+	case ARPHRD_NONE:
+	case ARPHRD_TUNNEL:
+	case ARPHRD_TUNNEL6:
+	case ARPHRD_SIT:
+	case ARPHRD_RAWIP:
+		return 1;
+	}
+	snprintf(err, errlen, "%s: link type %d is neither Ethernet nor IP; icmpmon cannot listen there", name, type);
+	return -1;
+}
+
+int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
+		  size_t errlen)
+{
+	struct link_progs progs;
+	struct attached_if *ai;
+	int i, slot, kind;
+
+	for (i = 0; i < ld->n_ifs; i++)
+		if (ld->ifs[i].ifindex == ifindex)
+			return 0;
+	if (ld->n_ifs == LOADER_MAX_IFS) {
+		snprintf(err, errlen, "targets are routed over more than %d interfaces", LOADER_MAX_IFS);
+		return -1;
+	}
+	ai = &ld->ifs[ld->n_ifs];
+	memset(ai, 0, sizeof(*ai));
+	ai->ifindex = ifindex;
+	ai->egress_slot = -1;
+	ai->ingress_slot = -1;
+	ai->xdp_link_fd = -1;
+	if (!if_indextoname((unsigned)ifindex, ai->name))
+		snprintf(ai->name, sizeof(ai->name), "if%d", ifindex);
+	ld->n_ifs++;
+
+	kind = link_kind(ai->name, err, errlen);
+	if (kind < 0)
+		return -1;
+	progs = link_progs(ld, kind);
+	remove_stale_filters(ifindex);
+	if (attach_catcher(ai, &progs, hook, mode, err, errlen))
+		return -1;
+	slot = tc_slot_attach(ifindex, BPF_TC_EGRESS, progs.egress);
+	if (slot < 0) {
+		snprintf(err, errlen, "%s: cannot attach the tc egress program: %s", ai->name, strerror(-slot));
+		return -1;
+	}
+	ai->egress_slot = slot;
+	return 0;
+}
+
+int loader_ringbuf_fd(const struct loader *ld)
+{
+	return bpf_map__fd(ld->skel->maps.icmpmon_events);
+}
+
+int loader_probes_fd(const struct loader *ld)
+{
+	return bpf_map__fd(ld->skel->maps.icmpmon_probes);
+}
+
+__u64 loader_counter(const struct loader *ld, enum icmpmon_counter which)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u32 key = which;
+	__u64 sum = 0;
+	__u64 *vals;
+	int i;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(ld->skel->maps.icmpmon_counter), &key, vals))
+		for (i = 0; i < ncpu; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+void loader_destroy(struct loader *ld)
+{
+	int i;
+
+	for (i = 0; i < ld->n_ifs; i++) {
+		struct attached_if *ai = &ld->ifs[i];
+
+		if (ai->egress_slot >= 0)
+			tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
+		if (ai->ingress_slot >= 0)
+			tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
+		if (ai->xdp_link_fd >= 0)
+			close(ai->xdp_link_fd);
+	}
+	ld->n_ifs = 0;
+	if (ld->stats)
+		munmap(ld->stats, ld->stats_len);
+	ld->stats = NULL;
+	if (ld->skel && (ld->pinned || ld->made_pin_dir))
+		unpin_maps(ld);
+	icmpmon_bpf__destroy(ld->skel);
+	ld->skel = NULL;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* BPF side of a run: skeleton open -> rodata -> load -> attach, and the way back. */
+#ifndef ICMPMON_LOADER_H
+#define ICMPMON_LOADER_H
+
+#include <net/if.h>
+#include <stddef.h>
+
+#include "bpf/icmpmon.h"
+#include "kernel/attach.h"
+
+#define LOADER_MAX_IFS 16
+
+struct icmpmon_bpf;
+
+struct loader_opts {
+	__u16 run_id;      /* network order */
+	__u64 cookie;
+	__u32 cookie_len;
+	int consume;
+	__u32 n_targets;
+	__u32 max_outstanding;
+	__u32 ringbuf_bytes;
+	const char *pin_dir;
+};
+
+struct attached_if {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	int xdp_link_fd;
+	int xdp_generic;
+	int egress_slot;   /* tc handle slot, -1 when not attached */
+	int ingress_slot;  /* tc ingress slot when replies are caught there, else -1 */
+	char fallback[160]; /* why XDP was not used, when tc ingress took over */
+};
+
+struct loader {
+	struct icmpmon_bpf *skel;
+	struct target_stats *stats; /* mmap of icmpmon_stats, read-only */
+	size_t stats_len;
+	struct attached_if ifs[LOADER_MAX_IFS];
+	int n_ifs;
+	char pin_dir[256];
+	int pinned;
+	int made_pin_dir;
+};
+
+int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
+int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx);
+/* Stops matching replies from a; its slot's aggregates stay until loader_zero_stats. */
+void loader_remove_target(struct loader *ld, const struct icmpmon_addr *a);
+/* Fresh aggregates for slot idx (userland's mapping is read-only, so through the map). */
+int loader_zero_stats(struct loader *ld, __u32 idx);
+/* Attaches the reply catcher (XDP or tc ingress) and tc egress on ifindex, once per interface. */
+int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
+		  size_t errlen);
+int loader_ringbuf_fd(const struct loader *ld);
+int loader_probes_fd(const struct loader *ld);
+/* Sum of one global counter over all CPUs. */
+__u64 loader_counter(const struct loader *ld, enum icmpmon_counter which);
+void loader_destroy(struct loader *ld);
+
+#endif /* ICMPMON_LOADER_H */

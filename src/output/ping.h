@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Text output byte-compatible with iputils ping 20221126 (IPv4 forms). */
+#ifndef ICMPMON_OUTPUT_PING_H
+#define ICMPMON_OUTPUT_PING_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "bpf/icmpmon.h"
+#include "util/stats.h"
+
+struct ping_reply_line {
+	unsigned int bytes;   /* ICMP header + data ("64 bytes") */
+	const char *from;     /* see ping_format_from() */
+	unsigned int seq;
+	int ttl;              /* < 0: not printed */
+	int timing;           /* 0 when the payload is too short to carry a timestamp */
+	__u64 rtt_ns;
+	int dup;              /* ping omits (DUP!) for multicast targets unless -v */
+	const struct timespec *stamp; /* -D: wall clock when printed; NULL without -D */
+};
+
+struct ping_summary {
+	const char *host;
+	__u64 transmitted, received, duplicates, corrupted, errors;
+	__u64 elapsed_ns;            /* first send to last activity: "time Nms" */
+	const struct ping_rtt *rtt;  /* NULL: no timing; printed only when received > 0 */
+	int pipe;                    /* > 1 adds ", pipe N" */
+	int ipg_ewma;                /* add ", ipg/ewma" (ping does with -f, -A or -i 0) */
+	int ewma8;                   /* stats_ewma_add() accumulator */
+};
+
+struct ping_status {
+	__u64 transmitted, received;
+	const struct ping_rtt *rtt;  /* NULL: no timing */
+	int ewma8;
+};
+
+/* "name (addr)" when a name was resolved, else "addr"; returns buf. */
+char *ping_format_from(char *buf, size_t len, const char *name, const char *addr);
+
+/* "PING host (addr) 56(84) bytes of data." ip_total is payload + 28 for plain IPv4. */
+void ping_print_header(FILE *f, const char *host, const char *addr,
+		       size_t payload, size_t ip_total);
+
+/* IPv6 form "PING host(addr) 56 data bytes"; addr as ping_format_from() builds it. */
+void ping_print_header6(FILE *f, const char *host, const char *addr, size_t payload);
+
+/* -D prefix "[sec.usec] ". */
+void ping_print_stamp(FILE *f, const struct timespec *ts);
+
+void ping_print_reply(FILE *f, const struct ping_reply_line *r);
+
+/* From the blank line before "--- host ping statistics ---" to the final newline. */
+void ping_print_summary(FILE *f, const struct ping_summary *s);
+
+/* The SIGQUIT line (ping writes it to stderr), leading '\r' included. */
+void ping_print_status(FILE *f, const struct ping_status *s);
+
+#endif /* ICMPMON_OUTPUT_PING_H */

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The ping personality's event handling: per-reply lines, SIGQUIT, summary (ping.h). */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output/icmp_text.h"
+#include "sink/interval.h"
+#include "output/hist.h"
+#include "output/ping.h"
+#include "sink/common.h"
+#include "sink/ping.h"
+#include "util/stats.h"
+
+static void ping_start(struct run *r)
+{
+	uint32_t i;
+
+	for (i = 0; i < r->targets.n; i++) {
+		const struct target *t = &r->targets.v[i];
+
+		if (t->family == AF_INET6)
+			ping_print_header6(stdout, t->name, t->addr_str, (size_t)r->cfg->size);
+		else
+			ping_print_header(stdout, t->name, t->addr_str, (size_t)r->cfg->size, (size_t)r->cfg->size + 28);
+	}
+	fflush(stdout);
+}
+
+static void ping_sent(struct run *r, uint32_t tidx, uint16_t seq)
+{
+	(void)tidx;
+	(void)seq;
+	if (r->cfg->flood) {
+		fputc('.', stdout);
+		fflush(stdout);
+	}
+}
+
+static void wall_time(const struct run *r, uint64_t mono_ns, struct timespec *ts)
+{
+	uint64_t real = run_wall_ns(r, mono_ns);
+
+	ts->tv_sec = (time_t)(real / 1000000000ull);
+	ts->tv_nsec = (long)(real % 1000000000ull);
+}
+
+/* The router or host an ICMP error came from, as ping names it. */
+static void error_source(const struct run *r, const struct target *t, const struct icmpmon_event *ev,
+			 char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN], host[NI_MAXHOST];
+	struct sockaddr_storage ss;
+	socklen_t sslen = addr_to_sockaddr(&ev->from, &ss);
+
+	getnameinfo((struct sockaddr *)&ss, sslen, addr, sizeof(addr), NULL, 0, NI_NUMERICHOST);
+	if (r->cfg->numeric || r->cfg->flood || t->is_numeric ||
+	    getnameinfo((struct sockaddr *)&ss, sslen, host, sizeof(host), NULL, 0, 0))
+		ping_format_from(buf, len, NULL, addr);
+	else
+		ping_format_from(buf, len, host, addr);
+}
+
+static void print_error(struct run *r, const struct icmpmon_event *ev, const struct timespec *stamp)
+{
+	const struct target *t = &r->targets.v[ev->target_idx];
+	char from[NI_MAXHOST + INET6_ADDRSTRLEN + 4], text[64];
+
+	if (r->cfg->flood) {
+		fputs("\bE", stdout);
+		return;
+	}
+	if (stamp)
+		ping_print_stamp(stdout, stamp);
+	error_source(r, t, ev, from, sizeof(from));
+	printf("From %s icmp_seq=%u %s\n", from, ev->seq,
+	       t->family == AF_INET6 ? icmp6_error_text(ev->icmp_type, ev->icmp_code, ev->icmp_info, text, sizeof(text))
+				     : icmp_error_text(ev->icmp_type, ev->icmp_code, ev->icmp_info, text, sizeof(text)));
+}
+
+static void ping_event(struct run *r, const struct icmpmon_event *ev)
+{
+	const struct config *cfg = r->cfg;
+	struct timespec ts;
+	struct ping_reply_line line;
+
+	if (ev->target_idx >= r->targets.n)
+		return;
+	if (ev->t_rx_ns > r->last_activity_ns)
+		r->last_activity_ns = ev->t_rx_ns;
+	if (ev->kind != ICMPMON_EV_ERROR)
+		stats_ewma_add(&r->ewma8[ev->target_idx], ev->rtt_ns);
+	if (cfg->quiet)
+		return;
+	wall_time(r, ev->t_rx_ns, &ts);
+	if (ev->kind == ICMPMON_EV_ERROR) {
+		print_error(r, ev, cfg->timestamps ? &ts : NULL);
+	} else if (cfg->flood) {
+		if (ev->kind == ICMPMON_EV_REPLY)
+			fputc('\b', stdout);
+	} else {
+		memset(&line, 0, sizeof(line));
+		line.bytes = ev->icmp_len ? ev->icmp_len : (unsigned)(cfg->size + 8);
+		line.from = r->targets.v[ev->target_idx].reply_name;
+		line.seq = ev->seq;
+		line.ttl = ev->ttl;
+		line.timing = ev->rtt_ns != 0;
+		line.rtt_ns = ev->rtt_ns;
+		line.dup = ev->kind == ICMPMON_EV_DUP;
+		line.stamp = cfg->timestamps ? &ts : NULL;
+		ping_print_reply(stdout, &line);
+	}
+	fflush(stdout);
+}
+
+static void ping_timeout(struct run *r, uint32_t tidx, uint16_t seq)
+{
+	(void)r;
+	(void)tidx;
+	(void)seq;
+}
+
+static void ping_send_error(struct run *r, uint32_t tidx, int err)
+{
+	(void)tidx;
+	if (!r->cfg->quiet)
+		fprintf(stderr, "icmpmon: sendmsg: %s\n", strerror(err));
+}
+
+static int has_timing(const struct run *r)
+{
+	return r->cfg->mode == RX_KERNEL || r->cfg->size >= 24;
+}
+
+static void ping_interim(struct run *r)
+{
+	struct ping_rtt rtt;
+	struct ping_status st;
+	uint32_t i;
+
+	for (i = 0; i < r->targets.n; i++) {
+		const struct target_stats *s = &r->stats[i];
+
+		memset(&st, 0, sizeof(st));
+		st.transmitted = r->targets.v[i].sent;
+		st.received = s->received;
+		st.rtt = has_timing(r) && stats_ping_rtt(s, &rtt) ? &rtt : NULL;
+		st.ewma8 = r->ewma8[i];
+		ping_print_status(stderr, &st);
+	}
+}
+
+static struct interval_state ping_intervals;
+
+/* --report: a line per target for the interval since the last report (interval.h). */
+static void ping_report(struct run *r)
+{
+	interval_report_text(&ping_intervals, r, stdout, 0);
+	fflush(stdout);
+}
+
+/* What the kernel had to drop is said, never lost silently. */
+static void report_drops(struct run *r)
+{
+	uint64_t lost_lines, untracked;
+
+	if (r->cfg->mode != RX_KERNEL)
+		return;
+	lost_lines = loader_counter(&r->ld, ICMPMON_CNT_RB_DROPPED);
+	untracked = loader_counter(&r->ld, ICMPMON_CNT_TABLE_FULL);
+	if (lost_lines)
+		printf("icmpmon: %llu reply lines not shown (ring buffer full); the statistics above are complete\n",
+		       (unsigned long long)lost_lines);
+	if (untracked)
+		printf("icmpmon: %llu probes not tracked (outstanding-probe map full; raise --max-outstanding)\n",
+		       (unsigned long long)untracked);
+}
+
+static int ping_finish(struct run *r)
+{
+	const struct config *cfg = r->cfg;
+	struct ping_summary sum;
+	struct ping_rtt rtt;
+	uint32_t i;
+
+	if (cfg->report_s > 0)
+		interval_report_text(&ping_intervals, r, stdout, 1); /* the last, partial interval */
+	for (i = 0; i < r->targets.n; i++) {
+		/* with --report, the snapshot the last interval ended with: the lines add up to it */
+		const struct target_stats *s = i < ping_intervals.n ? &ping_intervals.prev[i] : &r->stats[i];
+
+		memset(&sum, 0, sizeof(sum));
+		sum.host = r->targets.v[i].name;
+		sum.transmitted = r->targets.v[i].sent;
+		sum.received = s->received;
+		sum.duplicates = s->duplicates;
+		sum.errors = run_errors(r, i);
+		sum.elapsed_ns = r->last_activity_ns > r->start_ns ? r->last_activity_ns - r->start_ns : 0;
+		sum.rtt = has_timing(r) && stats_ping_rtt(s, &rtt) ? &rtt : NULL;
+		sum.ipg_ewma = cfg->flood || cfg->interval_s == 0;
+		sum.ewma8 = r->ewma8[i];
+		ping_print_summary(stdout, &sum);
+		if (cfg->hist)
+			hist_print(stdout, s);
+	}
+	interval_free(&ping_intervals);
+	report_drops(r);
+	fflush(stdout);
+	return run_exit_status(r);
+}
+
+const struct sink sink_ping = {
+	.start = ping_start,
+	.sent = ping_sent,
+	.event = ping_event,
+	.timeout = ping_timeout,
+	.send_error = ping_send_error,
+	.interim = ping_interim,
+	.report = ping_report,
+	.finish = ping_finish,
+};

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Keep only CAP_NET_ADMIN once attached (privileges.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include "util/privileges.h"
+
+int privileges_drop(char *err, size_t errlen)
+{
+	const cap_value_t keep[] = { CAP_NET_ADMIN };
+	cap_t caps;
+	cap_value_t c;
+	int rc;
+
+	for (c = 0; c <= CAP_LAST_CAP; c++)
+		if (c != CAP_NET_ADMIN && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL) {
+			snprintf(err, errlen, "cannot drop capability %d from the bounding set: %s", c, strerror(errno));
+			return -1;
+		}
+	caps = cap_init();
+	if (!caps) {
+		snprintf(err, errlen, "cannot drop capabilities: %s", strerror(errno));
+		return -1;
+	}
+	rc = cap_set_flag(caps, CAP_PERMITTED, 1, keep, CAP_SET) ||
+	     cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET) || cap_set_proc(caps);
+	if (rc)
+		snprintf(err, errlen, "cannot drop capabilities: %s", strerror(errno));
+	cap_free(caps);
+	if (!rc)
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	return rc ? -1 : 0;
+}
