@@ -75,6 +75,7 @@ $(BUILD)/tests/%.o: tests/%.c $(TEST_HDRS) $(SKEL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
 
+.SECONDARY: $(BPF_TEST_OBJS) $(TEST_LIB_OBJS)
 $(BUILD)/tests/test_%: tests/bpf/test_%.c $(TEST_HDRS) $(SKEL) $(BPF_TEST_OBJS) $(TEST_LIB_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $< $(BPF_TEST_OBJS) $(TEST_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 

@@ -262,16 +262,20 @@ static size_t add_cases(struct CMUnitTest *out, const struct icase *cases, size_
 
 int run_ingress_tables(const struct config *cfgs, size_t ncfgs)
 {
-	size_t n = ingress4_ncases + nocookie_ncases, k, i;
+	size_t n = ingress4_ncases + ingress6_ncases + nocookie_ncases + l3_ncases, k, i;
 	struct CMUnitTest *tests = calloc(n, sizeof(*tests));
 	int failed = 0;
 
 	assert_non_null(tests);
 	for (i = 0; i < ncfgs; i++) {
-		if (cfgs[i].no_cookie)
+		if (cfgs[i].l3) {
+			k = add_cases(tests, l3_cases, l3_ncases);
+		} else if (cfgs[i].no_cookie) {
 			k = add_cases(tests, nocookie_cases, nocookie_ncases);
-		else
+		} else {
 			k = add_cases(tests, ingress4_cases, ingress4_ncases);
+			k += add_cases(tests + k, ingress6_cases, ingress6_ncases);
+		}
 		failed += run_groups(&cfgs[i], 1, tests, k);
 	}
 	free(tests);

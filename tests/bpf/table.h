@@ -127,8 +127,8 @@
 	{ .v6 = true, .ip6 = IPV6(LOCAL6, dst, .hop_limit = 1), .icmp = ICMP(PKT_ICMPV6_ECHO_REQUEST, id_, seq_), \
 	  .data = OUR_DATA }
 #define ROUTER6_IP IPV6(ROUTER6, LOCAL6, .hop_limit = ROUTER_TTL)
-#define ICMP6_ERR(type_, code_, rest_, dgram, qlen, ...)                                                  \
-	{ .d = { .v6 = true, .ip6 = ROUTER6_IP, .icmp = { .type = (type_), .code = (code_), .rest = (rest_) } }, \
+#define ICMP6_ERR(ipx, type_, code_, rest_, dgram, qlen, ...)                                                \
+	{ .d = { .v6 = true, .ip6 = ipx, .icmp = { .type = (type_), .code = (code_), .rest = (rest_) } }, \
 	  .quote = true, .inner = dgram, .quote_len = (qlen), ##__VA_ARGS__ }
 #define EXTS(...) .ext = { __VA_ARGS__ }
 #define HOP { .kind = PKT_EXT_HOP }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * icmpmon_egress (tc egress) under BPF_PROG_TEST_RUN: which of the frames
+ * icmpmon_egress and icmpmon_egr_l3 (tc egress) under BPF_PROG_TEST_RUN: which of the frames
  * leaving the host are stamped as this run's probes, with which key, target
  * index and time; everything else leaves no trace in the maps. The groups:
- * the table, plus table-full and restamp; the few cases with cookie_len=0.
+ * the table (IPv4 and IPv6, with 0 to 5 extension headers), plus table-full
+ * and restamp; the few cases with cookie_len=0; icmpmon_egr_l3, the variant
+ * for devices without a link header, with its own table.
  *
  * Needs root.
  */
@@ -30,6 +32,10 @@ struct ecase {
 #define E_STAMPED(name_, dst, idx, seq_, ...) \
 	{ .name = name_, .pkt = __VA_ARGS__, .stamped = true, .target = (dst), .seq = (seq_), .tidx = (idx) }
 #define E_IGNORED(name_, ...) { .name = name_, .pkt = __VA_ARGS__ }
+#define E_STAMPED6(name_, dst, idx, seq_, ...) \
+	{ .name = name_, .pkt = __VA_ARGS__, .stamped = true, .target6 = (dst), .seq = (seq_), .tidx = (idx) }
+#define E_STAMPED6_T6(name_, seq_, ...) E_STAMPED6(name_, T6, IDX_T6, seq_, __VA_ARGS__)
+#define FRAG_AT(off, more) { .kind = PKT_EXT_FRAG, .frag_off = (off), .mf = (more) }
 
 static const struct ecase ecases[] = {
 	E_STAMPED("our request to target 0: stamped", T0, 0, 1, REQUEST(T0, 1)),
@@ -66,6 +72,68 @@ static const struct ecase ecases[] = {
 	E_IGNORED("tot_len < header: not stamped", REQUEST_IP(30, .tot_len_set = true, .tot_len = 19)),
 	E_IGNORED("tot_len leaves 4 bytes of ICMP: not stamped", REQUEST_IP(31, .tot_len_set = true, .tot_len = 24)),
 	E_IGNORED("version 6 header: not stamped", REQUEST_IP(32, .version = 6)),
+
+	/* IPv6 */
+	E_STAMPED6_T6("IPv6 request to target index 2: stamped", 40, REQUEST6(T6, 40)),
+	E_STAMPED6("IPv6 request to target index 4: stamped", T6B, IDX_T6B, 41, REQUEST6(T6B, 41)),
+	{ .name = "IPv6 request truncated at every byte: stamped once headers and cookie are in",
+	  .pkt = REQUEST6(T6, 42), .stamped = true, .target6 = T6, .seq = 42, .tidx = IDX_T6, .sweep = true },
+	E_STAMPED6_T6("IPv6 behind 802.1ad + 802.1Q tags: stamped", 43, REQUEST6(T6, 43, VLAN2)),
+	E_STAMPED6_T6("IPv6, 1 extension header: stamped", 44, REQUEST6_IP(44, EXTS(HOP))),
+	E_STAMPED6_T6("IPv6, 2 extension headers: stamped", 45, REQUEST6_IP(45, EXTS(HOP, DEST))),
+	E_STAMPED6_T6("IPv6, 3 extension headers: stamped", 46, REQUEST6_IP(46, EXTS(HOP, DEST, RTG))),
+	E_STAMPED6_T6("IPv6, 4 extension headers ending in a first fragment: stamped", 47,
+		      REQUEST6_IP(47, EXTS(HOP, DEST, RTG, FRAG_AT(0, true)))),
+	{ .name = "IPv6, 4 extension headers, truncated at every byte",
+	  .pkt = REQUEST6_IP(48, EXTS(HOP, DEST, { .kind = PKT_EXT_ROUTING, .len8 = 2 }, DEST)),
+	  .stamped = true, .target6 = T6, .seq = 48, .tidx = IDX_T6, .sweep = true },
+	E_IGNORED("IPv6, 5 extension headers: not stamped", REQUEST6_IP(49, EXTS(HOP, DEST, RTG, DEST, DEST))),
+	E_IGNORED("IPv6, hop-by-hop length past the frame: not stamped",
+		  REQUEST6_IP(50, EXTS({ .kind = PKT_EXT_HOP, .len_adj = 200 }))),
+	E_IGNORED("IPv6, payload length shorter than the extension headers: not stamped",
+		  REQUEST6_IP(51, EXTS(HOP, DEST), .plen_set = true, .plen = 8)),
+	E_IGNORED("IPv6, payload length leaves 4 bytes of ICMPv6: not stamped",
+		  REQUEST6_IP(52, .plen_set = true, .plen = 4)),
+	E_IGNORED("IPv6 later fragment: not stamped", REQUEST6_IP(53, EXTS(FRAG_AT(1, true)))),
+	E_IGNORED("IPv6 other id: not stamped",
+		  PKT6(IPV6(LOCAL6, T6), ICMP(PKT_ICMPV6_ECHO_REQUEST, OTHER_ID, 54), OUR_DATA)),
+	E_IGNORED("IPv6 wrong cookie: not stamped",
+		  PKT6(IPV6(LOCAL6, T6), ICMP(PKT_ICMPV6_ECHO_REQUEST, RUN_ID, 55), FOREIGN_DATA)),
+	E_IGNORED("IPv6 not a target: not stamped", REQUEST6(STRANGER6, 56)),
+	E_IGNORED("IPv6 c000:201:: (192.0.2.1's word, other family): not stamped", REQUEST6(T0_AS6, 57)),
+	E_IGNORED("ICMPv6 echo reply: not stamped",
+		  PKT6(IPV6(LOCAL6, T6), ICMP(PKT_ICMPV6_ECHO_REPLY, RUN_ID, 58), OUR_DATA)),
+	E_IGNORED("ICMPv6 type 8 (ICMP's echo request): not stamped",
+		  PKT6(IPV6(LOCAL6, T6), ICMP(PKT_ICMP_ECHO, RUN_ID, 59), OUR_DATA)),
+	E_IGNORED("ICMP (protocol 1) echo request carried by IPv6: not stamped",
+		  PKT6(IPV6(LOCAL6, T6, .proto = PKT_PROTO_ICMP), ICMP(PKT_ICMP_ECHO, RUN_ID, 60), OUR_DATA)),
+	E_IGNORED("IPv6 bytes under the IPv4 EtherType: not stamped", REQUEST6(T6, 61, .ethertype = PKT_ETH_P_IP)),
+};
+
+/* icmpmon_egr_l3: packets without a link header. */
+static const struct ecase l3_ecases[] = {
+	E_STAMPED("L3: IPv4 request to target 0: stamped", T0, 0, 1, REQUEST(T0, 1, L3)),
+	E_STAMPED("L3: IPv4 request to target 3: stamped", T3, 3, 2, REQUEST(T3, 2, L3)),
+	{ .name = "L3: IPv4 request with IHL 15, truncated at every byte",
+	  .pkt = PKT(IPV4(LOCAL, T0, .opt_len = 40), ICMP(PKT_ICMP_ECHO, RUN_ID, 3), OUR_DATA, L3),
+	  .stamped = true, .target = T0, .seq = 3, .sweep = true },
+	E_STAMPED6_T6("L3: IPv6 request: stamped", 4, REQUEST6(T6, 4, L3)),
+	{ .name = "L3: IPv6 request behind 4 extension headers, truncated at every byte",
+	  .pkt = PKT6(IPV6(LOCAL6, T6, EXTS(HOP, DEST, RTG, DEST)), ICMP(PKT_ICMPV6_ECHO_REQUEST, RUN_ID, 5),
+		      OUR_DATA, L3),
+	  .stamped = true, .target6 = T6, .seq = 5, .tidx = IDX_T6, .sweep = true },
+	E_IGNORED("L3: IPv6 request behind 5 extension headers: not stamped",
+		  PKT6(IPV6(LOCAL6, T6, EXTS(HOP, DEST, RTG, DEST, DEST)), ICMP(PKT_ICMPV6_ECHO_REQUEST, RUN_ID, 6),
+		       OUR_DATA, L3)),
+	E_IGNORED("L3: other id: not stamped",
+		  PKT(IPV4(LOCAL, T0), ICMP(PKT_ICMP_ECHO, OTHER_ID, 7), OUR_DATA, L3)),
+	E_IGNORED("L3: wrong cookie: not stamped",
+		  PKT(IPV4(LOCAL, T0), ICMP(PKT_ICMP_ECHO, RUN_ID, 8), FOREIGN_DATA, L3)),
+	E_IGNORED("L3: not a target: not stamped", REQUEST(STRANGER, 9, L3)),
+	E_IGNORED("L3: later fragment: not stamped",
+		  PKT(IPV4(LOCAL, T0, .frag_off = 1), ICMP(PKT_ICMP_ECHO, RUN_ID, 10), OUR_DATA, L3)),
+	E_IGNORED("L3: the request with an Ethernet header in front: not stamped", REQUEST(T0, 11)),
+	E_IGNORED("L3: IPv6 request with an Ethernet header in front: not stamped", REQUEST6(T6, 12)),
 };
 
 /* ---- egress table ----------------------------------------------------------------------- */
@@ -215,8 +283,11 @@ static const struct config cfg_egress = { .name = "icmpmon_egress", .prog = PROG
 static const struct config cfg_nocookie = { .name = "icmpmon_egress (cookie_len=0)", .prog = PROG_EGRESS,
 					    .no_cookie = true };
 
+static const struct config cfg_l3 = { .name = "icmpmon_egr_l3", .prog = PROG_EGRESS, .l3 = true };
+
 static struct CMUnitTest egress_tests[ARRAY_SIZE(ecases) + 2];
 static struct CMUnitTest nocookie_tests[ARRAY_SIZE(nocookie_ecases)];
+static struct CMUnitTest l3_tests[ARRAY_SIZE(l3_ecases)];
 
 int main(void)
 {
@@ -229,5 +300,7 @@ int main(void)
 	failed += run_groups(&cfg_egress, 1, egress_tests, n);
 	n = add_ecases(nocookie_tests, nocookie_ecases, ARRAY_SIZE(nocookie_ecases));
 	failed += run_groups(&cfg_nocookie, 1, nocookie_tests, n);
+	n = add_ecases(l3_tests, l3_ecases, ARRAY_SIZE(l3_ecases));
+	failed += run_groups(&cfg_l3, 1, l3_tests, n);
 	return failed ? 1 : 0;
 }

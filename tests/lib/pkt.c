@@ -4,11 +4,6 @@
 
 #include "pkt.h"
 
-#define IP6_HLEN 40
-#define NEXTHDR_HOP 0
-#define NEXTHDR_ROUTING 43
-#define NEXTHDR_FRAGMENT 44
-#define NEXTHDR_DEST 60
 
 uint16_t pkt_csum(const void *p, size_t len, uint32_t sum)
 {
@@ -74,13 +69,13 @@ static uint8_t ext_nexthdr(const struct pkt_ext *e)
 {
 	switch (e->kind) {
 	case PKT_EXT_HOP:
-		return NEXTHDR_HOP;
+		return PKT_NEXTHDR_HOP;
 	case PKT_EXT_DEST:
-		return NEXTHDR_DEST;
+		return PKT_NEXTHDR_DEST;
 	case PKT_EXT_ROUTING:
-		return NEXTHDR_ROUTING;
+		return PKT_NEXTHDR_ROUTING;
 	default:
-		return NEXTHDR_FRAGMENT;
+		return PKT_NEXTHDR_FRAGMENT;
 	}
 }
 
@@ -96,7 +91,7 @@ size_t pkt_dgram_hlen(const struct pkt_dgram *d)
 		return 20 + ip->opt_len;
 	}
 	n = ext_count(&d->ip6);
-	for (i = 0, len = IP6_HLEN; i < n; i++)
+	for (i = 0, len = PKT_IP6_HLEN; i < n; i++)
 		len += ext_size(&d->ip6.ext[i]);
 	return len;
 }
@@ -168,7 +163,7 @@ static void write_ip4(const struct pkt_dgram *d, size_t total, uint8_t *out)
 /* One extension header at p, followed by next header nh. */
 static void write_ext(const struct pkt_ext *e, uint8_t nh, uint8_t *p)
 {
-	size_t size = ext_size(e);
+	size_t size = ext_size(e), off;
 
 	p[0] = nh;
 	if (e->kind == PKT_EXT_FRAG) {
@@ -181,8 +176,13 @@ static void write_ext(const struct pkt_ext *e, uint8_t nh, uint8_t *p)
 		p[2] = 4; /* segment routing header, segments left 0: the destination is final */
 		return;
 	}
-	p[2] = 1; /* the options: one PadN over the rest */
-	p[3] = (uint8_t)(size - 4);
+	/* the options: PadN (at most 255 bytes each), a Pad1 for a last single byte */
+	for (off = 2; off < size; off += 2 + p[off + 1]) {
+		if (size - off == 1)
+			break; /* Pad1 is a zero byte, already there */
+		p[off] = 1;
+		p[off + 1] = (uint8_t)(size - off - 2 > 255 ? 255 : size - off - 2);
+	}
 }
 
 /* The IPv6 header and extension headers of d, for a datagram of `total` bytes. */
@@ -190,11 +190,11 @@ static void write_ip6(const struct pkt_dgram *d, size_t total, uint8_t *out)
 {
 	const struct pkt_ip6 *ip6 = &d->ip6;
 	unsigned int i, n = ext_count(ip6);
-	size_t off = IP6_HLEN;
+	size_t off = PKT_IP6_HLEN;
 	int plen;
 
 	out[0] = (uint8_t)((ip6->version ? ip6->version : 6) << 4);
-	plen = ip6->plen_set ? ip6->plen : (int)(total - IP6_HLEN);
+	plen = ip6->plen_set ? ip6->plen : (int)(total - PKT_IP6_HLEN);
 	plen += ip6->plen_adj;
 	pkt_put16(out + 4, (uint16_t)plen);
 	out[6] = n ? ext_nexthdr(&ip6->ext[0]) : dgram_proto(d);
@@ -355,70 +355,4 @@ size_t pkt_build(const struct pkt_spec *s, uint8_t *out, size_t cap)
 		return 0;
 	memset(out + off + n, 0, s->pad);
 	return off + n + s->pad;
-}
-
-static int ip4_csums_ok(const uint8_t *ip, size_t avail)
-{
-	size_t hlen = (size_t)(ip[0] & 0xf) * 4, tot = pkt_get16(ip + 2);
-
-	if (hlen < 20 || tot > avail || tot < hlen)
-		return 0;
-	if (pkt_csum(ip, hlen, 0))
-		return 0;
-	if (ip[9] == PKT_PROTO_ICMP && pkt_csum(ip + hlen, tot - hlen, 0))
-		return 0;
-	return 1;
-}
-
-static pkt_in6_t get_in6(const uint8_t *p)
-{
-	pkt_in6_t a = 0;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		a = a << 8 | p[i];
-	return a;
-}
-
-static int is_ext(uint8_t nh)
-{
-	return nh == NEXTHDR_HOP || nh == NEXTHDR_ROUTING || nh == NEXTHDR_DEST || nh == NEXTHDR_FRAGMENT;
-}
-
-static int ip6_csums_ok(const uint8_t *ip, size_t avail)
-{
-	struct pkt_dgram d = { .v6 = true };
-	size_t end, off = IP6_HLEN, size;
-	unsigned int i;
-	uint8_t nh;
-
-	if (avail < IP6_HLEN)
-		return 0;
-	end = IP6_HLEN + pkt_get16(ip + 4);
-	if (end > avail)
-		return 0;
-	nh = ip[6];
-	for (i = 0; i < PKT_MAX_EXT && is_ext(nh); i++) {
-		if (off + 8 > end)
-			return 0;
-		size = nh == NEXTHDR_FRAGMENT ? 8 : ((size_t)ip[off + 1] + 1) * 8;
-		nh = ip[off];
-		off += size;
-	}
-	if (off > end)
-		return 0;
-	if (nh != PKT_PROTO_ICMPV6)
-		return 1;
-	d.ip6.saddr = get_in6(ip + 8);
-	d.ip6.daddr = get_in6(ip + 24);
-	return pkt_l4_csum(&d, nh, ip + off, end - off) == 0;
-}
-
-int pkt_csums_ok(const uint8_t *frame, size_t len, size_t l3_off)
-{
-	if (len < l3_off + 20)
-		return 0;
-	if ((frame[l3_off] >> 4) == 6)
-		return ip6_csums_ok(frame + l3_off, len - l3_off);
-	return ip4_csums_ok(frame + l3_off, len - l3_off);
 }
