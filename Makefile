@@ -27,6 +27,10 @@ BPF_OBJ  := $(BUILD)/icmpmon.bpf.o
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BPF_TESTS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(wildcard tests/bpf/test_*.c))
+# tests/lib: packet builder and skeleton harness, shared by the BPF tests and bench/prog_cost.
+TEST_LIB_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/lib/*.c))
+BPF_TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(filter-out tests/bpf/test_%.c,$(wildcard tests/bpf/*.c)))
+TEST_HDRS     := $(wildcard tests/lib/*.h tests/bpf/*.h)
 
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
             iproute2 iputils-ping fping jq libcap-dev procps \
@@ -69,8 +73,13 @@ $(BUILD)/icmpmon: $(BUILD)/obj/cli/main.o $(APP_OBJS)
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/capture.h $(APP_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(APP_OBJS) $(LDLIBS) -lcmocka -o $@
 
-$(BUILD)/tests/test_%: tests/bpf/test_%.c tests/bpf/pkt.h $(SKEL) $(APP_OBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Itests/bpf $(LDFLAGS) $< $(APP_OBJS) $(LDLIBS) -lcmocka -o $@
+$(BUILD)/tests/%.o: tests/%.c $(TEST_HDRS) $(SKEL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
+
+.SECONDARY: $(BPF_TEST_OBJS) $(TEST_LIB_OBJS)
+$(BUILD)/tests/test_%: tests/bpf/test_%.c $(TEST_HDRS) $(SKEL) $(BPF_TEST_OBJS) $(TEST_LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $< $(BPF_TEST_OBJS) $(TEST_LIB_OBJS) $(LDLIBS) -lcmocka -o $@
 
 run: deps all
 	$(BUILD)/icmpmon -c 5 127.0.0.1
@@ -158,9 +167,9 @@ bench-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(BUILD)/bench/prog_cost: bench/prog_cost.c tests/bpf/pkt.h bpf/icmpmon.h $(SKEL)
+$(BUILD)/bench/prog_cost: bench/prog_cost.c $(TEST_LIB_OBJS) $(TEST_HDRS) bpf/icmpmon.h $(SKEL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/bpf $(LDFLAGS) $< $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $< $(TEST_LIB_OBJS) $(LDLIBS) -o $@
 
 bench: deps bench-deps
 	$(MAKE) all $(BUILD)/bench/prog_cost

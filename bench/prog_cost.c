@@ -2,7 +2,7 @@
 /*
  * Kernel cost of icmpmon's BPF programs, per packet, measured by the kernel
  * itself: BPF_PROG_TEST_RUN (bpf_prog_test_run_opts) runs a program `repeat`
- * times on one crafted frame (tests/bpf/pkt.h) and reports the mean time per
+ * times on one crafted frame (tests/lib/pkt.h) and reports the mean time per
  * run in opts.duration (ns, measured with ktime_get_ns around the loop).
  *
  * Programs: icmpmon_xdp and icmpmon_tc_in (ingress), icmpmon_egress, plus a
@@ -46,8 +46,8 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "bpf_harness.h"
 #include "bpf/icmpmon.h"
-#include "icmpmon.skel.h"
 #include "pkt.h"
 
 #define RUN_ID 0xbeef
@@ -100,18 +100,14 @@ static void build(struct frame *f, uint32_t src, uint32_t dst, uint8_t proto, ui
 	}
 }
 
-static int test_run(int fd, const struct frame *f, int repeat, uint32_t *ns, uint32_t *retval)
+static void test_run(int fd, const struct frame *f, int repeat, uint32_t *ns, uint32_t *retval)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->b, .data_size_in = (uint32_t)f->len, .repeat = repeat);
-	int err = bpf_prog_test_run_opts(fd, &o);
+	int err = harness_run(fd, f->b, f->len, (uint32_t)repeat, retval, ns);
 
 	if (err) {
 		fprintf(stderr, "prog_cost: bpf_prog_test_run_opts: %s\n", strerror(-err));
 		exit(1);
 	}
-	*ns = o.duration;
-	*retval = o.retval;
-	return 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -209,24 +205,29 @@ static int noop_prog(enum bpf_prog_type type, int ret)
 	return fd;
 }
 
-static uint64_t counter_sum(int which)
+static uint64_t counter_sum(uint32_t which)
 {
-	int ncpu = libbpf_num_possible_cpus(), i;
-	uint64_t v[512], s = 0;
-	uint32_t k = (uint32_t)which;
+	uint64_t s = 0;
 
-	if (ncpu <= 0 || ncpu > 512 || bpf_map_lookup_elem(bpf_map__fd(skel->maps.icmpmon_counter), &k, v))
+	if (harness_percpu_sum(bpf_map__fd(skel->maps.icmpmon_counter), which, &s))
 		return 0;
-	for (i = 0; i < ncpu; i++)
-		s += v[i];
 	return s;
 }
 
 int main(int argc, char **argv)
 {
 	struct frame udp, echo_req, foreign_reply, dup_reply, first_reply, e_udp, e_foreign, e_reply, e_ours;
-	uint64_t cookie = COOKIE;
-	int repeat = 1000000, rounds = 5, i, err, fd;
+	const struct harness_cfg cfg = {
+		.run_id = RUN_ID,
+		.cookie = COOKIE,
+		.cookie_len = ICMPMON_COOKIE_LEN,
+		.targets = 4,
+		.probes = 65536,
+		.answers = 65536,
+		.ringbuf = RINGBUF_BYTES,
+	};
+	char why[4096];
+	int repeat = 1000000, rounds = 5, i, fd;
 	struct icmpmon_addr t0 = { .family = ICMPMON_AF_INET, .addr = { T0, 0, 0, 0 } };
 	uint32_t idx0 = 0;
 	const char *names[2] = { "icmpmon_xdp", "icmpmon_tc_in" };
@@ -247,26 +248,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	skel = icmpmon_bpf__open();
+	skel = harness_load(&cfg, why, sizeof(why));
 	if (!skel) {
-		fprintf(stderr, "prog_cost: cannot open the BPF object\n");
-		return 1;
-	}
-	skel->rodata->run_id = htons(RUN_ID);
-	memcpy((void *)&skel->rodata->run_cookie, &cookie, sizeof(cookie));
-	skel->rodata->cookie_len = ICMPMON_COOKIE_LEN;
-	skel->rodata->consume = 0;
-	if (bpf_map__set_max_entries(skel->maps.icmpmon_targets, 4) ||
-	    bpf_map__set_max_entries(skel->maps.icmpmon_stats, 4) ||
-	    bpf_map__set_max_entries(skel->maps.icmpmon_probes, 65536) ||
-	    bpf_map__set_max_entries(skel->maps.icmpmon_answer, 65536) ||
-	    bpf_map__set_max_entries(skel->maps.icmpmon_events, RINGBUF_BYTES)) {
-		fprintf(stderr, "prog_cost: cannot size the maps\n");
-		return 1;
-	}
-	err = icmpmon_bpf__load(skel);
-	if (err) {
-		fprintf(stderr, "prog_cost: icmpmon_bpf__load: %s (root needed)\n", strerror(-err));
+		fprintf(stderr, "prog_cost: %s\n", why);
 		return 1;
 	}
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.icmpmon_targets), &t0, &idx0, BPF_ANY)) {
