@@ -34,7 +34,8 @@ TEST_HDRS     := $(wildcard tests/lib/*.h tests/bpf/*.h)
 
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
             iproute2 iputils-ping fping jq libcap-dev procps \
-            libmicrohttpd-dev curl prometheus man-db groff-base
+            libmicrohttpd-dev curl prometheus man-db groff-base \
+            debhelper dpkg-dev lintian
 
 .PHONY: all deps run test unit-test bpf-test e2e-test check-layers vmlinux clean install uninstall fleet-demo fuzz fuzz-build
 
@@ -64,7 +65,7 @@ $(SKEL): $(BPF_OBJ)
 
 $(BUILD)/obj/%.o: src/%.c $(APP_HDRS) $(SKEL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/icmpmon: $(BUILD)/obj/cli/main.o $(APP_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -145,6 +146,20 @@ install: $(BUILD)/icmpmon
 	chmod 0644 $(DESTDIR)$(UNITDIR)/icmpmon.service
 	install -m 0644 docs/packaging/targets.example docs/packaging/icmpmon.default \
 		docs/packaging/icmpmon-rules.yml docs/packaging/grafana-dashboard.json $(DESTDIR)$(EXDIR)/
+
+# make deb: build/deb/icmpmon_<version>_<arch>.deb with debhelper from a staged copy of the
+# sources (the debian/ directory lives in docs/packaging/debian), checked by lintian.
+DEB_VERSION := $(shell sed -n 's/.*ICMPMON_VERSION "\(.*\)"/\1/p' src/util/version.h)
+DEB_STAGE   := build/deb/icmpmon-$(DEB_VERSION)
+.PHONY: deb
+deb: deps
+	rm -rf build/deb
+	mkdir -p $(DEB_STAGE)
+	cp -r Makefile README.md bpf src vmlinux docs $(DEB_STAGE)/
+	cp -r docs/packaging/debian $(DEB_STAGE)/debian
+	cd $(DEB_STAGE) && dpkg-buildpackage -b -us -uc > ../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	lintian --fail-on error,warning --suppress-tags-from-file docs/packaging/lintian-suppressed build/deb/icmpmon_$(DEB_VERSION)_*.deb
+	@ls build/deb/*.deb
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/icmpmon $(DESTDIR)$(MAN8DIR)/icmpmon.8 $(DESTDIR)$(UNITDIR)/icmpmon.service

@@ -10,6 +10,7 @@
 #include "cli/metrics_options.h"
 #include "output/prometheus.h"
 #include "util/fail.h"
+#include "util/labels.h"
 
 static int invalid(char *err, size_t errlen, const char *what, const char *s, const char *why)
 {
@@ -71,6 +72,45 @@ int metrics_parse_buckets(const char *s, double *le, int *n, char *err, size_t e
 	return 0;
 }
 
+int metrics_parse_group_by(const char *s, struct config *cfg, char *err, size_t errlen)
+{
+	const char *p = s;
+	int n = 0, k;
+
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (!labels_valid_name(p, len) || labels_reserved_name(p, len))
+			return invalid(err, errlen, "--metrics-group-by", s, "expected label names of the targets file, comma-separated");
+		for (k = 0; k < n; k++)
+			if (strlen(cfg->metrics_group_by[k]) == len && !memcmp(cfg->metrics_group_by[k], p, len))
+				return invalid(err, errlen, "--metrics-group-by", s, "a label given twice");
+		if (n == LABELS_MAX)
+			return invalid(err, errlen, "--metrics-group-by", s, "too many labels");
+		memcpy(cfg->metrics_group_by[n], p, len);
+		cfg->metrics_group_by[n][len] = '\0';
+		n++;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	cfg->n_metrics_group_by = n;
+	return 0;
+}
+
+int metrics_parse_target_hist(const char *s, int *out, char *err, size_t errlen)
+{
+	if (!strcmp(s, "auto"))
+		*out = METRICS_HIST_AUTO;
+	else if (!strcmp(s, "always"))
+		*out = METRICS_HIST_ALWAYS;
+	else if (!strcmp(s, "never"))
+		*out = METRICS_HIST_NEVER;
+	else
+		return invalid(err, errlen, "--metrics-target-histograms", s, "expected auto, always or never");
+	return 0;
+}
+
 int metrics_check_config(struct config *cfg, char *err, size_t errlen)
 {
 	const char *clash = NULL;
@@ -79,6 +119,10 @@ int metrics_check_config(struct config *cfg, char *err, size_t errlen)
 		       "config's bucket array");
 	if (cfg->n_metrics_le && !cfg->metrics_port) {
 		snprintf(err, errlen, "--metrics-buckets needs --metrics");
+		return -1;
+	}
+	if ((cfg->n_metrics_group_by || cfg->metrics_target_hist != METRICS_HIST_AUTO) && !cfg->metrics_port) {
+		snprintf(err, errlen, "--metrics-group-by and --metrics-target-histograms need --metrics");
 		return -1;
 	}
 	if (cfg->max_targets && !(cfg->daemon && cfg->n_files && cfg->mode == RX_KERNEL)) {

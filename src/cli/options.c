@@ -34,6 +34,8 @@ enum long_only {
 	OPT_ATTACH,
 	OPT_METRICS,
 	OPT_METRICS_BUCKETS,
+	OPT_METRICS_GROUP_BY,
+	OPT_METRICS_TARGET_HIST,
 	OPT_DAEMON,
 	OPT_MAX_TARGETS,
 };
@@ -55,6 +57,8 @@ static const struct option long_options[] = {
 	{ "hist", no_argument, NULL, OPT_HIST },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "metrics-buckets", required_argument, NULL, OPT_METRICS_BUCKETS },
+	{ "metrics-group-by", required_argument, NULL, OPT_METRICS_GROUP_BY },
+	{ "metrics-target-histograms", required_argument, NULL, OPT_METRICS_TARGET_HIST },
 	{ "daemon", no_argument, NULL, OPT_DAEMON },
 	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -108,6 +112,9 @@ void options_usage(FILE *out)
 		"service options:\n"
 		"  --metrics [ADDR:]PORT  serve Prometheus /metrics on ADDR:PORT (default address 127.0.0.1)\n"
 		"  --metrics-buckets S,S  RTT histogram bounds in seconds (default 0.00005 doubling to 26.2144)\n"
+		"  --metrics-group-by L,L RTT histograms per value of these target labels, not per target\n"
+		"  --metrics-target-histograms auto|always|never\n"
+		"                         per-target RTT histograms (auto: up to 1024 targets, no --metrics-group-by)\n"
 		"  --daemon               no terminal output, run until SIGTERM; SIGHUP re-reads --file\n"
 		"  --max-targets N        target slots for SIGHUP reloads (default max(1024, 2 x targets))\n");
 }
@@ -270,6 +277,10 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 		return metrics_parse_listen(arg, &cfg->metrics_addr, &cfg->metrics_port, err, errlen);
 	case OPT_METRICS_BUCKETS:
 		return metrics_parse_buckets(arg, cfg->metrics_le, &cfg->n_metrics_le, err, errlen);
+	case OPT_METRICS_GROUP_BY:
+		return metrics_parse_group_by(arg, cfg, err, errlen);
+	case OPT_METRICS_TARGET_HIST:
+		return metrics_parse_target_hist(arg, &cfg->metrics_target_hist, err, errlen);
 	case OPT_MAX_TARGETS:
 		if (parse_long(arg, 1, 1L << 22, &l))
 			return fail_line(err, errlen, "invalid --max-targets '%s': expected 1..4194304", arg);

@@ -7,6 +7,9 @@
 #include <stdio.h>
 
 #include "kernel/attach.h"
+#include "util/labels.h"
+
+enum metrics_target_hist { METRICS_HIST_AUTO = 0, METRICS_HIST_ALWAYS, METRICS_HIST_NEVER };
 
 enum rx_mode { RX_KERNEL, RX_SOCKET };
 
@@ -56,6 +59,9 @@ struct config {
 	int metrics_port;      /* --metrics port; 0 = no exporter */
 	double metrics_le[64]; /* --metrics-buckets: histogram bounds in seconds, increasing */
 	int n_metrics_le;      /* 0 = the default bounds */
+	char metrics_group_by[LABELS_MAX][LABEL_NAME_MAX + 1]; /* --metrics-group-by label names */
+	int n_metrics_group_by;
+	int metrics_target_hist; /* --metrics-target-histograms: METRICS_HIST_* */
 	int daemon;            /* --daemon: no terminal output, SIGHUP re-reads --file */
 	unsigned max_targets;  /* --max-targets: target slots with --daemon --file; 0 = derived */
 };

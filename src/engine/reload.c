@@ -19,6 +19,7 @@ struct reload {
 	uint32_t slots;
 	uint64_t *free_after_ns; /* per slot: a removed target's slot is reused only after this */
 	char **owned;            /* per slot: the name, when a reload allocated it */
+	char **owned_labels;     /* per slot: the label set, likewise */
 	uint32_t cursor;         /* where the search for a free slot starts */
 };
 
@@ -63,8 +64,9 @@ int reload_init(struct run *r, char *err, size_t errlen)
 	rl->slots = r->slots > n ? r->slots : n;
 	rl->free_after_ns = calloc(rl->slots, sizeof(*rl->free_after_ns));
 	rl->owned = calloc(rl->slots, sizeof(*rl->owned));
+	rl->owned_labels = calloc(rl->slots, sizeof(*rl->owned_labels));
 	v = realloc(r->targets.v, (size_t)rl->slots * sizeof(*v));
-	if (!rl->free_after_ns || !rl->owned || !v)
+	if (!rl->free_after_ns || !rl->owned || !rl->owned_labels || !v)
 		goto oom;
 	memset(v + n, 0, (size_t)(rl->slots - n) * sizeof(*v));
 	r->targets.v = v;
@@ -83,9 +85,12 @@ void reload_free(struct run *r)
 
 	if (!rl)
 		return;
-	for (i = 0; i < rl->slots; i++)
+	for (i = 0; i < rl->slots && rl->owned; i++)
 		free(rl->owned[i]);
+	for (i = 0; i < rl->slots && rl->owned_labels; i++)
+		free(rl->owned_labels[i]);
 	free(rl->owned);
+	free(rl->owned_labels);
 	free(rl->free_after_ns);
 	free(rl);
 	r->reload = NULL;
@@ -144,9 +149,30 @@ static void drop_slot(struct run *r, uint32_t i, uint64_t free_after)
 	free(t->reply_name);
 	t->reply_name = NULL;
 	t->name = NULL;
+	t->labels = NULL;
 	free(rl->owned[i]);
 	rl->owned[i] = NULL;
+	free(rl->owned_labels[i]);
+	rl->owned_labels[i] = NULL;
 	rl->free_after_ns[i] = free_after;
+}
+
+static int same_labels(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+static int set_labels(struct run *r, uint32_t i, const char *labels)
+{
+	struct reload *rl = r->reload;
+	char *s = NULL;
+
+	if (labels && !(s = strdup(labels)))
+		return -1;
+	free(rl->owned_labels[i]);
+	rl->owned_labels[i] = s;
+	r->targets.v[i].labels = s;
+	return 0;
 }
 
 static int set_name(struct run *r, uint32_t i, const char *name)
@@ -177,7 +203,8 @@ static int fill_slot(struct run *r, uint32_t i, const struct target *nt, int ifi
 	t->ifindex = ifindex;
 	memcpy(t->addr_str, nt->addr_str, sizeof(t->addr_str));
 	t->reply_name = strdup(nt->addr_str);
-	if (!t->reply_name || set_name(r, i, nt->name) || loader_add_target(&r->ld, &t->addr, i)) {
+	if (!t->reply_name || set_name(r, i, nt->name) || set_labels(r, i, nt->labels) ||
+	    loader_add_target(&r->ld, &t->addr, i)) {
 		free(t->reply_name);
 		t->reply_name = NULL;
 		t->name = NULL;
@@ -208,7 +235,7 @@ int reload_run(struct run *r)
 	struct reload *rl = r->reload;
 	struct name_list names = { 0 };
 	struct target_list nt = { 0 };
-	uint32_t i, j, kept = 0, added = 0, removed = 0, renamed = 0, skipped = 0, over = 0;
+	uint32_t i, j, kept = 0, added = 0, removed = 0, renamed = 0, relabelled = 0, skipped = 0, over = 0;
 	uint64_t now = clock_mono_ns(), quarantine;
 	unsigned char *keep = NULL;
 	char err[512];
@@ -219,7 +246,7 @@ int reload_run(struct run *r)
 		return -1;
 	}
 	if (target_sources_gather(cfg, &names, 1, err, sizeof(err)) ||
-	    targets_resolve(&nt, names.v, names.n, cfg->family, cfg->skip_unresolved, err, sizeof(err)))
+	    targets_resolve_list(&nt, &names, cfg->family, cfg->skip_unresolved, err, sizeof(err)))
 		goto fail;
 	if (!nt.n) {
 		snprintf(err, sizeof(err), "no target listed");
@@ -249,6 +276,10 @@ int reload_run(struct run *r)
 		if (strcmp(t->name, nt.v[j].name)) {
 			if (!set_name(r, i, nt.v[j].name))
 				renamed++;
+		}
+		if (!same_labels(t->labels, nt.v[j].labels)) {
+			if (!set_labels(r, i, nt.v[j].labels))
+				relabelled++;
 		}
 	}
 	for (j = 0; j < nt.n; j++) {
@@ -283,6 +314,8 @@ int reload_run(struct run *r)
 	run_slots_unlock(r);
 	fprintf(stderr, "icmpmon: reloaded targets: %u kept, %u added, %u removed, %u renamed", kept, added, removed,
 		renamed);
+	if (relabelled)
+		fprintf(stderr, ", %u relabelled", relabelled);
 	if (skipped)
 		fprintf(stderr, ", %u skipped", skipped);
 	if (over)

@@ -194,7 +194,7 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 	r->srx.fd = -1;
 	if (target_sources_gather(cfg, &r->names, 0, err, errlen))
 		return -1;
-	if (targets_resolve(&r->targets, r->names.v, r->names.n, cfg->family, cfg->skip_unresolved, err, errlen))
+	if (targets_resolve_list(&r->targets, &r->names, cfg->family, cfg->skip_unresolved, err, errlen))
 		return -1;
 	if (!r->targets.n) {
 		snprintf(err, errlen, "no target to probe");

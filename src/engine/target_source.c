@@ -7,10 +7,11 @@
 
 #include "engine/config.h"
 #include "engine/target_source.h"
+#include "util/labels.h"
 
 #define MAX_LINE TARGET_SOURCE_MAX_LINE
 
-int name_list_add(struct name_list *l, const char *name)
+int name_list_add_labeled(struct name_list *l, const char *name, char *labels)
 {
 	if (l->n == TARGET_SOURCE_MAX)
 		return -1;
@@ -21,27 +22,43 @@ int name_list_add(struct name_list *l, const char *name)
 		if (!v)
 			return -1;
 		l->v = v;
+		v = realloc(l->labels, (size_t)cap * sizeof(*v));
+		if (!v)
+			return -1;
+		l->labels = v;
 		l->cap = cap;
 	}
 	l->v[l->n] = strdup(name);
 	if (!l->v[l->n])
 		return -1;
+	l->labels[l->n] = labels;
 	l->n++;
 	return 0;
+}
+
+int name_list_add(struct name_list *l, const char *name)
+{
+	return name_list_add_labeled(l, name, NULL);
 }
 
 void name_list_free(struct name_list *l)
 {
 	uint32_t i;
 
-	for (i = 0; i < l->n; i++)
+	for (i = 0; i < l->n; i++) {
 		free(l->v[i]);
+		free(l->labels[i]);
+	}
 	free(l->v);
+	free(l->labels);
 	memset(l, 0, sizeof(*l));
 }
 
-/* The first word of a line, with comments and surrounding blanks removed; NULL if none. */
-static char *line_name(char *line)
+/*
+ * The first word of a line, with comments and surrounding blanks removed;
+ * NULL if none. *rest is what follows it on the line (its labels).
+ */
+static char *line_name(char *line, char **rest)
 {
 	char *p = line, *end;
 
@@ -50,6 +67,7 @@ static char *line_name(char *line)
 		*end = '\0';
 	p += strspn(p, " \t\r\n");
 	end = p + strcspn(p, " \t\r\n");
+	*rest = *end ? end + 1 : end;
 	*end = '\0';
 	return *p ? p : NULL;
 }
@@ -76,10 +94,19 @@ ssize_t target_source_line(FILE *in, char *buf)
 	return (ssize_t)n;
 }
 
+/* "what:line: " before the message in err. */
+static void prefix_error(char *err, size_t errlen, const char *what, unsigned long lineno)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s", err);
+	snprintf(err, errlen, "%s:%lu: %s", what, lineno, msg);
+}
+
 int target_source_stream(struct name_list *l, FILE *in, const char *what, char *err, size_t errlen)
 {
 	unsigned long lineno = 0;
-	char *line, *name;
+	char *line, *name, *rest, *labels;
 	ssize_t len;
 	int rc = -1;
 
@@ -98,8 +125,15 @@ int target_source_stream(struct name_list *l, FILE *in, const char *what, char *
 			snprintf(err, errlen, "%s:%lu: binary data in a targets file", what, lineno);
 			goto out;
 		}
-		name = line_name(line);
-		if (name && name_list_add(l, name)) {
+		name = line_name(line, &rest);
+		if (!name)
+			continue;
+		if (labels_parse(rest, &labels, err, errlen)) {
+			prefix_error(err, errlen, what, lineno);
+			goto out;
+		}
+		if (name_list_add_labeled(l, name, labels)) {
+			free(labels);
 			snprintf(err, errlen, "%s: too many targets (at most %u)", what, TARGET_SOURCE_MAX);
 			goto out;
 		}

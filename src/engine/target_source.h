@@ -13,10 +13,13 @@
 
 struct name_list {
 	char **v;
+	char **labels; /* per name: its canonical label set (util/labels.h), or NULL */
 	uint32_t n, cap;
 };
 
 int name_list_add(struct name_list *l, const char *name);
+/* The same with a label set, which the list then owns (freed with it). */
+int name_list_add_labeled(struct name_list *l, const char *name, char *labels);
 /*
  * One line of at most TARGET_SOURCE_MAX_LINE bytes, newline included, into buf
  * (TARGET_SOURCE_MAX_LINE + 1 bytes); returns its length, 0 at the end, -1 when
@@ -25,7 +28,11 @@ int name_list_add(struct name_list *l, const char *name);
 ssize_t target_source_line(FILE *in, char *buf);
 void name_list_free(struct name_list *l);
 
-/* Appends each name of a targets file ("-" reads stdin); err on unreadable or binary input. */
+/*
+ * Appends each name of a targets file ("-" reads stdin), with the labels that
+ * follow it on its line; err (with file and line) on unreadable or binary
+ * input and on bad labels.
+ */
 int target_source_file(struct name_list *l, const char *path, char *err, size_t errlen);
 int target_source_stream(struct name_list *l, FILE *in, const char *what, char *err, size_t errlen);
 /*

@@ -76,8 +76,8 @@ static int resolve_one(const char *name, int family, struct target *t, char *err
 	return 0;
 }
 
-int targets_resolve(struct target_list *tl, char **names, uint32_t n, int family, int skip_unresolved, char *err,
-		    size_t errlen)
+static int resolve_all(struct target_list *tl, char **names, char **labels, uint32_t n, int family,
+		       int skip_unresolved, char *err, size_t errlen)
 {
 	struct target *t;
 	uint32_t i;
@@ -102,9 +102,22 @@ int targets_resolve(struct target_list *tl, char **names, uint32_t n, int family
 		if (addr_index_put(&tl->index, &t->addr, tl->n) != tl->n)
 			continue; /* a repeat */
 		t->name = names[i];
+		t->labels = labels ? labels[i] : NULL;
 		tl->n++;
 	}
 	return 0;
+}
+
+int targets_resolve(struct target_list *tl, char **names, uint32_t n, int family, int skip_unresolved, char *err,
+		    size_t errlen)
+{
+	return resolve_all(tl, names, NULL, n, family, skip_unresolved, err, errlen);
+}
+
+int targets_resolve_list(struct target_list *tl, const struct name_list *names, int family, int skip_unresolved,
+			 char *err, size_t errlen)
+{
+	return resolve_all(tl, names->v, names->labels, names->n, family, skip_unresolved, err, errlen);
 }
 
 void targets_name_replies(struct target_list *tl, int numeric)

@@ -8,10 +8,12 @@
 #include <stdint.h>
 
 #include "engine/addr_index.h"
+#include "engine/target_source.h"
 #include "bpf/icmpmon.h"
 
 struct target {
 	char *name;                 /* as given */
+	const char *labels;         /* canonical label set from the targets file (util/labels.h), or NULL */
 	char addr_str[INET6_ADDRSTRLEN];
 	char *reply_name;           /* "name (addr)" or "addr", as ping prints the source */
 	struct icmpmon_addr addr;
@@ -44,6 +46,9 @@ struct target_list {
  */
 int targets_resolve(struct target_list *tl, char **names, uint32_t n, int family, int skip_unresolved, char *err,
 		    size_t errlen);
+/* The same for a name list whose names may carry labels (the targets point at both). */
+int targets_resolve_list(struct target_list *tl, const struct name_list *names, int family, int skip_unresolved,
+			 char *err, size_t errlen);
 socklen_t target_sockaddr_len(const struct target *t);
 /* Looks up the target's route: sets and returns t->ifindex, <= 0 when there is none. */
 int targets_route(struct target *t);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "output/json.h"
+#include "util/labels.h"
 
 /* Length of the well-formed UTF-8 sequence at p (RFC 3629, table 3-7 of Unicode), 0 if none. */
 static size_t utf8_len(const unsigned char *p)
@@ -134,4 +135,33 @@ void json_ts(FILE *f, uint64_t real_ns)
 	char buf[64];
 
 	fprintf(f, "\"%s\"", json_rfc3339(buf, sizeof(buf), real_ns));
+}
+
+static void json_span(FILE *f, const char *s, size_t len)
+{
+	char buf[TARGET_LABELS_TEXT_MAX + 1];
+
+	if (len > TARGET_LABELS_TEXT_MAX)
+		len = TARGET_LABELS_TEXT_MAX;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	json_str(f, buf);
+}
+
+void json_labels(FILE *f, const char *set)
+{
+	const char *pos = set, *n, *v;
+	size_t nl, vl;
+	int first = 1;
+
+	fputc('{', f);
+	while (labels_next(&pos, &n, &nl, &v, &vl)) {
+		if (!first)
+			fputc(',', f);
+		first = 0;
+		json_span(f, n, nl);
+		fputc(':', f);
+		json_span(f, v, vl);
+	}
+	fputc('}', f);
 }

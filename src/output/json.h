@@ -35,5 +35,7 @@ char *json_rfc3339(char *buf, size_t len, uint64_t real_ns);
 
 /* The timestamp of real_ns as a JSON string (quotes included). */
 void json_ts(FILE *f, uint64_t real_ns);
+/* A canonical label set (util/labels.h) as a JSON object of strings. */
+void json_labels(FILE *f, const char *set);
 
 #endif /* ICMPMON_JSON_H */

@@ -8,6 +8,7 @@
 
 #include "bpf/hist.h"
 #include "output/prometheus.h"
+#include "util/labels.h"
 #include "util/version.h"
 
 int metrics_buckets(const double *cfg_le, int cfg_n, double *le)
@@ -53,9 +54,9 @@ void metrics_hist_cumulative(const struct target_stats *s, const double *le, int
 	}
 }
 
-void metrics_label_value(FILE *f, const char *v)
+static void label_span(FILE *f, const char *v, size_t len)
 {
-	for (; v && *v; v++) {
+	for (; len--; v++) {
 		if (*v == '\\')
 			fputs("\\\\", f);
 		else if (*v == '"')
@@ -64,6 +65,25 @@ void metrics_label_value(FILE *f, const char *v)
 			fputs("\\n", f);
 		else
 			fputc(*v, f);
+	}
+}
+
+void metrics_label_value(FILE *f, const char *v)
+{
+	if (v)
+		label_span(f, v, strlen(v));
+}
+
+/* ,name="value" for each label of a canonical set (util/labels.h). */
+static void extra_labels(FILE *f, const char *set)
+{
+	const char *pos = set, *n, *v;
+	size_t nl, vl;
+
+	while (labels_next(&pos, &n, &nl, &v, &vl)) {
+		fprintf(f, ",%.*s=\"", (int)nl, n);
+		label_span(f, v, vl);
+		fputc('"', f);
 	}
 }
 
@@ -100,6 +120,7 @@ static void labels(FILE *f, const struct metrics_target *t)
 	fputs("\",interface=\"", f);
 	metrics_label_value(f, t->ifname);
 	fputc('"', f);
+	extra_labels(f, t->labels);
 }
 
 static uint64_t load_stat(const __u64 *p)
@@ -140,46 +161,185 @@ static const char *const err_kind[ICMPMON_ERR_KINDS] = {
 	[ICMPMON_ERR_OTHER] = "other",
 };
 
-static void write_histogram(FILE *f, const struct metrics_scrape *m)
+/* One histogram series set: n_le cumulative buckets, +Inf, _sum, _count, each with the label text lab. */
+static void histogram_lines(FILE *f, const char *fam, const char *lab, const double *le, int n_le, const uint64_t *cum,
+			    uint64_t count, uint64_t sum_ns)
 {
-	const double *le = m->le;
+	int k;
+
+	for (k = 0; k < n_le; k++) {
+		fprintf(f, "%s_bucket{%s%sle=\"", fam, lab, *lab ? "," : "");
+		print_float(f, le[k]);
+		/* A bucket read after a reply's count moved on cannot pass +Inf. */
+		fprintf(f, "\"} %llu\n", (unsigned long long)(cum[k] < count ? cum[k] : count));
+	}
+	fprintf(f, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", fam, lab, *lab ? "," : "", (unsigned long long)count);
+	fprintf(f, "%s_sum{%s} ", fam, lab);
+	print_seconds_ns(f, sum_ns);
+	fprintf(f, "\n%s_count{%s} %llu\n", fam, lab, (unsigned long long)count);
+}
+
+/* A target's labels as text, for histogram_lines. */
+static void target_label_text(const struct metrics_target *t, char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+
+	if (!f) {
+		*buf = NULL;
+		return;
+	}
+	labels(f, t);
+	if (fclose(f)) {
+		free(*buf);
+		*buf = NULL;
+	}
+}
+
+/*
+ * icmpmon_rtt_seconds per target: a histogram while per-target histograms are
+ * on, else a summary of _sum and _count only (two series per target, enough
+ * for the mean and for topk).
+ */
+static void write_target_rtt(FILE *f, const struct metrics_scrape *m)
+{
 	uint64_t cum[METRICS_MAX_BUCKETS];
-	int n_le = m->n_le, k;
 	struct metrics_target t;
 	uint32_t i;
 
-	family(f, "icmpmon_rtt_seconds", "histogram",
+	family(f, "icmpmon_rtt_seconds", m->target_hist ? "histogram" : "summary",
 	       "Round-trip time of first replies, from tc egress to the reply hook, in the kernel.");
 	for (i = 0; i < m->slots; i++) {
-		const struct target_stats *s;
 		uint64_t count, sum;
+		size_t len;
+		char *lab;
 
 		if (!m->target(m->ctx, i, &t))
 			continue;
-		s = t.stats;
 		/* Read the count first: the kernel adds a reply to received before its bucket. */
-		count = load_stat(&s->received);
-		sum = load_stat(&s->rtt_first_sum_ns);
-		metrics_hist_cumulative(s, le, n_le, cum);
-		for (k = 0; k < n_le; k++) {
-			fputs("icmpmon_rtt_seconds_bucket{", f);
-			labels(f, &t);
-			fputs(",le=\"", f);
-			print_float(f, le[k]);
-			/* A bucket read after a reply's count moved on cannot pass +Inf. */
-			fprintf(f, "\"} %llu\n", (unsigned long long)(cum[k] < count ? cum[k] : count));
+		count = load_stat(&t.stats->received);
+		sum = load_stat(&t.stats->rtt_first_sum_ns);
+		target_label_text(&t, &lab, &len);
+		if (!lab)
+			continue;
+		if (m->target_hist) {
+			metrics_hist_cumulative(t.stats, m->le, m->n_le, cum);
+			histogram_lines(f, "icmpmon_rtt_seconds", lab, m->le, m->n_le, cum, count, sum);
+		} else {
+			fprintf(f, "icmpmon_rtt_seconds_sum{%s} ", lab);
+			print_seconds_ns(f, sum);
+			fprintf(f, "\nicmpmon_rtt_seconds_count{%s} %llu\n", lab, (unsigned long long)count);
 		}
-		fputs("icmpmon_rtt_seconds_bucket{", f);
-		labels(f, &t);
-		fprintf(f, ",le=\"+Inf\"} %llu\n", (unsigned long long)count);
-		fputs("icmpmon_rtt_seconds_sum{", f);
-		labels(f, &t);
-		fputs("} ", f);
-		print_seconds_ns(f, sum);
-		fputs("\nicmpmon_rtt_seconds_count{", f);
-		labels(f, &t);
-		fprintf(f, "} %llu\n", (unsigned long long)count);
+		free(lab);
 	}
+}
+
+struct rtt_group {
+	char *key;        /* the group-by values, each followed by a 0x1f */
+	uint64_t count, sum_ns;
+	uint64_t cum[METRICS_MAX_BUCKETS];
+};
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The group-by values of a target as one key; NULL when out of memory. */
+static char *group_key(const struct metrics_scrape *m, const struct metrics_target *t)
+{
+	char *buf = NULL, val[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int g;
+
+	if (!f)
+		return NULL;
+	for (g = 0; g < m->n_group_by; g++)
+		fprintf(f, "%s\x1f", labels_value(t->labels, m->group_by[g], val, sizeof(val)));
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void write_group_lines(FILE *f, const struct metrics_scrape *m, const struct rtt_group *gr)
+{
+	const char *p = gr->key;
+	char *lab = NULL;
+	size_t len = 0;
+	FILE *lf = open_memstream(&lab, &len);
+	int g;
+
+	if (!lf)
+		return;
+	for (g = 0; g < m->n_group_by; g++) {
+		const char *end = strchr(p, 0x1f);
+
+		fprintf(lf, "%s%s=\"", g ? "," : "", m->group_by[g]);
+		label_span(lf, p, (size_t)(end - p));
+		fputc('"', lf);
+		p = end + 1;
+	}
+	if (!fclose(lf))
+		histogram_lines(f, "icmpmon_group_rtt_seconds", lab, m->le, m->n_le, gr->cum, gr->count, gr->sum_ns);
+	free(lab);
+}
+
+/*
+ * icmpmon_group_rtt_seconds: the targets' kernel histograms summed per value
+ * of the --metrics-group-by labels (one group of all targets without them).
+ */
+static void write_group_histograms(FILE *f, const struct metrics_scrape *m)
+{
+	uint64_t cum[METRICS_MAX_BUCKETS];
+	struct rtt_group *groups;
+	uint32_t *table, cap = 64, n = 0, i, h;
+	struct metrics_target t;
+	int k;
+
+	while (cap < 2 * m->slots)
+		cap *= 2;
+	groups = calloc(m->slots ? m->slots : 1, sizeof(*groups));
+	table = malloc(cap * sizeof(*table));
+	if (!groups || !table)
+		goto out;
+	memset(table, 0xff, cap * sizeof(*table));
+	for (i = 0; i < m->slots; i++) {
+		uint64_t count;
+		char *key;
+
+		if (!m->target(m->ctx, i, &t) || !(key = group_key(m, &t)))
+			continue;
+		for (h = (uint32_t)fnv1a(key) & (cap - 1); table[h] != UINT32_MAX; h = (h + 1) & (cap - 1))
+			if (!strcmp(groups[table[h]].key, key))
+				break;
+		if (table[h] == UINT32_MAX) {
+			table[h] = n;
+			groups[n++].key = key;
+		} else {
+			free(key);
+		}
+		count = load_stat(&t.stats->received);
+		metrics_hist_cumulative(t.stats, m->le, m->n_le, cum);
+		groups[table[h]].count += count;
+		groups[table[h]].sum_ns += load_stat(&t.stats->rtt_first_sum_ns);
+		for (k = 0; k < m->n_le; k++)
+			groups[table[h]].cum[k] += cum[k] < count ? cum[k] : count;
+	}
+	family(f, "icmpmon_group_rtt_seconds", "histogram",
+	       "Round-trip time of first replies, summed over the targets of a group (--metrics-group-by).");
+	for (i = 0; i < n; i++)
+		write_group_lines(f, m, &groups[i]);
+out:
+	for (i = 0; i < n; i++)
+		free(groups[i].key);
+	free(groups);
+	free(table);
 }
 
 void metrics_write_kernel(FILE *f, const uint64_t c[ICMPMON_CNT_MAX])
@@ -236,7 +396,9 @@ void metrics_write_scrape(FILE *f, const struct metrics_scrape *m)
 			fprintf(f, ",kind=\"%s\"} %llu\n", err_kind[e], (unsigned long long)load_stat(&t.stats->errors[e]));
 		}
 	}
-	write_histogram(f, m);
+	write_target_rtt(f, m);
+	if (!m->target_hist)
+		write_group_histograms(f, m);
 
 	family(f, "icmpmon_outstanding_probes", "gauge", "Probes sent and still waiting for a reply or their timeout.");
 	fprintf(f, "icmpmon_outstanding_probes %llu\n", (unsigned long long)m->outstanding);

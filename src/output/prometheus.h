@@ -26,10 +26,13 @@
 #define METRICS_MAX_BUCKETS 64
 /* 50 us doubling: 50 us, 100 us, ... 26.2144 s. */
 #define METRICS_DEFAULT_BUCKETS 20
+/* Per-target histograms by default up to this many targets, group histograms beyond. */
+#define METRICS_TARGET_HIST_AUTO_MAX 1024
 
 /* One target slot in use, as a scrape sees it. */
 struct metrics_target {
 	const char *addr, *host, *ifname;
+	const char *labels;               /* canonical label set (util/labels.h), or NULL */
 	const struct target_stats *stats; /* live: read with relaxed atomic loads */
 	uint64_t sent, timeouts, send_errors;
 };
@@ -42,6 +45,9 @@ struct metrics_scrape {
 	const void *ctx;
 	const double *le; /* histogram bounds in seconds */
 	int n_le;
+	int target_hist;  /* a histogram per target; else _sum/_count per target and group histograms */
+	const char *const *group_by; /* label names that make a group */
+	int n_group_by;
 	uint64_t outstanding;
 	uint64_t reloads_ok, reloads_failed, over_capacity;
 	int has_kernel;   /* kernel mode: kernel[] holds the global counters */

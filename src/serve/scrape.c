@@ -27,6 +27,7 @@ static int scrape_target(const void *ctx, uint32_t i, struct metrics_target *out
 	out->addr = t->addr_str;
 	out->host = t->name;
 	out->ifname = run_target_ifname(c->r, i, c->ifbuf);
+	out->labels = t->labels;
 	out->stats = &c->r->stats[i];
 	out->sent = load_u64(&t->sent);
 	out->timeouts = load_u64(&t->timeouts);
@@ -34,9 +35,26 @@ static int scrape_target(const void *ctx, uint32_t i, struct metrics_target *out
 	return 1;
 }
 
+static int per_target_histograms(const struct run *r)
+{
+	const struct config *cfg = r->cfg;
+	uint32_t i, active = 0;
+
+	if (!cfg || cfg->metrics_target_hist == METRICS_HIST_AUTO) {
+		if (cfg && cfg->n_metrics_group_by)
+			return 0;
+		for (i = 0; i < r->targets.n; i++)
+			active += r->targets.v[i].name != NULL;
+		return active <= METRICS_TARGET_HIST_AUTO_MAX;
+	}
+	return cfg->metrics_target_hist == METRICS_HIST_ALWAYS;
+}
+
 void metrics_write(FILE *f, const struct run *r)
 {
 	struct scrape_ctx ctx = { .r = r };
+	const struct config *cfg = r->cfg;
+	const char *group_by[LABELS_MAX];
 	double le[METRICS_MAX_BUCKETS];
 	struct metrics_scrape m = {
 		.slots = r->targets.n,
@@ -53,6 +71,11 @@ void metrics_write(FILE *f, const struct run *r)
 	};
 	int c;
 
+	for (c = 0; cfg && c < cfg->n_metrics_group_by; c++)
+		group_by[c] = cfg->metrics_group_by[c];
+	m.group_by = group_by;
+	m.n_group_by = cfg ? cfg->n_metrics_group_by : 0;
+	m.target_hist = per_target_histograms(r);
 	if (m.has_kernel)
 		for (c = 0; c < ICMPMON_CNT_MAX; c++)
 			m.kernel[c] = loader_counter(&r->ld, (enum icmpmon_counter)c);

@@ -59,6 +59,10 @@ static void target_fields(FILE *f, const struct run *r, uint32_t tidx)
 	json_str(f, t->name);
 	key(f, "addr");
 	json_str(f, t->addr_str);
+	if (t->labels) {
+		key(f, "labels");
+		json_labels(f, t->labels);
+	}
 }
 
 static const char *hook_name(const struct attached_if *ai)
@@ -116,6 +120,10 @@ static void json_start(struct run *r)
 		json_str(f, r->targets.v[i].name);
 		fputs(",\"addr\":", f);
 		json_str(f, r->targets.v[i].addr_str);
+		if (r->targets.v[i].labels) {
+			fputs(",\"labels\":", f);
+			json_labels(f, r->targets.v[i].labels);
+		}
 		fputc('}', f);
 	}
 	fputc(']', f);

@@ -539,3 +539,16 @@ like_ping() {
 	fi
 	same_as_ping "$TMPD/im.out" "$TMPD/ping.out" || fail "icmpmon $*: output differs from ping's (times masked)"
 }
+
+# bg_as_unit NAME UNIT BINARY ARGS...: starts BINARY in the prober namespace
+# the way the systemd UNIT runs it: as nobody, holding exactly the unit's
+# AmbientCapabilities (which must equal its CapabilityBoundingSet).
+bg_as_unit() {
+	local name=$1 unit=$2 caps set_
+	shift 2
+	caps=$(sed -n 's/^AmbientCapabilities=//p' "$unit")
+	[ "$caps" = "$(sed -n 's/^CapabilityBoundingSet=//p' "$unit")" ] || fail "ambient and bounding sets differ in $unit"
+	set_=$(echo "$caps" | tr 'A-Z' 'a-z' | sed -e 's/cap_//g' -e 's/ /,+/g' -e 's/^/+/')
+	bg_p "$name" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,"$set_" \
+		--ambient-caps=-all,"$set_" --bounding-set=-all,"$set_" --no-new-privs "$@"
+}

@@ -398,6 +398,52 @@ static void test_options(void **state)
 	config_free(&cfg);
 }
 
+/* Labels from a targets file on every per-target series; --metrics-group-by: group histograms instead. */
+static void test_labels_and_groups(void **state)
+{
+	struct fixture fx;
+	char err[256];
+
+	(void)state;
+	build(&fx);
+	fx.t[0].labels = "dc=ams rack=r\"1";
+	fx.t[1].labels = "dc=ams";
+	render(&fx);
+	assert_line(fx.text, "icmpmon_replies_total{target=\"10.0.0.1\",host=\"a.example\",interface=\"eth0\",dc=\"ams\",rack=\"r\\\"1\"} 4");
+	assert_non_null(strstr(fx.text, "icmpmon_rtt_seconds_bucket{"));
+	assert_null(strstr(fx.text, "icmpmon_group_rtt_seconds"));
+	free(fx.text);
+
+	assert_int_equal(metrics_parse_group_by("dc", &fx.cfg, err, sizeof(err)), 0);
+	render(&fx);
+	assert_line(fx.text, "# TYPE icmpmon_rtt_seconds summary");
+	assert_null(strstr(fx.text, "icmpmon_rtt_seconds_bucket{"));
+	assert_line(fx.text, "icmpmon_rtt_seconds_count{target=\"10.0.0.1\",host=\"a.example\",interface=\"eth0\",dc=\"ams\",rack=\"r\\\"1\"} 4");
+	assert_line(fx.text, "# TYPE icmpmon_group_rtt_seconds histogram");
+	/* both targets are dc=ams: 4 + 1 first replies, the 40 s one only under +Inf */
+	assert_line(fx.text, "icmpmon_group_rtt_seconds_count{dc=\"ams\"} 5");
+	assert_line(fx.text, "icmpmon_group_rtt_seconds_bucket{dc=\"ams\",le=\"+Inf\"} 5");
+	assert_line(fx.text, "icmpmon_group_rtt_seconds_bucket{dc=\"ams\",le=\"26.2144\"} 4");
+	assert_line(fx.text, "icmpmon_group_rtt_seconds_sum{dc=\"ams\"} 40.001210000");
+	free(fx.text);
+
+	/* a target without the label is its own group, dc="" */
+	fx.t[1].labels = NULL;
+	render(&fx);
+	assert_line(fx.text, "icmpmon_group_rtt_seconds_count{dc=\"ams\"} 4");
+	assert_line(fx.text, "icmpmon_group_rtt_seconds_count{dc=\"\"} 1");
+	free(fx.text);
+
+	assert_int_equal(metrics_parse_target_hist("always", &fx.cfg.metrics_target_hist, err, sizeof(err)), 0);
+	render(&fx);
+	assert_non_null(strstr(fx.text, "icmpmon_rtt_seconds_bucket{"));
+	free(fx.text);
+	assert_int_not_equal(metrics_parse_target_hist("sometimes", &fx.cfg.metrics_target_hist, err, sizeof(err)), 0);
+	assert_int_not_equal(metrics_parse_group_by("dc,,rack", &fx.cfg, err, sizeof(err)), 0);
+	assert_int_not_equal(metrics_parse_group_by("dc,dc", &fx.cfg, err, sizeof(err)), 0);
+	assert_int_not_equal(metrics_parse_group_by("host", &fx.cfg, err, sizeof(err)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_parse_listen),
 		cmocka_unit_test(test_parse_buckets),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_labels_and_groups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
