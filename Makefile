@@ -8,8 +8,8 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I. -I$(BUILD)
-LDLIBS   += -lbpf -lelf -lz -lm -lcap -lmicrohttpd -lpthread
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I. -I$(BUILD) -I$(BUILD)/gen
+LDLIBS   += -lbpf -lelf -lz -lm -lcap -lmicrohttpd -lprotobuf-c -lpthread
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
@@ -22,6 +22,15 @@ BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
 APP_SRCS := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 APP_HDRS := $(wildcard src/*/*.h bpf/*.h)
 APP_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(APP_SRCS))
+
+# Prometheus' protobuf exposition: protoc-c compiles the metrics.proto that Debian's
+# golang-github-prometheus-client-model-dev ships (and the Timestamp it imports).
+PROM_PROTO_DIR := /usr/share/gocode/src/github.com/prometheus/client_model
+PB_GEN   := $(BUILD)/gen
+PB_PROTOS := io/prometheus/client/metrics google/protobuf/timestamp
+PB_HDRS  := $(patsubst %,$(PB_GEN)/%.pb-c.h,$(PB_PROTOS))
+PB_OBJS  := $(patsubst %,$(BUILD)/obj/pb/%.pb-c.o,$(PB_PROTOS))
+APP_OBJS += $(PB_OBJS)
 SKEL     := $(BUILD)/icmpmon.skel.h
 BPF_OBJ  := $(BUILD)/icmpmon.bpf.o
 
@@ -35,7 +44,8 @@ TEST_HDRS     := $(wildcard tests/lib/*.h tests/bpf/*.h)
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
             iproute2 iputils-ping fping jq libcap-dev procps \
             libmicrohttpd-dev curl prometheus man-db groff-base \
-            debhelper dpkg-dev lintian
+            debhelper dpkg-dev lintian \
+            libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev golang-github-prometheus-client-model-dev
 
 .PHONY: all deps run test unit-test bpf-test e2e-test check-layers vmlinux clean install uninstall fleet-demo fuzz fuzz-build
 
@@ -63,7 +73,15 @@ $(BPF_OBJ): bpf/icmpmon.bpf.c $(wildcard bpf/*.h) | $(BUILD)
 $(SKEL): $(BPF_OBJ)
 	$(BPFTOOL) gen skeleton $< name icmpmon_bpf > $@
 
-$(BUILD)/obj/%.o: src/%.c $(APP_HDRS) $(SKEL)
+$(PB_HDRS) $(patsubst %.h,%.c,$(PB_HDRS)) &: $(PROM_PROTO_DIR)/io/prometheus/client/metrics.proto
+	@mkdir -p $(PB_GEN)
+	protoc-c -I$(PROM_PROTO_DIR) -I/usr/include --c_out=$(PB_GEN) $(addsuffix .proto,$(PB_PROTOS))
+
+$(BUILD)/obj/pb/%.pb-c.o: $(PB_GEN)/%.pb-c.c $(PB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: src/%.c $(APP_HDRS) $(SKEL) $(PB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -111,17 +129,17 @@ FUZZ_CC           ?= clang
 FUZZ_BUILD        := build/fuzz
 FUZZ_SECONDS      ?= 60
 TEST_FUZZ_SECONDS ?= 10
-FUZZ_CFLAGS       := -std=gnu11 -g -O1 -Wall -Wextra -D_GNU_SOURCE -Isrc -I. -I$(BUILD) -fno-omit-frame-pointer \
+FUZZ_CFLAGS       := -std=gnu11 -g -O1 -Wall -Wextra -D_GNU_SOURCE -Isrc -I. -I$(BUILD) -I$(PB_GEN) -fno-omit-frame-pointer \
                      -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OBJS         := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(APP_SRCS))
 FUZZ_BINS         := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(APP_HDRS) $(SKEL)
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(APP_HDRS) $(SKEL) $(PB_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) $(LDLIBS) -o $@
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(PB_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) $(PB_OBJS) $(LDLIBS) -o $@
 
 .SECONDARY: $(FUZZ_OBJS)
 fuzz-build: $(FUZZ_BINS)

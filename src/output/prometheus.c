@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Prometheus text exposition of a scrape (prometheus.h). */
-#include <arpa/inet.h>
-#include <errno.h>
+/* What a scrape exposes, family by family, through an exposition encoder (prometheus.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +37,7 @@ static uint64_t le_ns(double le)
 	return ns >= 1.8e19 ? UINT64_MAX - 1 : (uint64_t)ns;
 }
 
-void metrics_hist_cumulative(const struct target_stats *s, const double *le, int n_le, uint64_t *out)
+void metrics_buckets_cumulative(const uint64_t *buckets, uint64_t count, const double *le, int n_le, uint64_t *out)
 {
 	uint64_t cum = 0;
 	uint32_t i = 0;
@@ -49,83 +47,53 @@ void metrics_hist_cumulative(const struct target_stats *s, const double *le, int
 		uint64_t bound = le_ns(le[k]);
 
 		for (; i < ICMPMON_HIST_BUCKETS && bucket_top_ns(i) <= bound; i++)
-			cum += s->hist[i];
-		out[k] = cum;
+			cum += buckets[i];
+		/* A bucket read after a reply's count moved on cannot pass +Inf. */
+		out[k] = cum < count ? cum : count;
 	}
-}
-
-static void label_span(FILE *f, const char *v, size_t len)
-{
-	for (; len--; v++) {
-		if (*v == '\\')
-			fputs("\\\\", f);
-		else if (*v == '"')
-			fputs("\\\"", f);
-		else if (*v == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*v, f);
-	}
-}
-
-void metrics_label_value(FILE *f, const char *v)
-{
-	if (v)
-		label_span(f, v, strlen(v));
-}
-
-/* ,name="value" for each label of a canonical set (util/labels.h). */
-static void extra_labels(FILE *f, const char *set)
-{
-	const char *pos = set, *n, *v;
-	size_t nl, vl;
-
-	while (labels_next(&pos, &n, &nl, &v, &vl)) {
-		fprintf(f, ",%.*s=\"", (int)nl, n);
-		label_span(f, v, vl);
-		fputc('"', f);
-	}
-}
-
-static void family(FILE *f, const char *name, const char *type, const char *help)
-{
-	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* A float as Prometheus clients print it: shortest form that reads back the same. */
-static void print_float(FILE *f, double v)
-{
-	char buf[32];
-	int prec;
-
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	fputs(buf, f);
-}
-
-static void print_seconds_ns(FILE *f, uint64_t ns)
-{
-	fprintf(f, "%llu.%09llu", (unsigned long long)(ns / 1000000000ull), (unsigned long long)(ns % 1000000000ull));
-}
-
-static void labels(FILE *f, const struct metrics_target *t)
-{
-	fputs("target=\"", f);
-	metrics_label_value(f, t->addr);
-	fputs("\",host=\"", f);
-	metrics_label_value(f, t->host);
-	fputs("\",interface=\"", f);
-	metrics_label_value(f, t->ifname);
-	fputc('"', f);
-	extra_labels(f, t->labels);
 }
 
 static uint64_t load_stat(const __u64 *p)
 {
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static void copy_buckets(const struct target_stats *s, uint64_t *out)
+{
+	uint32_t i;
+
+	for (i = 0; i < ICMPMON_HIST_BUCKETS; i++)
+		out[i] = __atomic_load_n(&s->hist[i], __ATOMIC_RELAXED);
+}
+
+void metrics_hist_cumulative(const struct target_stats *s, const double *le, int n_le, uint64_t *out)
+{
+	uint64_t b[ICMPMON_HIST_BUCKETS];
+
+	copy_buckets(s, b);
+	metrics_buckets_cumulative(b, UINT64_MAX, le, n_le, out);
+}
+
+static void span_label(struct metrics_label *l, const char *name, const char *value)
+{
+	l->name = name;
+	l->name_len = strlen(name);
+	l->value = value ? value : "";
+	l->value_len = strlen(l->value);
+}
+
+/* target, host, interface and the target's own labels; returns how many. */
+static int target_labels(const struct metrics_target *t, struct metrics_label *l)
+{
+	const char *pos = t->labels;
+	int n = 3;
+
+	span_label(&l[0], "target", t->addr);
+	span_label(&l[1], "host", t->host);
+	span_label(&l[2], "interface", t->ifname);
+	while (n < 3 + LABELS_MAX && labels_next(&pos, &l[n].name, &l[n].name_len, &l[n].value, &l[n].value_len))
+		n++;
+	return n;
 }
 
 enum target_counter { TC_SENT, TC_STAMPED, TC_REPLIES, TC_DUPS, TC_TIMEOUTS, TC_SEND_ERRORS, TC_N };
@@ -161,38 +129,40 @@ static const char *const err_kind[ICMPMON_ERR_KINDS] = {
 	[ICMPMON_ERR_OTHER] = "other",
 };
 
-/* One histogram series set: n_le cumulative buckets, +Inf, _sum, _count, each with the label text lab. */
-static void histogram_lines(FILE *f, const char *fam, const char *lab, const double *le, int n_le, const uint64_t *cum,
-			    uint64_t count, uint64_t sum_ns)
+static void unlabelled(struct metrics_encoder *e, const char *name, const char *type, const char *help, uint64_t v,
+		       int seconds)
 {
-	int k;
-
-	for (k = 0; k < n_le; k++) {
-		fprintf(f, "%s_bucket{%s%sle=\"", fam, lab, *lab ? "," : "");
-		print_float(f, le[k]);
-		/* A bucket read after a reply's count moved on cannot pass +Inf. */
-		fprintf(f, "\"} %llu\n", (unsigned long long)(cum[k] < count ? cum[k] : count));
-	}
-	fprintf(f, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", fam, lab, *lab ? "," : "", (unsigned long long)count);
-	fprintf(f, "%s_sum{%s} ", fam, lab);
-	print_seconds_ns(f, sum_ns);
-	fprintf(f, "\n%s_count{%s} %llu\n", fam, lab, (unsigned long long)count);
+	e->family(e, name, type, help);
+	e->number(e, NULL, 0, v, seconds);
+	e->end_family(e);
 }
 
-/* A target's labels as text, for histogram_lines. */
-static void target_label_text(const struct metrics_target *t, char **buf, size_t *len)
+static void encode_target_counters(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
-	FILE *f = open_memstream(buf, len);
+	struct metrics_label l[METRICS_MAX_LABELS];
+	struct metrics_target t;
+	uint32_t i;
+	int c, k, n;
 
-	if (!f) {
-		*buf = NULL;
-		return;
+	for (c = 0; c < TC_N; c++) {
+		e->family(e, target_counters[c].name, "counter", target_counters[c].help);
+		for (i = 0; i < m->slots; i++)
+			if (m->target(m->ctx, i, &t))
+				e->number(e, l, target_labels(&t, l), target_counter(&t, (enum target_counter)c), 0);
+		e->end_family(e);
 	}
-	labels(f, t);
-	if (fclose(f)) {
-		free(*buf);
-		*buf = NULL;
+	e->family(e, "icmpmon_icmp_errors_total", "counter",
+		  "ICMP errors about this run's probes, by kind (unreachable, time_exceeded, parameter_problem, other).");
+	for (i = 0; i < m->slots; i++) {
+		if (!m->target(m->ctx, i, &t))
+			continue;
+		n = target_labels(&t, l);
+		for (k = 0; k < ICMPMON_ERR_KINDS; k++) {
+			span_label(&l[n], "kind", err_kind[k]);
+			e->number(e, l, n + 1, load_stat(&t.stats->errors[k]), 0);
+		}
 	}
+	e->end_family(e);
 }
 
 /*
@@ -200,43 +170,37 @@ static void target_label_text(const struct metrics_target *t, char **buf, size_t
  * on, else a summary of _sum and _count only (two series per target, enough
  * for the mean and for topk).
  */
-static void write_target_rtt(FILE *f, const struct metrics_scrape *m)
+static void encode_target_rtt(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
-	uint64_t cum[METRICS_MAX_BUCKETS];
+	struct metrics_label l[METRICS_MAX_LABELS];
+	uint64_t b[ICMPMON_HIST_BUCKETS], cum[METRICS_MAX_BUCKETS];
+	struct metrics_hist h = { .buckets = b, .cum = cum, .le = m->le, .n_le = m->n_le };
 	struct metrics_target t;
 	uint32_t i;
 
-	family(f, "icmpmon_rtt_seconds", m->target_hist ? "histogram" : "summary",
-	       "Round-trip time of first replies, from tc egress to the reply hook, in the kernel.");
+	e->family(e, "icmpmon_rtt_seconds", m->target_hist ? "histogram" : "summary",
+		  "Round-trip time of first replies, from tc egress to the reply hook, in the kernel.");
 	for (i = 0; i < m->slots; i++) {
-		uint64_t count, sum;
-		size_t len;
-		char *lab;
-
 		if (!m->target(m->ctx, i, &t))
 			continue;
 		/* Read the count first: the kernel adds a reply to received before its bucket. */
-		count = load_stat(&t.stats->received);
-		sum = load_stat(&t.stats->rtt_first_sum_ns);
-		target_label_text(&t, &lab, &len);
-		if (!lab)
+		h.count = load_stat(&t.stats->received);
+		h.sum_ns = load_stat(&t.stats->rtt_first_sum_ns);
+		if (!m->target_hist) {
+			e->summary(e, l, target_labels(&t, l), h.count, h.sum_ns);
 			continue;
-		if (m->target_hist) {
-			metrics_hist_cumulative(t.stats, m->le, m->n_le, cum);
-			histogram_lines(f, "icmpmon_rtt_seconds", lab, m->le, m->n_le, cum, count, sum);
-		} else {
-			fprintf(f, "icmpmon_rtt_seconds_sum{%s} ", lab);
-			print_seconds_ns(f, sum);
-			fprintf(f, "\nicmpmon_rtt_seconds_count{%s} %llu\n", lab, (unsigned long long)count);
 		}
-		free(lab);
+		copy_buckets(t.stats, b);
+		metrics_buckets_cumulative(b, h.count, m->le, m->n_le, cum);
+		e->histogram(e, l, target_labels(&t, l), &h);
 	}
+	e->end_family(e);
 }
 
 struct rtt_group {
 	char *key;        /* the group-by values, each followed by a 0x1f */
 	uint64_t count, sum_ns;
-	uint64_t cum[METRICS_MAX_BUCKETS];
+	uint64_t buckets[ICMPMON_HIST_BUCKETS];
 };
 
 static uint64_t fnv1a(const char *s)
@@ -251,7 +215,7 @@ static uint64_t fnv1a(const char *s)
 /* The group-by values of a target as one key; NULL when out of memory. */
 static char *group_key(const struct metrics_scrape *m, const struct metrics_target *t)
 {
-	char *buf = NULL, val[256];
+	char *buf = NULL, val[TARGET_LABELS_TEXT_MAX + 1];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	int g;
@@ -267,40 +231,53 @@ static char *group_key(const struct metrics_scrape *m, const struct metrics_targ
 	return buf;
 }
 
-static void write_group_lines(FILE *f, const struct metrics_scrape *m, const struct rtt_group *gr)
+static void encode_group(struct metrics_encoder *e, const struct metrics_scrape *m, const struct rtt_group *gr)
 {
+	struct metrics_label l[LABELS_MAX];
+	uint64_t cum[METRICS_MAX_BUCKETS];
+	struct metrics_hist h = { .count = gr->count, .sum_ns = gr->sum_ns, .buckets = gr->buckets, .cum = cum,
+				  .le = m->le, .n_le = m->n_le };
 	const char *p = gr->key;
-	char *lab = NULL;
-	size_t len = 0;
-	FILE *lf = open_memstream(&lab, &len);
 	int g;
 
-	if (!lf)
-		return;
 	for (g = 0; g < m->n_group_by; g++) {
 		const char *end = strchr(p, 0x1f);
 
-		fprintf(lf, "%s%s=\"", g ? "," : "", m->group_by[g]);
-		label_span(lf, p, (size_t)(end - p));
-		fputc('"', lf);
+		l[g].name = m->group_by[g];
+		l[g].name_len = strlen(m->group_by[g]);
+		l[g].value = p;
+		l[g].value_len = (size_t)(end - p);
 		p = end + 1;
 	}
-	if (!fclose(lf))
-		histogram_lines(f, "icmpmon_group_rtt_seconds", lab, m->le, m->n_le, gr->cum, gr->count, gr->sum_ns);
-	free(lab);
+	metrics_buckets_cumulative(gr->buckets, gr->count, m->le, m->n_le, cum);
+	e->histogram(e, l, m->n_group_by, &h);
+}
+
+static struct rtt_group *find_group(struct rtt_group *groups, uint32_t *table, uint32_t cap, uint32_t *n, char *key)
+{
+	uint32_t h;
+
+	for (h = (uint32_t)fnv1a(key) & (cap - 1); table[h] != UINT32_MAX; h = (h + 1) & (cap - 1))
+		if (!strcmp(groups[table[h]].key, key)) {
+			free(key);
+			return &groups[table[h]];
+		}
+	table[h] = *n;
+	groups[*n].key = key;
+	return &groups[(*n)++];
 }
 
 /*
  * icmpmon_group_rtt_seconds: the targets' kernel histograms summed per value
  * of the --metrics-group-by labels (one group of all targets without them).
  */
-static void write_group_histograms(FILE *f, const struct metrics_scrape *m)
+static void encode_group_histograms(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
-	uint64_t cum[METRICS_MAX_BUCKETS];
-	struct rtt_group *groups;
-	uint32_t *table, cap = 64, n = 0, i, h;
+	uint64_t b[ICMPMON_HIST_BUCKETS];
+	struct rtt_group *groups, *gr;
+	uint32_t *table, cap = 64, n = 0, i, k;
 	struct metrics_target t;
-	int k;
+	char *key;
 
 	while (cap < 2 * m->slots)
 		cap *= 2;
@@ -310,31 +287,20 @@ static void write_group_histograms(FILE *f, const struct metrics_scrape *m)
 		goto out;
 	memset(table, 0xff, cap * sizeof(*table));
 	for (i = 0; i < m->slots; i++) {
-		uint64_t count;
-		char *key;
-
 		if (!m->target(m->ctx, i, &t) || !(key = group_key(m, &t)))
 			continue;
-		for (h = (uint32_t)fnv1a(key) & (cap - 1); table[h] != UINT32_MAX; h = (h + 1) & (cap - 1))
-			if (!strcmp(groups[table[h]].key, key))
-				break;
-		if (table[h] == UINT32_MAX) {
-			table[h] = n;
-			groups[n++].key = key;
-		} else {
-			free(key);
-		}
-		count = load_stat(&t.stats->received);
-		metrics_hist_cumulative(t.stats, m->le, m->n_le, cum);
-		groups[table[h]].count += count;
-		groups[table[h]].sum_ns += load_stat(&t.stats->rtt_first_sum_ns);
-		for (k = 0; k < m->n_le; k++)
-			groups[table[h]].cum[k] += cum[k] < count ? cum[k] : count;
+		gr = find_group(groups, table, cap, &n, key);
+		gr->count += load_stat(&t.stats->received);
+		gr->sum_ns += load_stat(&t.stats->rtt_first_sum_ns);
+		copy_buckets(t.stats, b);
+		for (k = 0; k < ICMPMON_HIST_BUCKETS; k++)
+			gr->buckets[k] += b[k];
 	}
-	family(f, "icmpmon_group_rtt_seconds", "histogram",
-	       "Round-trip time of first replies, summed over the targets of a group (--metrics-group-by).");
+	e->family(e, "icmpmon_group_rtt_seconds", "histogram",
+		  "Round-trip time of first replies, summed over the targets of a group (--metrics-group-by).");
 	for (i = 0; i < n; i++)
-		write_group_lines(f, m, &groups[i]);
+		encode_group(e, m, &groups[i]);
+	e->end_family(e);
 out:
 	for (i = 0; i < n; i++)
 		free(groups[i].key);
@@ -342,84 +308,75 @@ out:
 	free(table);
 }
 
-void metrics_write_kernel(FILE *f, const uint64_t c[ICMPMON_CNT_MAX])
+static const struct {
+	const char *name, *help;
+} kernel_counters[ICMPMON_CNT_MAX] = {
+	[ICMPMON_CNT_RB_DROPPED] = { "icmpmon_ringbuf_dropped_total",
+				     "Reply events lost to a full ring buffer (the statistics still count them)." },
+	[ICMPMON_CNT_BAD_COOKIE] = { "icmpmon_bad_cookie_replies_total",
+				     "Echo replies with this run's identifier but another payload cookie." },
+	[ICMPMON_CNT_UNMATCHED] = { "icmpmon_unmatched_replies_total",
+				    "Echo replies of this run no probe waited for (late, duplicated beyond memory, forged)." },
+	[ICMPMON_CNT_TABLE_FULL] = { "icmpmon_probes_untracked_total",
+				     "Probes not timed because the outstanding-probe map was full." },
+	[ICMPMON_CNT_FOREIGN_ERROR] = { "icmpmon_foreign_icmp_errors_total",
+					"ICMP errors quoting a packet that is not one of this run's probes." },
+};
+
+static void encode_kernel(struct metrics_encoder *e, const uint64_t c[ICMPMON_CNT_MAX])
 {
-	static const struct {
-		const char *name, *help;
-	} k[ICMPMON_CNT_MAX] = {
-		[ICMPMON_CNT_RB_DROPPED] = { "icmpmon_ringbuf_dropped_total",
-					     "Reply events lost to a full ring buffer (the statistics still count them)." },
-		[ICMPMON_CNT_BAD_COOKIE] = { "icmpmon_bad_cookie_replies_total",
-					     "Echo replies with this run's identifier but another payload cookie." },
-		[ICMPMON_CNT_UNMATCHED] = { "icmpmon_unmatched_replies_total",
-					    "Echo replies of this run no probe waited for (late, duplicated beyond memory, forged)." },
-		[ICMPMON_CNT_TABLE_FULL] = { "icmpmon_probes_untracked_total",
-					     "Probes not timed because the outstanding-probe map was full." },
-		[ICMPMON_CNT_FOREIGN_ERROR] = { "icmpmon_foreign_icmp_errors_total",
-						"ICMP errors quoting a packet that is not one of this run's probes." },
-	};
 	int i;
 
-	for (i = 0; i < ICMPMON_CNT_MAX; i++) {
-		if (!k[i].name)
-			continue;
-		family(f, k[i].name, "counter", k[i].help);
-		fprintf(f, "%s %llu\n", k[i].name, (unsigned long long)c[i]);
-	}
+	for (i = 0; i < ICMPMON_CNT_MAX; i++)
+		if (kernel_counters[i].name)
+			unlabelled(e, kernel_counters[i].name, "counter", kernel_counters[i].help, c[i], 0);
 }
 
-void metrics_write_scrape(FILE *f, const struct metrics_scrape *m)
+static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
+	struct metrics_label l;
 	struct metrics_target t;
 	uint32_t i, n_active = 0;
-	int c, e;
 
-	for (c = 0; c < TC_N; c++) {
-		family(f, target_counters[c].name, "counter", target_counters[c].help);
-		for (i = 0; i < m->slots; i++) {
-			if (!m->target(m->ctx, i, &t))
-				continue;
-			fprintf(f, "%s{", target_counters[c].name);
-			labels(f, &t);
-			fprintf(f, "} %llu\n", (unsigned long long)target_counter(&t, (enum target_counter)c));
-		}
-	}
-	family(f, "icmpmon_icmp_errors_total", "counter",
-	       "ICMP errors about this run's probes, by kind (unreachable, time_exceeded, parameter_problem, other).");
-	for (i = 0; i < m->slots; i++) {
-		if (!m->target(m->ctx, i, &t))
-			continue;
-		n_active++;
-		for (e = 0; e < ICMPMON_ERR_KINDS; e++) {
-			fputs("icmpmon_icmp_errors_total{", f);
-			labels(f, &t);
-			fprintf(f, ",kind=\"%s\"} %llu\n", err_kind[e], (unsigned long long)load_stat(&t.stats->errors[e]));
-		}
-	}
-	write_target_rtt(f, m);
-	if (!m->target_hist)
-		write_group_histograms(f, m);
-
-	family(f, "icmpmon_outstanding_probes", "gauge", "Probes sent and still waiting for a reply or their timeout.");
-	fprintf(f, "icmpmon_outstanding_probes %llu\n", (unsigned long long)m->outstanding);
-	family(f, "icmpmon_targets", "gauge", "Targets being probed.");
-	fprintf(f, "icmpmon_targets %u\n", n_active);
-	family(f, "icmpmon_target_slots", "gauge", "Target slots the BPF maps were sized for (--max-targets).");
-	fprintf(f, "icmpmon_target_slots %u\n", m->slots);
-	family(f, "icmpmon_reloads_total", "counter", "SIGHUP reloads of the targets files, by result.");
-	fprintf(f, "icmpmon_reloads_total{result=\"success\"} %llu\n", (unsigned long long)m->reloads_ok);
-	fprintf(f, "icmpmon_reloads_total{result=\"failure\"} %llu\n", (unsigned long long)m->reloads_failed);
-	family(f, "icmpmon_targets_over_capacity", "gauge",
-	       "Targets of the last reload left out because every slot was taken (raise --max-targets).");
-	fprintf(f, "icmpmon_targets_over_capacity %llu\n", (unsigned long long)m->over_capacity);
+	for (i = 0; i < m->slots; i++)
+		n_active += (uint32_t)m->target(m->ctx, i, &t);
+	unlabelled(e, "icmpmon_outstanding_probes", "gauge", "Probes sent and still waiting for a reply or their timeout.",
+		   m->outstanding, 0);
+	unlabelled(e, "icmpmon_targets", "gauge", "Targets being probed.", n_active, 0);
+	unlabelled(e, "icmpmon_target_slots", "gauge", "Target slots the BPF maps were sized for (--max-targets).",
+		   m->slots, 0);
+	e->family(e, "icmpmon_reloads_total", "counter", "SIGHUP reloads of the targets files, by result.");
+	span_label(&l, "result", "success");
+	e->number(e, &l, 1, m->reloads_ok, 0);
+	span_label(&l, "result", "failure");
+	e->number(e, &l, 1, m->reloads_failed, 0);
+	e->end_family(e);
+	unlabelled(e, "icmpmon_targets_over_capacity", "gauge",
+		   "Targets of the last reload left out because every slot was taken (raise --max-targets).",
+		   m->over_capacity, 0);
 	if (m->has_kernel)
-		metrics_write_kernel(f, m->kernel);
-	family(f, "icmpmon_start_time_seconds", "gauge", "Start of the run, seconds since the Unix epoch.");
-	fputs("icmpmon_start_time_seconds ", f);
-	print_seconds_ns(f, m->start_real_ns);
-	fputc('\n', f);
-	family(f, "icmpmon_build_info", "gauge", "Always 1; the version is a label.");
-	fputs("icmpmon_build_info{version=\"", f);
-	metrics_label_value(f, ICMPMON_VERSION);
-	fputs("\"} 1\n", f);
+		encode_kernel(e, m->kernel);
+	unlabelled(e, "icmpmon_start_time_seconds", "gauge", "Start of the run, seconds since the Unix epoch.",
+		   m->start_real_ns, 1);
+	e->family(e, "icmpmon_build_info", "gauge", "Always 1; the version is a label.");
+	span_label(&l, "version", ICMPMON_VERSION);
+	e->number(e, &l, 1, 1, 0);
+	e->end_family(e);
+}
+
+void metrics_encode(struct metrics_encoder *e, const struct metrics_scrape *m)
+{
+	encode_target_counters(e, m);
+	encode_target_rtt(e, m);
+	if (!m->target_hist)
+		encode_group_histograms(e, m);
+	encode_run(e, m);
+}
+
+void metrics_write_kernel(FILE *f, const uint64_t counters[ICMPMON_CNT_MAX])
+{
+	struct metrics_encoder e;
+
+	metrics_text_encoder(&e, f);
+	encode_kernel(&e, counters);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Prometheus text exposition (format 0.0.4): pure formatting of a scrape
+ * Prometheus exposition, text (format 0.0.4) or protobuf: pure formatting of a scrape
  * (struct metrics_scrape), no I/O besides the FILE it writes to. The run is
  * turned into a scrape by serve/scrape.c, served by serve/exporter.c;
  * docs/fleet.md lists the metrics.
@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "bpf/icmpmon.h"
+#include "util/labels.h"
 
 #define METRICS_MAX_BUCKETS 64
 /* 50 us doubling: 50 us, 100 us, ... 26.2144 s. */
@@ -55,11 +56,50 @@ struct metrics_scrape {
 	uint64_t start_real_ns; /* 0 before the first probe */
 };
 
+/* A label as the encoders take it: a name and a value, both spans. */
+struct metrics_label {
+	const char *name, *value;
+	size_t name_len, value_len;
+};
+#define METRICS_MAX_LABELS (4 + LABELS_MAX) /* target, host, interface, labels, one more (kind, le...) */
+
+/* A histogram sample: the kernel's buckets (first replies) and their count and sum. */
+struct metrics_hist {
+	uint64_t count, sum_ns;
+	const uint64_t *buckets;  /* ICMPMON_HIST_BUCKETS kernel buckets */
+	const uint64_t *cum;      /* classic cumulative counts for le[0..n_le-1], clamped to count */
+	const double *le;
+	int n_le;
+};
+
+/* One exposition format: text (prom_text.c) or protobuf (prom_pb.c). */
+struct metrics_encoder {
+	void (*family)(struct metrics_encoder *e, const char *name, const char *type, const char *help);
+	/* A counter or gauge value; seconds: v is nanoseconds to show as seconds. */
+	void (*number)(struct metrics_encoder *e, const struct metrics_label *l, int n, uint64_t v, int seconds);
+	void (*histogram)(struct metrics_encoder *e, const struct metrics_label *l, int n, const struct metrics_hist *h);
+	/* A summary without quantiles: _sum and _count. */
+	void (*summary)(struct metrics_encoder *e, const struct metrics_label *l, int n, uint64_t count, uint64_t sum_ns);
+	void (*end_family)(struct metrics_encoder *e);
+	FILE *f;
+	const char *family_name; /* of the family being written */
+	void *state;
+};
+
+/* The text format's encoder, writing to f. */
+void metrics_text_encoder(struct metrics_encoder *e, FILE *f);
+
+/* Walks every family of a scrape through an encoder. */
+void metrics_encode(struct metrics_encoder *e, const struct metrics_scrape *m);
+
 /* The histogram's upper bounds in seconds: --metrics-buckets, or the default when n == 0. */
 int metrics_buckets(const double *cfg_le, int cfg_n, double *le);
 
 /* Prometheus bucket counts: out[k] = first replies whose bucket fits under le[k] (cumulative). */
 void metrics_hist_cumulative(const struct target_stats *s, const double *le, int n_le, uint64_t *out);
+
+/* Prometheus bucket counts from raw kernel buckets, clamped to count. */
+void metrics_buckets_cumulative(const uint64_t *buckets, uint64_t count, const double *le, int n_le, uint64_t *out);
 
 /* Escapes a label value (\\, \" and \n) into f. */
 void metrics_label_value(FILE *f, const char *v);
@@ -67,7 +107,18 @@ void metrics_label_value(FILE *f, const char *v);
 /* Kernel-wide counters (loader_counter), as the icmpmon_*_total families without labels. */
 void metrics_write_kernel(FILE *f, const uint64_t counters[ICMPMON_CNT_MAX]);
 
-/* Every family: per-target counters, the RTT histogram, gauges, kernel counters. */
+/* Every family in the text format 0.0.4: per-target counters, RTT histograms, gauges, kernel counters. */
 void metrics_write_scrape(FILE *f, const struct metrics_scrape *m);
+
+/*
+ * The same in the protobuf format (delimited io.prometheus.client.MetricFamily
+ * messages), RTT histograms with native buckets of schema 4 beside the classic
+ * ones (docs/fleet.md: how kernel buckets map to them). -1 when out of memory.
+ */
+int metrics_write_scrape_pb(FILE *f, const struct metrics_scrape *m);
+/* The schema-4 native bucket a kernel bucket is reported in (prom_pb.c says how and with what error). */
+int metrics_native_index(uint32_t kernel_bucket);
+#define METRICS_PB_CONTENT_TYPE \
+	"application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
 
 #endif /* ICMPMON_METRICS_H */

@@ -14,6 +14,7 @@
 
 #include "engine/run.h"
 #include "serve/exporter.h"
+#include "output/prometheus.h"
 #include "serve/scrape.h"
 
 #define EXPORTER_MAX_CONNECTIONS 32
@@ -54,8 +55,20 @@ static enum MHD_Result static_reply(struct MHD_Connection *c, unsigned status, c
 	return reply(c, status, type, (char *)body, strlen(body), MHD_RESPMEM_PERSISTENT);
 }
 
+/* Prometheus asks for the protobuf format first when native histograms are on. */
+static int wants_protobuf(struct MHD_Connection *c)
+{
+	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	const char *pb = accept ? strstr(accept, "application/vnd.google.protobuf") : NULL;
+	const char *text = accept ? strstr(accept, "text/plain") : NULL;
+
+	return pb && strstr(pb, "proto=io.prometheus.client.MetricFamily") && strstr(pb, "encoding=delimited") &&
+	       (!text || pb < text);
+}
+
 static enum MHD_Result serve_metrics(struct exporter *ex, struct MHD_Connection *c)
 {
+	int pb = wants_protobuf(c), rc = 0;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -63,13 +76,17 @@ static enum MHD_Result serve_metrics(struct exporter *ex, struct MHD_Connection 
 	if (!f)
 		return static_reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", "out of memory\n");
 	run_slots_lock(ex->r);
-	metrics_write(f, ex->r);
+	if (pb)
+		rc = metrics_write_pb(f, ex->r);
+	else
+		metrics_write(f, ex->r);
 	run_slots_unlock(ex->r);
-	if (fclose(f)) {
+	if (fclose(f) || rc) {
 		free(buf);
 		return static_reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", "out of memory\n");
 	}
-	return reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", buf, len, MHD_RESPMEM_MUST_FREE);
+	return reply(c, MHD_HTTP_OK, pb ? METRICS_PB_CONTENT_TYPE : "text/plain; version=0.0.4; charset=utf-8", buf, len,
+		     MHD_RESPMEM_MUST_FREE);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,

@@ -50,7 +50,7 @@ static int per_target_histograms(const struct run *r)
 	return cfg->metrics_target_hist == METRICS_HIST_ALWAYS;
 }
 
-void metrics_write(FILE *f, const struct run *r)
+static int write_scrape(FILE *f, const struct run *r, int pb)
 {
 	struct scrape_ctx ctx = { .r = r };
 	const struct config *cfg = r->cfg;
@@ -79,5 +79,18 @@ void metrics_write(FILE *f, const struct run *r)
 	if (m.has_kernel)
 		for (c = 0; c < ICMPMON_CNT_MAX; c++)
 			m.kernel[c] = loader_counter(&r->ld, (enum icmpmon_counter)c);
+	if (pb)
+		return metrics_write_scrape_pb(f, &m);
 	metrics_write_scrape(f, &m);
+	return 0;
+}
+
+void metrics_write(FILE *f, const struct run *r)
+{
+	write_scrape(f, r, 0);
+}
+
+int metrics_write_pb(FILE *f, const struct run *r)
+{
+	return write_scrape(f, r, 1);
 }

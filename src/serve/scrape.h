@@ -9,5 +9,7 @@ struct run;
 
 /* Writes /metrics for r; the caller holds run_slots_lock() when another thread may reload. */
 void metrics_write(FILE *f, const struct run *r);
+/* The same in the protobuf exposition; -1 when out of memory. */
+int metrics_write_pb(FILE *f, const struct run *r);
 
 #endif

@@ -53,6 +53,13 @@ while IFS= read -r f; do
 			bad=1
 			continue
 		fi
+		if [ "${inc%.pb-c.h}" != "$inc" ]; then
+			# protoc-c's output for the protobuf exposition: output/ formats it
+			[ "$layer" = output ] && continue
+			echo "check-layers: $f:$line: only output/ may include the generated \"$inc\""
+			bad=1
+			continue
+		fi
 		dir=${inc%%/*}
 		if [ "$dir" = "$inc" ]; then
 			echo "check-layers: $f:$line: \"$inc\": write project includes with their folder"

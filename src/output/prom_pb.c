@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The Prometheus protobuf exposition (delimited io.prometheus.client.MetricFamily,
+ * protobuf-c) as a metrics encoder (prometheus.h). RTT histograms carry
+ * native buckets of schema 4 beside the classic ones: kernel bucket 0
+ * ([0, 1.024 us)) is the zero bucket (threshold 1.024 us); every other kernel
+ * bucket [lo, hi) goes whole into the schema-4 bucket whose upper bound is the
+ * first at or above hi, index ceil(16 log2(hi in seconds)). A reply is so
+ * reported at most one schema-4 bucket above the one it belongs to: the
+ * bucket's upper bound is below 2^(1/16) x hi: at most 11 % above the reply
+ * from 16.4 us up (the kernel's buckets are 1/16 octave wide there, hi/lo <=
+ * 17/16), at most 2.1 x the reply below 16.4 us (linear 1.024 us buckets).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/hist.h"
+#include "io/prometheus/client/metrics.pb-c.h"
+#include "output/prometheus.h"
+
+#define NATIVE_SCHEMA 4
+#define ARENA_CHUNK (64 * 1024)
+
+/* Everything one family needs, freed at once when it has been written. */
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	unsigned char data[];
+};
+
+struct pb_state {
+	Io__Prometheus__Client__MetricFamily fam;
+	Io__Prometheus__Client__Metric **metrics;
+	size_t n, cap;
+	struct arena_chunk *arena;
+	int failed;
+};
+
+static void *arena_alloc(struct pb_state *s, size_t size)
+{
+	struct arena_chunk *c = s->arena;
+
+	size = (size + 15) & ~(size_t)15;
+	if (!c || c->used + size > c->size) {
+		size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
+
+		c = malloc(sizeof(*c) + cap);
+		if (!c) {
+			s->failed = 1;
+			return NULL;
+		}
+		c->next = s->arena;
+		c->used = 0;
+		c->size = cap;
+		s->arena = c;
+	}
+	c->used += size;
+	return memset(c->data + c->used - size, 0, size);
+}
+
+static char *arena_str(struct pb_state *s, const char *p, size_t len)
+{
+	char *d = arena_alloc(s, len + 1);
+
+	if (d)
+		memcpy(d, p, len);
+	return d;
+}
+
+static void arena_free(struct pb_state *s)
+{
+	while (s->arena) {
+		struct arena_chunk *next = s->arena->next;
+
+		free(s->arena);
+		s->arena = next;
+	}
+}
+
+/* A new metric of the current family with its labels; NULL when out of memory. */
+static Io__Prometheus__Client__Metric *metric(struct pb_state *s, const struct metrics_label *l, int n)
+{
+	Io__Prometheus__Client__Metric *m = arena_alloc(s, sizeof(*m));
+	Io__Prometheus__Client__LabelPair *pairs = arena_alloc(s, (size_t)(n ? n : 1) * sizeof(*pairs));
+	Io__Prometheus__Client__LabelPair **ptrs = arena_alloc(s, (size_t)(n ? n : 1) * sizeof(*ptrs));
+	int k;
+
+	if (!m || !pairs || !ptrs)
+		return NULL;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		void *v = realloc(s->metrics, cap * sizeof(*s->metrics));
+
+		if (!v) {
+			s->failed = 1;
+			return NULL;
+		}
+		s->metrics = v;
+		s->cap = cap;
+	}
+	io__prometheus__client__metric__init(m);
+	for (k = 0; k < n; k++) {
+		io__prometheus__client__label_pair__init(&pairs[k]);
+		pairs[k].name = arena_str(s, l[k].name, l[k].name_len);
+		pairs[k].value = arena_str(s, l[k].value, l[k].value_len);
+		if (!pairs[k].name || !pairs[k].value)
+			return NULL;
+		ptrs[k] = &pairs[k];
+	}
+	m->n_label = (size_t)n;
+	m->label = ptrs;
+	s->metrics[s->n++] = m;
+	return m;
+}
+
+static void pb_family(struct metrics_encoder *e, const char *name, const char *type, const char *help)
+{
+	struct pb_state *s = e->state;
+
+	io__prometheus__client__metric_family__init(&s->fam);
+	s->fam.name = (char *)name;
+	s->fam.help = (char *)help;
+	s->fam.has_type = 1;
+	s->fam.type = !strcmp(type, "counter")	 ? IO__PROMETHEUS__CLIENT__METRIC_TYPE__COUNTER
+		      : !strcmp(type, "gauge")	 ? IO__PROMETHEUS__CLIENT__METRIC_TYPE__GAUGE
+		      : !strcmp(type, "summary") ? IO__PROMETHEUS__CLIENT__METRIC_TYPE__SUMMARY
+						 : IO__PROMETHEUS__CLIENT__METRIC_TYPE__HISTOGRAM;
+	s->n = 0;
+}
+
+static void pb_number(struct metrics_encoder *e, const struct metrics_label *l, int n, uint64_t v, int seconds)
+{
+	struct pb_state *s = e->state;
+	Io__Prometheus__Client__Metric *m = metric(s, l, n);
+	double value = seconds ? (double)v / 1e9 : (double)v;
+
+	if (!m)
+		return;
+	if (s->fam.type == IO__PROMETHEUS__CLIENT__METRIC_TYPE__COUNTER) {
+		m->counter = arena_alloc(s, sizeof(*m->counter));
+		if (!m->counter)
+			return;
+		io__prometheus__client__counter__init(m->counter);
+		m->counter->has_value = 1;
+		m->counter->value = value;
+	} else {
+		m->gauge = arena_alloc(s, sizeof(*m->gauge));
+		if (!m->gauge)
+			return;
+		io__prometheus__client__gauge__init(m->gauge);
+		m->gauge->has_value = 1;
+		m->gauge->value = value;
+	}
+}
+
+static void pb_summary(struct metrics_encoder *e, const struct metrics_label *l, int n, uint64_t count,
+		       uint64_t sum_ns)
+{
+	struct pb_state *s = e->state;
+	Io__Prometheus__Client__Metric *m = metric(s, l, n);
+
+	if (!m || !(m->summary = arena_alloc(s, sizeof(*m->summary))))
+		return;
+	io__prometheus__client__summary__init(m->summary);
+	m->summary->has_sample_count = m->summary->has_sample_sum = 1;
+	m->summary->sample_count = count;
+	m->summary->sample_sum = (double)sum_ns / 1e9;
+}
+
+int metrics_native_index(uint32_t kernel_bucket)
+{
+	uint64_t hi = icmpmon_hist_lower_ns(kernel_bucket) + icmpmon_hist_width_ns(kernel_bucket);
+
+	return (int)ceil(ldexp(1.0, NATIVE_SCHEMA) * log2((double)hi / 1e9));
+}
+
+/* Schema-4 spans and deltas from the kernel buckets; returns the count they and the zero bucket hold. */
+static uint64_t native_buckets(struct pb_state *s, Io__Prometheus__Client__Histogram *hp, const struct metrics_hist *h)
+{
+	int idx[ICMPMON_HIST_BUCKETS];
+	uint64_t cnt[ICMPMON_HIST_BUCKETS], left = h->count, total;
+	uint32_t k, n = 0, i, spans = 0;
+	int64_t prev = 0;
+
+	hp->zero_count = h->buckets[0] < left ? h->buckets[0] : left;
+	left -= hp->zero_count;
+	total = hp->zero_count;
+	for (k = 1; k < ICMPMON_HIST_BUCKETS && left; k++) {
+		uint64_t c = h->buckets[k] < left ? h->buckets[k] : left;
+		int x;
+
+		if (!c)
+			continue;
+		left -= c;
+		total += c;
+		x = metrics_native_index(k);
+		if (n && idx[n - 1] == x) {
+			cnt[n - 1] += c;
+			continue;
+		}
+		idx[n] = x;
+		cnt[n++] = c;
+	}
+	hp->positive_span = arena_alloc(s, (n ? n : 1) * sizeof(*hp->positive_span));
+	hp->positive_delta = arena_alloc(s, (n ? n : 1) * sizeof(*hp->positive_delta));
+	if (!hp->positive_span || !hp->positive_delta)
+		return total;
+	for (i = 0; i < n; i++) {
+		Io__Prometheus__Client__BucketSpan *sp;
+
+		if (!i || idx[i] != idx[i - 1] + 1) {
+			sp = arena_alloc(s, sizeof(*sp));
+			if (!sp)
+				return total;
+			io__prometheus__client__bucket_span__init(sp);
+			sp->has_offset = sp->has_length = 1;
+			sp->offset = i ? idx[i] - idx[i - 1] - 1 : idx[i];
+			hp->positive_span[spans++] = sp;
+		}
+		hp->positive_span[spans - 1]->length++;
+		hp->positive_delta[i] = (int64_t)cnt[i] - prev;
+		prev = (int64_t)cnt[i];
+	}
+	hp->n_positive_span = spans;
+	hp->n_positive_delta = n;
+	return total;
+}
+
+static void pb_histogram(struct metrics_encoder *e, const struct metrics_label *l, int n, const struct metrics_hist *h)
+{
+	struct pb_state *s = e->state;
+	Io__Prometheus__Client__Metric *m = metric(s, l, n);
+	Io__Prometheus__Client__Histogram *hp;
+	Io__Prometheus__Client__Bucket *b;
+	int k;
+
+	if (!m || !(hp = m->histogram = arena_alloc(s, sizeof(*hp))))
+		return;
+	io__prometheus__client__histogram__init(hp);
+	b = arena_alloc(s, (size_t)(h->n_le ? h->n_le : 1) * sizeof(*b));
+	hp->bucket = arena_alloc(s, (size_t)(h->n_le ? h->n_le : 1) * sizeof(*hp->bucket));
+	if (!b || !hp->bucket)
+		return;
+	for (k = 0; k < h->n_le; k++) {
+		io__prometheus__client__bucket__init(&b[k]);
+		b[k].has_cumulative_count = b[k].has_upper_bound = 1;
+		b[k].cumulative_count = h->cum[k];
+		b[k].upper_bound = h->le[k];
+		hp->bucket[k] = &b[k];
+	}
+	hp->n_bucket = (size_t)h->n_le;
+	hp->has_schema = hp->has_zero_threshold = hp->has_zero_count = 1;
+	hp->schema = NATIVE_SCHEMA;
+	hp->zero_threshold = (double)icmpmon_hist_width_ns(0) / 1e9;
+	/* The native buckets and the count must agree: both from the same snapshot of the buckets. */
+	hp->has_sample_count = hp->has_sample_sum = 1;
+	hp->sample_count = native_buckets(s, hp, h);
+	hp->sample_sum = (double)h->sum_ns / 1e9;
+}
+
+static void pb_end(struct metrics_encoder *e)
+{
+	struct pb_state *s = e->state;
+	uint8_t prefix[10], *buf;
+	size_t len, plen = 0, v;
+
+	s->fam.n_metric = s->n;
+	s->fam.metric = s->metrics;
+	if (!s->failed && s->n) {
+		len = io__prometheus__client__metric_family__get_packed_size(&s->fam);
+		for (v = len; v >= 0x80; v >>= 7)
+			prefix[plen++] = (uint8_t)(v | 0x80);
+		prefix[plen++] = (uint8_t)v;
+		buf = malloc(len ? len : 1);
+		if (!buf) {
+			s->failed = 1;
+		} else {
+			io__prometheus__client__metric_family__pack(&s->fam, buf);
+			fwrite(prefix, 1, plen, e->f);
+			fwrite(buf, 1, len, e->f);
+			free(buf);
+		}
+	}
+	arena_free(s);
+	s->n = 0;
+}
+
+int metrics_write_scrape_pb(FILE *f, const struct metrics_scrape *m)
+{
+	struct pb_state s = { 0 };
+	struct metrics_encoder e = { .family = pb_family, .number = pb_number, .histogram = pb_histogram,
+				     .summary = pb_summary, .end_family = pb_end, .f = f, .state = &s };
+
+	metrics_encode(&e, m);
+	arena_free(&s);
+	free(s.metrics);
+	return s.failed ? -1 : 0;
+}
