@@ -12,6 +12,8 @@
 set -u
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib/netns.sh
+. "$E2E_DIR/../lib/netns.sh"
 : "${ICMPMON:=$E2E_DIR/../../build/icmpmon}"
 ICMPMON=$(readlink -f "$ICMPMON")
 
@@ -50,52 +52,12 @@ pass() { RESULT=ok; echo "ok - $T_NAME"; exit 0; }
 skip() { RESULT=ok; echo "ok - $T_NAME # SKIP $*"; exit 0; }
 fail() { RESULT=fail; echo "not ok - $T_NAME: $*"; exit 1; }
 
-proc_state() { awk '{print $3}' "/proc/$1/stat" 2>/dev/null; }
-
-alive() {
-	local s
-	s=$(proc_state "$1")
-	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
-}
-
-# bg_wait PID SECONDS: waits at most SECONDS for PID (a child of this shell),
-# kills it if it is still running, and sets BG_RC to its exit status.
-bg_wait() {
-	local pid=$1 secs=$2 i
-	for ((i = 0; i < secs * 20; i++)); do
-		alive "$pid" || break
-		sleep 0.05
-	done
-	if alive "$pid"; then
-		kill -TERM "$pid" 2>/dev/null
-		for ((i = 0; i < 40; i++)); do alive "$pid" || break; sleep 0.05; done
-		alive "$pid" && kill -KILL "$pid" 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
-	BG_RC=$?
-}
-
 cleanup() {
-	local rc=$? pid m i
+	local rc=$? m
 	trap - EXIT INT TERM
-	for pid in "${BG_PIDS[@]}"; do
-		alive "$pid" && kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in "${BG_PIDS[@]}"; do
-		for ((i = 0; i < 40; i++)); do alive "$pid" || break; sleep 0.05; done
-		alive "$pid" && kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	if [ "$TOPO" = 1 ]; then
-		# Only processes of this test live in its namespaces.
-		for pid in $(ip netns pids "$NS_P" 2>/dev/null) $(ip netns pids "$NS_R" 2>/dev/null); do
-			kill -KILL "$pid" 2>/dev/null
-		done
-		ip netns del "$NS_P" 2>/dev/null
-		ip netns del "$NS_R" 2>/dev/null
-		rm -rf "/etc/netns/$NS_P" "/etc/netns/$NS_R"
-		rmdir /etc/netns 2>/dev/null
-	fi
+	stop_pids "${BG_PIDS[@]}"
+	# Only processes of this test live in its namespaces.
+	[ "$TOPO" = 1 ] && ns_delete "$NS_P" "$NS_R"
 	for m in "${MOUNTS[@]}"; do
 		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 	done
@@ -112,29 +74,18 @@ trap 'exit 130' INT
 
 # The prober and responder namespaces, joined by a veth pair.
 topo_up() {
-	local ns i
+	local ns
 	TOPO=1
 	# run.sh checks afterwards that these are gone (and only these: other
 	# suites may be running next to this one).
 	[ -n "${E2E_NS_FILE:-}" ] && echo "$NS_P $NS_R" >> "$E2E_NS_FILE"
-	ip netns add "$NS_P" || fail "cannot create namespace $NS_P"
-	ip netns add "$NS_R" || fail "cannot create namespace $NS_R"
 	for ns in "$NS_P" "$NS_R"; do
-		# (a test ending next to this one may rmdir an empty /etc/netns between
-		# mkdir -p's two steps: try again)
-		for i in 1 2 3 4 5; do
-			mkdir -p "/etc/netns/$ns" 2>/dev/null && break
-			sleep 0.1
-		done
-		echo "nameserver 127.0.0.1" > "/etc/netns/$ns/resolv.conf" ||
-			fail "cannot write /etc/netns/$ns/resolv.conf"
+		ns_create "$ns" || fail "cannot create namespace $ns"
 	done
 	ip link add "$VETH_P" netns "$NS_P" type veth peer name "$VETH_R" netns "$NS_R" ||
 		fail "cannot create the veth pair"
 	ip -n "$NS_P" addr add "$P_ADDR/24" dev "$VETH_P" &&
 	ip -n "$NS_R" addr add "$R_ADDR/24" dev "$VETH_R" &&
-	ip -n "$NS_P" link set lo up &&
-	ip -n "$NS_R" link set lo up &&
 	ip -n "$NS_P" link set "$VETH_P" up &&
 	ip -n "$NS_R" link set "$VETH_R" up &&
 	ip -n "$NS_R" route add local 10.201.0.0/16 dev lo &&
@@ -145,16 +96,11 @@ topo_up() {
 	ip netns exec "$NS_R" sysctl -q -w net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_echo_ignore_all=0 \
 		net.ipv4.icmp_echo_ignore_broadcasts=1 >/dev/null || fail "cannot set the responder's ICMP sysctls"
 	# Nothing but the namespace's own networks: no default route in the prober.
-	if ip -n "$NS_P" route show default | grep -q .; then
-		fail "the prober namespace has a default route"
-	fi
+	no_default_route "$NS_P" || fail "$NETNS_WHY"
 	# The first packets over a new veth wait for ARP; settle it before measuring.
 	timeout 10 ip netns exec "$NS_P" ping -c 1 -W 2 -q "$R_ADDR" >/dev/null ||
 		fail "the responder does not answer $R_ADDR"
 }
-
-in_p() { ip netns exec "$NS_P" "$@"; }
-in_r() { ip netns exec "$NS_R" "$@"; }
 
 # run_p NAME SECONDS CMD...: runs CMD in the prober namespace, stdout to
 # $TMPD/NAME.out, stderr to $TMPD/NAME.err, exit status in RC.
@@ -205,13 +151,6 @@ attached_state() {
 	ip netns exec "$NS_P" bpftool -j net show 2>/dev/null |
 		jq -rc '.[] | ((.xdp // [])[] | "xdp \(.)"), ((.tc // [])[] | "tc \(.)")' 2>/dev/null |
 		sed 's/^/bpftool net: /'
-}
-
-# A field of the Icmp: line of /proc/net/snmp in a namespace.
-snmp_icmp() {
-	ip netns exec "$1" cat /proc/net/snmp | awk -v f="$2" '
-		$1 == "Icmp:" && !h { for (i = 2; i <= NF; i++) col[$i] = i; h = 1; next }
-		$1 == "Icmp:" && h { print $(col[f]); exit }'
 }
 
 # Masks what differs between two runs of ping: the times.
@@ -309,9 +248,7 @@ topo6_up() {
 		fail "cannot configure IPv6 on the veth pair"
 	ip netns exec "$NS_R" sysctl -q -w net.ipv6.icmp.ratelimit=0 net.ipv6.icmp.echo_ignore_all=0 >/dev/null ||
 		fail "cannot set the responder's ICMPv6 sysctls"
-	if ip -n "$NS_P" -6 route show default | grep -q .; then
-		fail "the prober namespace has an IPv6 default route"
-	fi
+	no_default_route "$NS_P" || fail "$NETNS_WHY"
 	timeout 10 ip netns exec "$NS_P" ping -6 -n -c 1 -W 2 -q "$R6_ADDR" >/dev/null ||
 		fail "the responder does not answer $R6_ADDR"
 }
@@ -320,11 +257,8 @@ EXTRA_NS=()
 
 # Deletes the namespaces ns_add made, then runs lib.sh's cleanup.
 cleanup_extra() {
-	local rc=$? ns pid
-	for ns in "${EXTRA_NS[@]}"; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-		ip netns del "$ns" 2>/dev/null
-	done
+	local rc=$?
+	ns_delete "${EXTRA_NS[@]}"
 	(exit "$rc")
 	cleanup
 }
@@ -336,16 +270,12 @@ ns_add() {
 	[ "${#EXTRA_NS[@]}" -eq 0 ] && trap cleanup_extra EXIT
 	EXTRA_NS+=("$ns")
 	[ -n "${E2E_NS_FILE:-}" ] && echo "$ns" >> "$E2E_NS_FILE"
-	ip netns add "$ns" || fail "cannot create namespace $ns"
-	ip -n "$ns" link set lo up || fail "cannot bring up lo in $ns"
+	ns_create "$ns" || fail "cannot create namespace $ns"
 }
 
 # veth_pair NS1 DEV1 NS2 DEV2: a veth pair between two namespaces, both ends up.
 veth_pair() {
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" &&
-	ip -n "$1" link set "$2" up &&
-	ip -n "$3" link set "$4" up ||
-		fail "cannot create the veth pair $2/$4"
+	veth_link "$@" || fail "cannot create the veth pair $2/$4"
 }
 
 # attached_on NS DEV: what icmpmon could have left on DEV; empty if nothing.
@@ -489,8 +419,7 @@ router_up() {
 		fail "cannot set the destination's ICMP sysctls"
 	for ns in "$NS_P" "$NS_D"; do
 		[ "$(ip netns exec "$ns" sysctl -n net.ipv4.ip_forward)" = 0 ] || fail "forwarding is on in $ns"
-		ip -n "$ns" route show default | grep -q . && fail "$ns has a default route"
-		ip -n "$ns" -6 route show default | grep -q . && fail "$ns has an IPv6 default route"
+		no_default_route "$ns" || fail "$NETNS_WHY"
 	done
 	settle "$NS_P" "$DEST" || fail "no path to $DEST through the router"
 	settle "$NS_P" "$DEST6" || fail "no path to $DEST6 through the router"
