@@ -29,7 +29,7 @@ BPF_TESTS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(wildcard tests/bpf/tes
 
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
             iproute2 iputils-ping fping jq libcap-dev procps \
-            libmicrohttpd-dev curl prometheus man-db groff-base
+            libmicrohttpd-dev curl prometheus man-db groff-base valgrind python3 systemd
 
 .PHONY: all deps run test unit-test bpf-test e2e-test vmlinux clean install uninstall fleet-demo fuzz fuzz-build
 

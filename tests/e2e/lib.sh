@@ -48,9 +48,30 @@ diag_file() {
 	head -n 60 "$f" | sed 's/^/#   | /'
 }
 
+# Result lines, read by run.sh: "ok - NAME", "not ok - NAME: why", and for
+# what could not run "ok - NAME # SKIP why" (the whole test) or
+# "ok - NAME/PART # SKIP why" (a part; the test goes on and ends with its own
+# line). run.sh counts each skip as a skip, never as a pass.
 pass() { RESULT=ok; echo "ok - $T_NAME"; exit 0; }
-skip() { RESULT=ok; echo "ok - $T_NAME # SKIP $*"; exit 0; }
 fail() { RESULT=fail; echo "not ok - $T_NAME: $*"; exit 1; }
+
+# skip REASON: this machine cannot run the test for a reason `make deps`
+# cannot fix (kernel configuration, an ASan build). What make deps installs
+# is a requirement: need.
+skip() { RESULT=skip; echo "ok - $T_NAME # SKIP $*"; exit 0; }
+
+# skip_part PART REASON: as skip, for one part of the test only.
+skip_part() {
+	local part=$1
+	shift
+	echo "ok - $T_NAME/$part # SKIP $*"
+}
+
+# need PACKAGE [COMMAND]: COMMAND (default PACKAGE) is installed by make deps
+# (Makefile DEB_PKGS); without it the test fails.
+need() {
+	command -v "${2:-$1}" >/dev/null || fail "${2:-$1} is missing: a requirement (make deps installs $1)"
+}
 
 cleanup() {
 	local rc=$? m
@@ -190,8 +211,11 @@ check_ping_output() {
 # The rtt line agrees with the reply lines (duplicates included, as in ping).
 # A time= has ping's decimals: 3 below 1 ms (whole microseconds), then 2, 1,
 # 0; min and max are the smallest and largest time= (exactly, below 1 ms;
-# within the rounding of the line otherwise), min <= avg <= max, and avg is the
-# mean of the time= values. With a third argument "order-only", the line
+# within the rounding of the line otherwise), min <= avg <= max, avg is the
+# mean of the time= values and mdev their standard deviation (ping's
+# sqrt(mean(t^2) - mean(t)^2)), within the rounding of the printed times
+# (which moves a standard deviation by at most the largest rounding error)
+# and of the line. With a third argument "order-only", the line
 # values are only checked for their format and the rtt line for
 # min <= avg <= max (for a summary that counts a reply without a line).
 check_rtt_line() {
@@ -208,14 +232,14 @@ check_rtt_line() {
 			v = $1 + 0
 			want = v < 1 ? 3 : v < 10 ? 2 : v < 100 ? 1 : 0
 			if (decimals($1) != want && !bad) bad = sprintf("time=%s ms does not have ping'"'"'s %d decimals", $1, want)
-			s += v; if (tol($1) > mt) mt = tol($1)
+			s += v; s2 += v * v; if (tol($1) > mt) mt = tol($1)
 			if (NR == 1 || v < lo) { lo = v; lot = tol($1) }
 			if (NR == 1 || v > hi) { hi = v; hit = tol($1) }
 		}
 		END {
 			if (bad) { print bad; exit }
 			sub(/^rtt min\/avg\/max\/mdev = /, "", rtt); sub(/ ms$/, "", rtt)
-			split(rtt, a, "/"); mn = a[1] + 0; av = a[2] + 0; mx = a[3] + 0
+			split(rtt, a, "/"); mn = a[1] + 0; av = a[2] + 0; mx = a[3] + 0; md = a[4] + 0
 			if (!(mn <= av && av <= mx)) { printf "rtt line %s: not min <= avg <= max", rtt; exit }
 			if (NR == 0 || only != "") exit
 			if (mn < lo - lot || mn > lo + lot || mx < hi - hit || mx > hi + hit) {
@@ -223,6 +247,9 @@ check_rtt_line() {
 			}
 			m = s / NR
 			if (av < m - mt - 0.0015 || av > m + mt + 0.0015) { printf "rtt avg %s but the mean of the reply lines is %.4f", a[2], m; exit }
+			var = s2 / NR - m * m
+			sd = var > 0 ? sqrt(var) : 0
+			if (md < sd - mt - 0.0025 || md > sd + mt + 0.0025) { printf "rtt mdev %s but the reply lines have %.4f", a[4], sd; exit }
 		}')
 	[ -z "$WHY" ]
 }
@@ -338,6 +365,38 @@ check_target_block() {
 	check_rtt_line "$f.block" "$t" || { WHY="$t: $WHY"; return 1; }
 }
 
+# f32_loss_awk: awk functions for ping's loss percentage: it narrows
+# lost * 100.0 / transmitted to a float (24-bit mantissa) before %g.
+F32_LOSS_AWK='
+	function f32(x,  e, u) {
+		if (x <= 0) return 0
+		e = 0
+		while (2 ^ (e + 1) <= x) e++
+		while (2 ^ e > x) e--
+		u = 2 ^ (e - 23)
+		return int(x / u + 0.5) * u
+	}
+	function loss(t, r) { return t ? sprintf("%g", f32((t - r) * 100.0 / t)) : "0" }'
+
+# check_counts_values FILE TARGET TRANSMITTED: TARGET's counts line is
+# "TRANSMITTED packets transmitted, R received, [+D duplicates, ]L% packet loss"
+# where R is the number of its first-reply lines, D the number of its
+# (DUP!) lines, and L ping's loss for TRANSMITTED and R. Sets WHY on failure.
+check_counts_values() {
+	local f=$1 t=$2 n=$3 re counts r d want
+	WHY=""
+	re=$(re_quote "$t")
+	counts=$(grep -A1 -Fx -- "--- $t ping statistics ---" "$f" | sed -n 2p)
+	r=$(grep -E "^[0-9]+ bytes from $re: icmp_seq=" "$f" | grep -vc ' (DUP!)$')
+	d=$(grep -E "^[0-9]+ bytes from $re: icmp_seq=" "$f" | grep -c ' (DUP!)$')
+	want=$(awk -v t="$n" -v r="$r" -v d="$d" "$F32_LOSS_AWK"'
+		BEGIN { printf "%d packets transmitted, %d received, %s%s%% packet loss, time", t, r, d ? "+" d " duplicates, " : "", loss(t, r) }')
+	case $counts in
+	"$want "[0-9]*ms) ;;
+	*) WHY="$t: counts line '$counts', but its reply lines make '$want ...ms'"; return 1 ;;
+	esac
+}
+
 # same_as_ping IM_OUT PING_OUT: the two outputs are identical once the times
 # are masked; shows the difference otherwise.
 same_as_ping() {
@@ -349,17 +408,43 @@ same_as_ping() {
 }
 
 # bpf_build NAME [CLANG OPTIONS...] < SOURCE: compiles a small BPF program
-# (uapi and libbpf headers only) to $TMPD/NAME.o; returns 1 without clang.
+# (uapi and libbpf headers only) to $TMPD/NAME.o.
 bpf_build() {
 	local name=$1 multiarch
 	shift
-	command -v clang >/dev/null || return 1
+	need clang
 	multiarch=$(gcc -print-multiarch 2>/dev/null)
 	[ -n "$multiarch" ] || multiarch=$(uname -m)-linux-gnu
 	cat > "$TMPD/$name.c"
 	clang -O2 -g -target bpf -I"/usr/include/$multiarch" "$@" -c "$TMPD/$name.c" -o "$TMPD/$name.o" \
 		2> "$TMPD/$name.cc.err" || { diag_file "$TMPD/$name.cc.err"; fail "cannot compile $name.c"; }
 }
+
+# shaper_on DIR FLAG...: the responder misbehaves: tests/e2e/progs/shaper.bpf.c
+# built with FLAG... (-DDUP_REPLIES, -DPASS_FIRST=N, -DDROP_SEQ_EVERY=M)
+# replaces whatever shaper ran on the responder's veth in DIR (ingress or
+# egress). SHAPER_MAP: the map counting what it did (shaper_count).
+shaper_on() {
+	local dir=$1 name id
+	shift
+	name=shaper-$dir
+	bpf_build "$name" "$@" < "$E2E_DIR/progs/shaper.bpf.c"
+	tc -n "$NS_R" qdisc show dev "$VETH_R" | grep -q clsact ||
+		tc -n "$NS_R" qdisc add dev "$VETH_R" clsact || fail "cannot add clsact on the responder's veth"
+	tc -n "$NS_R" filter replace dev "$VETH_R" "$dir" prio 7 handle 7 bpf da obj "$TMPD/$name.o" sec tc ||
+		fail "cannot attach the responder's shaper ($*) on $dir"
+	id=$(tc -n "$NS_R" -j filter show dev "$VETH_R" "$dir" | jq -r '.[] | select(.options.prog.name == "shaper") | .options.prog.id')
+	SHAPER_MAP=$(prog_map_id "$id")
+	[ -n "$SHAPER_MAP" ] || fail "no map for the responder's shaper on $dir"
+}
+
+# shaper_off DIR: the responder behaves again in DIR.
+shaper_off() {
+	tc -n "$NS_R" filter del dev "$VETH_R" "$1" prio 7 handle 7 bpf || fail "cannot remove the responder's shaper on $1"
+}
+
+# shaper_count: what the last attached shaper did so far.
+shaper_count() { map_u64 "$SHAPER_MAP" 0; }
 
 # prog_map_id PROG_ID: the id of the first map the program uses.
 prog_map_id() { bpftool -j prog show id "$1" 2>/dev/null | jq -r '.map_ids[0] // empty'; }
