@@ -43,11 +43,11 @@ TEST_HDRS     := $(wildcard tests/lib/*.h tests/bpf/*.h)
 
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
             iproute2 iputils-ping fping jq libcap-dev procps \
-            libmicrohttpd-dev curl prometheus man-db groff-base \
+            libmicrohttpd-dev curl prometheus man-db groff-base valgrind python3 systemd \
             debhelper dpkg-dev lintian \
             libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev golang-github-prometheus-client-model-dev
 
-.PHONY: all deps run test unit-test bpf-test e2e-test check-layers vmlinux clean install uninstall fleet-demo fuzz fuzz-build
+.PHONY: all deps run test unit-test bpf-test e2e-test check-layers vmlinux clean install uninstall fleet-demo fuzz fuzz-build mutate
 
 all: $(BUILD)/icmpmon
 
@@ -122,6 +122,12 @@ test: deps
 	$(MAKE) all unit-test bpf-test
 	$(MAKE) fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	$(MAKE) e2e-test
+
+# make mutate [MUTATE_ARGS="--only REGEX" or "--check"]: each single-line mutant of
+# tests/mutants.txt in a scratch copy, against the unit and BPF tests and the one e2e
+# test it names; prints the score and every survivor (tests/mutate.py). Not part of test.
+mutate:
+	python3 tests/mutate.py $(MUTATE_ARGS)
 
 # libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang and ASan/UBSan
 # into build/fuzz whatever SANITIZE says; make fuzz runs each FUZZ_SECONDS.

@@ -28,6 +28,8 @@
 set -u
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../tests/lib/netns.sh
+. "$BENCH_DIR/../tests/lib/netns.sh"
 : "${ICMPMON:=$BENCH_DIR/../build/icmpmon}"
 ICMPMON=$(readlink -f "$ICMPMON")
 : "${BENCH_OUT:=$BENCH_DIR/results/data}"
@@ -57,43 +59,12 @@ TOPO=0
 log() { printf '[%s %s] %s\n' "$(date +%H:%M:%S)" "$(basename "$0" .sh)" "$*" >&2; }
 die() { log "FATAL: $*"; exit 1; }
 
-proc_state() { awk '{print $3}' "/proc/$1/stat" 2>/dev/null; }
-alive() {
-	local s
-	s=$(proc_state "$1")
-	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
-}
-
-# stop_pid PID: TERM, then KILL after 2 s; reaps it when it is our child.
-stop_pid() {
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	alive "$pid" && kill -TERM "$pid" 2>/dev/null
-	for ((i = 0; i < 40; i++)); do alive "$pid" || break; sleep 0.05; done
-	alive "$pid" && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	return 0
-}
-
 bench_cleanup() {
-	local rc=$? pid ns
+	local rc=$?
 	trap - EXIT INT TERM
-	for pid in "${BG_PIDS[@]}"; do
-		alive "$pid" && kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in "${BG_PIDS[@]}"; do stop_pid "$pid"; done
-	if [ "$TOPO" = 1 ]; then
-		# Only processes this script started live in its namespaces.
-		for ns in "$NS_P" "$NS_R" "$NS_F"; do
-			for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-		done
-		sleep 0.1
-		for ns in "$NS_P" "$NS_R" "$NS_F"; do
-			ip netns del "$ns" 2>/dev/null
-			rm -rf "/etc/netns/$ns"
-		done
-		rmdir /etc/netns 2>/dev/null
-	fi
+	stop_pids "${BG_PIDS[@]}"
+	# Only processes this script started live in its namespaces.
+	[ "$TOPO" = 1 ] && ns_delete "$NS_P" "$NS_R" "$NS_F"
 	rm -rf "$TMPD"
 	exit "$rc"
 }
@@ -101,8 +72,6 @@ trap bench_cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
-in_p() { ip netns exec "$NS_P" "$@"; }
-in_r() { ip netns exec "$NS_R" "$@"; }
 in_f() { ip netns exec "$NS_F" "$@"; }
 
 bench_topo_up() {
@@ -111,10 +80,7 @@ bench_topo_up() {
 	[ -x "$ICMPMON" ] || die "ICMPMON=$ICMPMON is not executable (run make first)"
 	TOPO=1
 	for ns in "$NS_P" "$NS_R" "$NS_F"; do
-		ip netns add "$ns" || die "cannot create namespace $ns"
-		mkdir -p "/etc/netns/$ns" && echo "nameserver 127.0.0.1" > "/etc/netns/$ns/resolv.conf" ||
-			die "cannot write /etc/netns/$ns/resolv.conf"
-		ip -n "$ns" link set lo up || die "lo in $ns"
+		ns_create "$ns" || die "cannot create namespace $ns"
 	done
 	ip link add "$DEV_P" netns "$NS_P" type veth peer name "$DEV_RP" netns "$NS_R" &&
 	ip link add "$DEV_F" netns "$NS_F" type veth peer name "$DEV_RF" netns "$NS_R" &&
@@ -139,11 +105,7 @@ bench_topo_up() {
 		net.ipv4.icmp_echo_ignore_broadcasts=1 >/dev/null || die "responder sysctls"
 	in_p sysctl -q -w net.ipv4.icmp_ratelimit=0 >/dev/null || die "prober sysctls"
 	# Nothing but the namespaces' own networks.
-	for ns in "$NS_P" "$NS_R" "$NS_F"; do
-		if ip -n "$ns" route show default | grep -q .; then
-			die "namespace $ns has a default route"
-		fi
-	done
+	no_default_route "$NS_P" "$NS_R" "$NS_F" || die "$NETNS_WHY"
 	# Settle ARP and the bridge's forwarding table before measuring.
 	timeout 10 ip netns exec "$NS_P" ping -c 2 -i 0.2 -W 2 -q "$R_ADDR" >/dev/null ||
 		die "the responder does not answer $R_ADDR"
@@ -172,13 +134,6 @@ targets_file() {
 }
 
 # ---- counters ---------------------------------------------------------------
-
-# A field of the Icmp: line of /proc/net/snmp in the prober namespace.
-snmp_icmp() {
-	in_p cat /proc/net/snmp | awk -v f="$1" '
-		$1 == "Icmp:" && !h { for (i = 2; i <= NF; i++) col[$i] = i; h = 1; next }
-		$1 == "Icmp:" && h { print $(col[f]); exit }'
-}
 
 # Echo replies from the target blocks that arrived on the prober's veth,
 # counted by a packet tap: tcpdump with a kernel (cBPF) filter that only
@@ -258,7 +213,7 @@ rx_packets() {
 # counters_snap VAR: VAR=(InEchoReps OutEchos rx_packets InEchos)
 counters_snap() {
 	local -n _v=$1
-	_v=("$(snmp_icmp InEchoReps)" "$(snmp_icmp OutEchos)" "$(rx_packets)" "$(snmp_icmp InEchos)")
+	_v=("$(snmp_icmp "$NS_P" InEchoReps)" "$(snmp_icmp "$NS_P" OutEchos)" "$(rx_packets)" "$(snmp_icmp "$NS_P" InEchos)")
 }
 
 # ---- load -------------------------------------------------------------------

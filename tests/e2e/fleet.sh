@@ -28,36 +28,19 @@ FLEET_WHY=""
 FLEET_NS=()
 FLEET_PIDS=()
 FLEET_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=../lib/netns.sh
+. "$FLEET_REPO/tests/lib/netns.sh"
 : "${ICMPMON:=$FLEET_REPO/build/icmpmon}"
 
 fleet_host_ns() { echo "imf-h$1-$FLEET_TAG"; }
 
 fleet_log() { printf '# fleet: %s\n' "$*"; }
 
-fleet_pid_alive() {
-	local s
-	s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)
-	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
-}
-
 fleet_down() {
-	local pid ns i
-	for pid in "${FLEET_PIDS[@]}"; do
-		fleet_pid_alive "$pid" && kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in "${FLEET_PIDS[@]}"; do
-		for ((i = 0; i < 60; i++)); do fleet_pid_alive "$pid" || break; sleep 0.05; done
-		fleet_pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
+	stop_pids 30 -- "${FLEET_PIDS[@]}"
 	FLEET_PIDS=()
-	for ns in "${FLEET_NS[@]}"; do
-		# Only what this script started runs in its namespaces.
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-		ip netns del "$ns" 2>/dev/null
-		rm -rf "/etc/netns/$ns"
-	done
-	rmdir /etc/netns 2>/dev/null
+	# Only what this script started runs in its namespaces.
+	ns_delete "${FLEET_NS[@]}"
 	FLEET_NS=()
 	[ -n "$FLEET_DIR" ] && rm -rf "$FLEET_DIR"
 	FLEET_DIR=""
@@ -65,17 +48,14 @@ fleet_down() {
 
 fleet_ns_add() {
 	local j
-	ip netns add "$1" || return 1
 	FLEET_NS+=("$1")
-	mkdir -p "/etc/netns/$1" || return 1
 	# Names resolve from the hosts file below only, never through a real resolver.
-	echo "nameserver 127.0.0.1" > "/etc/netns/$1/resolv.conf"
+	ns_create "$1" || return 1
 	{
 		echo "127.0.0.1 localhost"
 		for ((j = 1; j <= FLEET_K; j++)); do echo "$FLEET_NET.$j h$j"; done
 		echo "$FLEET_PROM_ADDR prometheus"
 	} > "/etc/netns/$1/hosts"
-	ip -n "$1" link set lo up
 }
 
 # fleet_port NS ADDR INDEX: a veth from NS (as fl0, with ADDR/24) to the switch (as fp<INDEX>).

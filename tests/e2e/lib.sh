@@ -12,6 +12,8 @@
 set -u
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib/netns.sh
+. "$E2E_DIR/../lib/netns.sh"
 : "${ICMPMON:=$E2E_DIR/../../build/icmpmon}"
 ICMPMON=$(readlink -f "$ICMPMON")
 
@@ -46,56 +48,37 @@ diag_file() {
 	head -n 60 "$f" | sed 's/^/#   | /'
 }
 
+# Result lines, read by run.sh: "ok - NAME", "not ok - NAME: why", and for
+# what could not run "ok - NAME # SKIP why" (the whole test) or
+# "ok - NAME/PART # SKIP why" (a part; the test goes on and ends with its own
+# line). run.sh counts each skip as a skip, never as a pass.
 pass() { RESULT=ok; echo "ok - $T_NAME"; exit 0; }
-skip() { RESULT=ok; echo "ok - $T_NAME # SKIP $*"; exit 0; }
 fail() { RESULT=fail; echo "not ok - $T_NAME: $*"; exit 1; }
 
-proc_state() { awk '{print $3}' "/proc/$1/stat" 2>/dev/null; }
+# skip REASON: this machine cannot run the test for a reason `make deps`
+# cannot fix (kernel configuration, an ASan build). What make deps installs
+# is a requirement: need.
+skip() { RESULT=skip; echo "ok - $T_NAME # SKIP $*"; exit 0; }
 
-alive() {
-	local s
-	s=$(proc_state "$1")
-	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
+# skip_part PART REASON: as skip, for one part of the test only.
+skip_part() {
+	local part=$1
+	shift
+	echo "ok - $T_NAME/$part # SKIP $*"
 }
 
-# bg_wait PID SECONDS: waits at most SECONDS for PID (a child of this shell),
-# kills it if it is still running, and sets BG_RC to its exit status.
-bg_wait() {
-	local pid=$1 secs=$2 i
-	for ((i = 0; i < secs * 20; i++)); do
-		alive "$pid" || break
-		sleep 0.05
-	done
-	if alive "$pid"; then
-		kill -TERM "$pid" 2>/dev/null
-		for ((i = 0; i < 40; i++)); do alive "$pid" || break; sleep 0.05; done
-		alive "$pid" && kill -KILL "$pid" 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
-	BG_RC=$?
+# need PACKAGE [COMMAND]: COMMAND (default PACKAGE) is installed by make deps
+# (Makefile DEB_PKGS); without it the test fails.
+need() {
+	command -v "${2:-$1}" >/dev/null || fail "${2:-$1} is missing: a requirement (make deps installs $1)"
 }
 
 cleanup() {
-	local rc=$? pid m i
+	local rc=$? m
 	trap - EXIT INT TERM
-	for pid in "${BG_PIDS[@]}"; do
-		alive "$pid" && kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in "${BG_PIDS[@]}"; do
-		for ((i = 0; i < 40; i++)); do alive "$pid" || break; sleep 0.05; done
-		alive "$pid" && kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	if [ "$TOPO" = 1 ]; then
-		# Only processes of this test live in its namespaces.
-		for pid in $(ip netns pids "$NS_P" 2>/dev/null) $(ip netns pids "$NS_R" 2>/dev/null); do
-			kill -KILL "$pid" 2>/dev/null
-		done
-		ip netns del "$NS_P" 2>/dev/null
-		ip netns del "$NS_R" 2>/dev/null
-		rm -rf "/etc/netns/$NS_P" "/etc/netns/$NS_R"
-		rmdir /etc/netns 2>/dev/null
-	fi
+	stop_pids "${BG_PIDS[@]}"
+	# Only processes of this test live in its namespaces.
+	[ "$TOPO" = 1 ] && ns_delete "$NS_P" "$NS_R"
 	for m in "${MOUNTS[@]}"; do
 		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 	done
@@ -112,29 +95,18 @@ trap 'exit 130' INT
 
 # The prober and responder namespaces, joined by a veth pair.
 topo_up() {
-	local ns i
+	local ns
 	TOPO=1
 	# run.sh checks afterwards that these are gone (and only these: other
 	# suites may be running next to this one).
 	[ -n "${E2E_NS_FILE:-}" ] && echo "$NS_P $NS_R" >> "$E2E_NS_FILE"
-	ip netns add "$NS_P" || fail "cannot create namespace $NS_P"
-	ip netns add "$NS_R" || fail "cannot create namespace $NS_R"
 	for ns in "$NS_P" "$NS_R"; do
-		# (a test ending next to this one may rmdir an empty /etc/netns between
-		# mkdir -p's two steps: try again)
-		for i in 1 2 3 4 5; do
-			mkdir -p "/etc/netns/$ns" 2>/dev/null && break
-			sleep 0.1
-		done
-		echo "nameserver 127.0.0.1" > "/etc/netns/$ns/resolv.conf" ||
-			fail "cannot write /etc/netns/$ns/resolv.conf"
+		ns_create "$ns" || fail "cannot create namespace $ns"
 	done
 	ip link add "$VETH_P" netns "$NS_P" type veth peer name "$VETH_R" netns "$NS_R" ||
 		fail "cannot create the veth pair"
 	ip -n "$NS_P" addr add "$P_ADDR/24" dev "$VETH_P" &&
 	ip -n "$NS_R" addr add "$R_ADDR/24" dev "$VETH_R" &&
-	ip -n "$NS_P" link set lo up &&
-	ip -n "$NS_R" link set lo up &&
 	ip -n "$NS_P" link set "$VETH_P" up &&
 	ip -n "$NS_R" link set "$VETH_R" up &&
 	ip -n "$NS_R" route add local 10.201.0.0/16 dev lo &&
@@ -145,16 +117,11 @@ topo_up() {
 	ip netns exec "$NS_R" sysctl -q -w net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_echo_ignore_all=0 \
 		net.ipv4.icmp_echo_ignore_broadcasts=1 >/dev/null || fail "cannot set the responder's ICMP sysctls"
 	# Nothing but the namespace's own networks: no default route in the prober.
-	if ip -n "$NS_P" route show default | grep -q .; then
-		fail "the prober namespace has a default route"
-	fi
+	no_default_route "$NS_P" || fail "$NETNS_WHY"
 	# The first packets over a new veth wait for ARP; settle it before measuring.
 	timeout 10 ip netns exec "$NS_P" ping -c 1 -W 2 -q "$R_ADDR" >/dev/null ||
 		fail "the responder does not answer $R_ADDR"
 }
-
-in_p() { ip netns exec "$NS_P" "$@"; }
-in_r() { ip netns exec "$NS_R" "$@"; }
 
 # run_p NAME SECONDS CMD...: runs CMD in the prober namespace, stdout to
 # $TMPD/NAME.out, stderr to $TMPD/NAME.err, exit status in RC.
@@ -207,13 +174,6 @@ attached_state() {
 		sed 's/^/bpftool net: /'
 }
 
-# A field of the Icmp: line of /proc/net/snmp in a namespace.
-snmp_icmp() {
-	ip netns exec "$1" cat /proc/net/snmp | awk -v f="$2" '
-		$1 == "Icmp:" && !h { for (i = 2; i <= NF; i++) col[$i] = i; h = 1; next }
-		$1 == "Icmp:" && h { print $(col[f]); exit }'
-}
-
 # Masks what differs between two runs of ping: the times.
 mask_times() {
 	sed -E -e 's/time=[0-9.]+ ms/time=T ms/' -e 's/, time [0-9]+ms$/, time Tms/' \
@@ -251,8 +211,11 @@ check_ping_output() {
 # The rtt line agrees with the reply lines (duplicates included, as in ping).
 # A time= has ping's decimals: 3 below 1 ms (whole microseconds), then 2, 1,
 # 0; min and max are the smallest and largest time= (exactly, below 1 ms;
-# within the rounding of the line otherwise), min <= avg <= max, and avg is the
-# mean of the time= values. With a third argument "order-only", the line
+# within the rounding of the line otherwise), min <= avg <= max, avg is the
+# mean of the time= values and mdev their standard deviation (ping's
+# sqrt(mean(t^2) - mean(t)^2)), within the rounding of the printed times
+# (which moves a standard deviation by at most the largest rounding error)
+# and of the line. With a third argument "order-only", the line
 # values are only checked for their format and the rtt line for
 # min <= avg <= max (for a summary that counts a reply without a line).
 check_rtt_line() {
@@ -269,14 +232,14 @@ check_rtt_line() {
 			v = $1 + 0
 			want = v < 1 ? 3 : v < 10 ? 2 : v < 100 ? 1 : 0
 			if (decimals($1) != want && !bad) bad = sprintf("time=%s ms does not have ping'"'"'s %d decimals", $1, want)
-			s += v; if (tol($1) > mt) mt = tol($1)
+			s += v; s2 += v * v; if (tol($1) > mt) mt = tol($1)
 			if (NR == 1 || v < lo) { lo = v; lot = tol($1) }
 			if (NR == 1 || v > hi) { hi = v; hit = tol($1) }
 		}
 		END {
 			if (bad) { print bad; exit }
 			sub(/^rtt min\/avg\/max\/mdev = /, "", rtt); sub(/ ms$/, "", rtt)
-			split(rtt, a, "/"); mn = a[1] + 0; av = a[2] + 0; mx = a[3] + 0
+			split(rtt, a, "/"); mn = a[1] + 0; av = a[2] + 0; mx = a[3] + 0; md = a[4] + 0
 			if (!(mn <= av && av <= mx)) { printf "rtt line %s: not min <= avg <= max", rtt; exit }
 			if (NR == 0 || only != "") exit
 			if (mn < lo - lot || mn > lo + lot || mx < hi - hit || mx > hi + hit) {
@@ -284,6 +247,9 @@ check_rtt_line() {
 			}
 			m = s / NR
 			if (av < m - mt - 0.0015 || av > m + mt + 0.0015) { printf "rtt avg %s but the mean of the reply lines is %.4f", a[2], m; exit }
+			var = s2 / NR - m * m
+			sd = var > 0 ? sqrt(var) : 0
+			if (md < sd - mt - 0.0025 || md > sd + mt + 0.0025) { printf "rtt mdev %s but the reply lines have %.4f", a[4], sd; exit }
 		}')
 	[ -z "$WHY" ]
 }
@@ -309,9 +275,7 @@ topo6_up() {
 		fail "cannot configure IPv6 on the veth pair"
 	ip netns exec "$NS_R" sysctl -q -w net.ipv6.icmp.ratelimit=0 net.ipv6.icmp.echo_ignore_all=0 >/dev/null ||
 		fail "cannot set the responder's ICMPv6 sysctls"
-	if ip -n "$NS_P" -6 route show default | grep -q .; then
-		fail "the prober namespace has an IPv6 default route"
-	fi
+	no_default_route "$NS_P" || fail "$NETNS_WHY"
 	timeout 10 ip netns exec "$NS_P" ping -6 -n -c 1 -W 2 -q "$R6_ADDR" >/dev/null ||
 		fail "the responder does not answer $R6_ADDR"
 }
@@ -320,11 +284,8 @@ EXTRA_NS=()
 
 # Deletes the namespaces ns_add made, then runs lib.sh's cleanup.
 cleanup_extra() {
-	local rc=$? ns pid
-	for ns in "${EXTRA_NS[@]}"; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-		ip netns del "$ns" 2>/dev/null
-	done
+	local rc=$?
+	ns_delete "${EXTRA_NS[@]}"
 	(exit "$rc")
 	cleanup
 }
@@ -336,16 +297,12 @@ ns_add() {
 	[ "${#EXTRA_NS[@]}" -eq 0 ] && trap cleanup_extra EXIT
 	EXTRA_NS+=("$ns")
 	[ -n "${E2E_NS_FILE:-}" ] && echo "$ns" >> "$E2E_NS_FILE"
-	ip netns add "$ns" || fail "cannot create namespace $ns"
-	ip -n "$ns" link set lo up || fail "cannot bring up lo in $ns"
+	ns_create "$ns" || fail "cannot create namespace $ns"
 }
 
 # veth_pair NS1 DEV1 NS2 DEV2: a veth pair between two namespaces, both ends up.
 veth_pair() {
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" &&
-	ip -n "$1" link set "$2" up &&
-	ip -n "$3" link set "$4" up ||
-		fail "cannot create the veth pair $2/$4"
+	veth_link "$@" || fail "cannot create the veth pair $2/$4"
 }
 
 # attached_on NS DEV: what icmpmon could have left on DEV; empty if nothing.
@@ -408,6 +365,38 @@ check_target_block() {
 	check_rtt_line "$f.block" "$t" || { WHY="$t: $WHY"; return 1; }
 }
 
+# f32_loss_awk: awk functions for ping's loss percentage: it narrows
+# lost * 100.0 / transmitted to a float (24-bit mantissa) before %g.
+F32_LOSS_AWK='
+	function f32(x,  e, u) {
+		if (x <= 0) return 0
+		e = 0
+		while (2 ^ (e + 1) <= x) e++
+		while (2 ^ e > x) e--
+		u = 2 ^ (e - 23)
+		return int(x / u + 0.5) * u
+	}
+	function loss(t, r) { return t ? sprintf("%g", f32((t - r) * 100.0 / t)) : "0" }'
+
+# check_counts_values FILE TARGET TRANSMITTED: TARGET's counts line is
+# "TRANSMITTED packets transmitted, R received, [+D duplicates, ]L% packet loss"
+# where R is the number of its first-reply lines, D the number of its
+# (DUP!) lines, and L ping's loss for TRANSMITTED and R. Sets WHY on failure.
+check_counts_values() {
+	local f=$1 t=$2 n=$3 re counts r d want
+	WHY=""
+	re=$(re_quote "$t")
+	counts=$(grep -A1 -Fx -- "--- $t ping statistics ---" "$f" | sed -n 2p)
+	r=$(grep -E "^[0-9]+ bytes from $re: icmp_seq=" "$f" | grep -vc ' (DUP!)$')
+	d=$(grep -E "^[0-9]+ bytes from $re: icmp_seq=" "$f" | grep -c ' (DUP!)$')
+	want=$(awk -v t="$n" -v r="$r" -v d="$d" "$F32_LOSS_AWK"'
+		BEGIN { printf "%d packets transmitted, %d received, %s%s%% packet loss, time", t, r, d ? "+" d " duplicates, " : "", loss(t, r) }')
+	case $counts in
+	"$want "[0-9]*ms) ;;
+	*) WHY="$t: counts line '$counts', but its reply lines make '$want ...ms'"; return 1 ;;
+	esac
+}
+
 # same_as_ping IM_OUT PING_OUT: the two outputs are identical once the times
 # are masked; shows the difference otherwise.
 same_as_ping() {
@@ -419,17 +408,43 @@ same_as_ping() {
 }
 
 # bpf_build NAME [CLANG OPTIONS...] < SOURCE: compiles a small BPF program
-# (uapi and libbpf headers only) to $TMPD/NAME.o; returns 1 without clang.
+# (uapi and libbpf headers only) to $TMPD/NAME.o.
 bpf_build() {
 	local name=$1 multiarch
 	shift
-	command -v clang >/dev/null || return 1
+	need clang
 	multiarch=$(gcc -print-multiarch 2>/dev/null)
 	[ -n "$multiarch" ] || multiarch=$(uname -m)-linux-gnu
 	cat > "$TMPD/$name.c"
 	clang -O2 -g -target bpf -I"/usr/include/$multiarch" "$@" -c "$TMPD/$name.c" -o "$TMPD/$name.o" \
 		2> "$TMPD/$name.cc.err" || { diag_file "$TMPD/$name.cc.err"; fail "cannot compile $name.c"; }
 }
+
+# shaper_on DIR FLAG...: the responder misbehaves: tests/e2e/progs/shaper.bpf.c
+# built with FLAG... (-DDUP_REPLIES, -DPASS_FIRST=N, -DDROP_SEQ_EVERY=M)
+# replaces whatever shaper ran on the responder's veth in DIR (ingress or
+# egress). SHAPER_MAP: the map counting what it did (shaper_count).
+shaper_on() {
+	local dir=$1 name id
+	shift
+	name=shaper-$dir
+	bpf_build "$name" "$@" < "$E2E_DIR/progs/shaper.bpf.c"
+	tc -n "$NS_R" qdisc show dev "$VETH_R" | grep -q clsact ||
+		tc -n "$NS_R" qdisc add dev "$VETH_R" clsact || fail "cannot add clsact on the responder's veth"
+	tc -n "$NS_R" filter replace dev "$VETH_R" "$dir" prio 7 handle 7 bpf da obj "$TMPD/$name.o" sec tc ||
+		fail "cannot attach the responder's shaper ($*) on $dir"
+	id=$(tc -n "$NS_R" -j filter show dev "$VETH_R" "$dir" | jq -r '.[] | select(.options.prog.name == "shaper") | .options.prog.id')
+	SHAPER_MAP=$(prog_map_id "$id")
+	[ -n "$SHAPER_MAP" ] || fail "no map for the responder's shaper on $dir"
+}
+
+# shaper_off DIR: the responder behaves again in DIR.
+shaper_off() {
+	tc -n "$NS_R" filter del dev "$VETH_R" "$1" prio 7 handle 7 bpf || fail "cannot remove the responder's shaper on $1"
+}
+
+# shaper_count: what the last attached shaper did so far.
+shaper_count() { map_u64 "$SHAPER_MAP" 0; }
 
 # prog_map_id PROG_ID: the id of the first map the program uses.
 prog_map_id() { bpftool -j prog show id "$1" 2>/dev/null | jq -r '.map_ids[0] // empty'; }
@@ -489,8 +504,7 @@ router_up() {
 		fail "cannot set the destination's ICMP sysctls"
 	for ns in "$NS_P" "$NS_D"; do
 		[ "$(ip netns exec "$ns" sysctl -n net.ipv4.ip_forward)" = 0 ] || fail "forwarding is on in $ns"
-		ip -n "$ns" route show default | grep -q . && fail "$ns has a default route"
-		ip -n "$ns" -6 route show default | grep -q . && fail "$ns has an IPv6 default route"
+		no_default_route "$ns" || fail "$NETNS_WHY"
 	done
 	settle "$NS_P" "$DEST" || fail "no path to $DEST through the router"
 	settle "$NS_P" "$DEST6" || fail "no path to $DEST6 through the router"

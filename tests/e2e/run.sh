@@ -5,8 +5,12 @@
 #   tests/e2e/run.sh five_probes sigkill                    some, by name
 #
 # Each t_NN_NAME.sh runs in its own bash, with its own pair of network
-# namespaces, and prints "ok - NAME" or "not ok - NAME: reason". The last line
-# is "N passed, M failed"; the exit status is 1 if any failed.
+# namespaces, and prints "ok - NAME", "not ok - NAME: reason" or
+# "ok - NAME # SKIP reason"; before that, "ok - NAME/PART # SKIP reason" for
+# each part it could not run. Every skip is counted as skipped, not passed.
+# The last line is "N passed, M failed, K skipped"; the exit status is 1 if
+# any failed. E2E_STRICT=1 counts every skip as a failure too (for a machine
+# that must run everything).
 set -u
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,8 +31,7 @@ name_of() {
 }
 
 summary() {
-	[ "$skipped" -gt 0 ] && echo "# $skipped skipped"
-	echo "$passed passed, $failed failed"
+	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
 	exit $?
 }
@@ -117,9 +120,11 @@ for t in "${tests[@]}"; do
 	tpid=""
 	t1=$(date +%s.%N)
 	cat "$log"
-	if [ "$rc" -eq 0 ] && grep -Eq "^ok - $name( |$)" "$log"; then
+	nskip=$(grep -Ec "^ok - $name/[^ ]+ # SKIP" "$log")
+	if [ "$rc" -eq 0 ] && grep -Eq "^ok - $name # SKIP" "$log"; then
+		nskip=$((nskip + 1))
+	elif [ "$rc" -eq 0 ] && grep -Eq "^ok - $name$" "$log"; then
 		passed=$((passed + 1))
-		grep -Eq "^ok - $name # SKIP" "$log" && skipped=$((skipped + 1))
 	else
 		failed=$((failed + 1))
 		if ! grep -Eq "^not ok - $name" "$log"; then
@@ -129,6 +134,12 @@ for t in "${tests[@]}"; do
 				echo "not ok - $name: exit status $rc without a result line"
 			fi
 		fi
+	fi
+	if [ "$nskip" -gt 0 ] && [ "${E2E_STRICT:-0}" = 1 ]; then
+		echo "not ok - $name: $nskip check(s) skipped (E2E_STRICT=1)"
+		failed=$((failed + nskip))
+	else
+		skipped=$((skipped + nskip))
 	fi
 	awk -v a="$t0" -v b="$t1" -v n="$name" 'BEGIN { printf "#   (%s: %.1f s)\n", n, b - a }'
 done

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# VLANs. Part 1 (needs clang): the responder's tc egress pushes 802.1Q, or
+# VLANs. Part 1: the responder's tc egress pushes 802.1Q, or
 # 802.1ad + 802.1Q (QinQ), tags into its echo replies, in the frame's bytes,
 # so that icmpmon's XDP program on the prober's veth has to skip one or two
 # tags to find the IP header (tc ingress sees them after the stack untagged
@@ -7,14 +7,14 @@
 # the replies too, so ping gives the reference output; with VLAN id 100 (no
 # such VLAN on the prober) the stack drops them: ping gets nothing, which
 # shows the tags are really on the wire, and XDP still counts every reply.
-# Part 2 (needs 802.1Q devices in the kernel): a VLAN device on each side of
+# Part 2 (needs 802.1Q devices in the kernel, a separate check skipped
+# without them): a VLAN device on each side of
 # the veth pair, then a QinQ stack (802.1ad outer, 802.1Q inner); the route's
 # interface is the VLAN device, so icmpmon attaches there (XDP generic on a
 # VLAN device sees untagged frames) and counts every reply.
 . "$(dirname "$0")/lib.sh"
 
-has_clang=0
-command -v clang >/dev/null && has_clang=1
+need clang
 topo_up
 topo6_up
 # Can this kernel make 802.1Q devices? (a throwaway one in the prober)
@@ -23,7 +23,6 @@ if ip -n "$NS_P" link add link "$VETH_P" name imz$$ type vlan id 4000 2>/dev/nul
 	has_vlan=1
 	ip -n "$NS_P" link del imz$$
 fi
-[ "$has_clang" = 1 ] || [ "$has_vlan" = 1 ] || skip "neither clang (tagged frames) nor 802.1Q devices (CONFIG_VLAN_8021Q)"
 
 # check_both NAME COUNT: NAME.out counts COUNT of COUNT for $ANSWERED and $ANSWERED6.
 check_both() {
@@ -34,8 +33,7 @@ check_both() {
 }
 
 # ---- Part 1: tags pushed into the replies' frames by the responder ----
-if [ "$has_clang" = 1 ]; then
-	tagger_src=$(cat <<'EOF'
+tagger_src=$(cat <<'EOF'
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
@@ -110,83 +108,80 @@ int tagger(struct __sk_buff *skb)
 char LICENSE[] SEC("license") = "GPL";
 EOF
 )
-	bpf_build q0 -DTAGS=1 -DOUTER_TPID=0x8100 -DVID=0 <<< "$tagger_src"
-	bpf_build qinq0 -DTAGS=2 -DOUTER_TPID=0x88a8 -DVID=0 <<< "$tagger_src"
-	bpf_build q100 -DTAGS=1 -DOUTER_TPID=0x8100 -DVID=100 <<< "$tagger_src"
-	tc -n "$NS_R" qdisc add dev "$VETH_R" clsact || fail "cannot add clsact on the responder's veth"
+bpf_build q0 -DTAGS=1 -DOUTER_TPID=0x8100 -DVID=0 <<< "$tagger_src"
+bpf_build qinq0 -DTAGS=2 -DOUTER_TPID=0x88a8 -DVID=0 <<< "$tagger_src"
+bpf_build q100 -DTAGS=1 -DOUTER_TPID=0x8100 -DVID=100 <<< "$tagger_src"
+tc -n "$NS_R" qdisc add dev "$VETH_R" clsact || fail "cannot add clsact on the responder's veth"
 
-	# use_tagger NAME: the responder tags its echo replies with NAME.o; sets TAG_MAP.
-	use_tagger() {
-		local id
-		tc -n "$NS_R" filter replace dev "$VETH_R" egress prio 1 handle 1 bpf da obj "$TMPD/$1.o" sec tc ||
-			fail "cannot attach the $1 tagger"
-		id=$(tc -n "$NS_R" -j filter show dev "$VETH_R" egress | jq -r '.[] | select(.options.prog.name == "tagger") | .options.prog.id')
-		TAG_MAP=$(prog_map_id "$id")
-		[ -n "$TAG_MAP" ] || fail "no map for the $1 tagger"
-	}
-	# tagged_since N: the tagger tagged at least N replies since the last call.
+# use_tagger NAME: the responder tags its echo replies with NAME.o; sets TAG_MAP.
+use_tagger() {
+	local id
+	tc -n "$NS_R" filter replace dev "$VETH_R" egress prio 1 handle 1 bpf da obj "$TMPD/$1.o" sec tc ||
+		fail "cannot attach the $1 tagger"
+	id=$(tc -n "$NS_R" -j filter show dev "$VETH_R" egress | jq -r '.[] | select(.options.prog.name == "tagger") | .options.prog.id')
+	TAG_MAP=$(prog_map_id "$id")
+	[ -n "$TAG_MAP" ] || fail "no map for the $1 tagger"
+}
+# tagged_since N: the tagger tagged at least N replies since the last call.
+TAG_LAST=0
+tagged_since() {
+	local now
+	now=$(map_u64 "$TAG_MAP" 0)
+	[ "$((now - TAG_LAST))" -ge "$1" ] || fail "the tagger tagged $((now - TAG_LAST)) replies, expected at least $1"
+	TAG_LAST=$now
+}
+
+for cfg in q0 qinq0; do
+	use_tagger "$cfg"
 	TAG_LAST=0
-	tagged_since() {
-		local now
-		now=$(map_u64 "$TAG_MAP" 0)
-		[ "$((now - TAG_LAST))" -ge "$1" ] || fail "the tagger tagged $((now - TAG_LAST)) replies, expected at least $1"
-		TAG_LAST=$now
-	}
-
-	for cfg in q0 qinq0; do
-		use_tagger "$cfg"
-		TAG_LAST=0
-		# The reference: ping still gets its replies through priority tags.
-		run_p "$cfg.ping" 30 ping -c 5 -i 0.2 "$ANSWERED"
-		if [ "$RC" -ne 0 ] || ! check_ping_output "$TMPD/$cfg.ping.out" "$ANSWERED" 5; then
-			diag_file "$TMPD/$cfg.ping.out"
-			fail "$cfg: the reference ping did not get its replies through the tagged frames (exit $RC) ${WHY:-}"
-		fi
-		tagged_since 5
-		icmpmon_p "$cfg" -c 5 -i 0.2 "$ANSWERED"
-		if [ "$RC" -ne 0 ] || ! check_ping_output "$TMPD/$cfg.out" "$ANSWERED" 5; then
-			diag_file "$TMPD/$cfg.out"; diag_file "$TMPD/$cfg.err"
-			fail "$cfg tagged replies: icmpmon (exit $RC): ${WHY:-expected exit 0}"
-		fi
-		same_as_ping "$TMPD/$cfg.out" "$TMPD/$cfg.ping.out" || fail "$cfg tagged replies: icmpmon's output differs from ping's"
-		tagged_since 5
-		for hook in "--xdp-mode native" "--xdp-mode generic" "--attach tc"; do
-			# shellcheck disable=SC2086 # option and value
-			icmpmon_p hook $hook -c 5 -i 0.1 "$ANSWERED" "$ANSWERED6"
-			[ "$RC" -eq 0 ] || { diag_file "$TMPD/hook.out"; diag_file "$TMPD/hook.err"; fail "$cfg $hook: exit $RC, expected 0"; }
-			check_both hook 5
-			tagged_since 10
-			state=$(attached_state)
-			[ -z "$state" ] || fail "$cfg: left attached after $hook: $state"
-		done
-	done
-
-	# VLAN 100: the prober's stack drops the replies, XDP still matches them.
-	use_tagger q100
-	TAG_LAST=0
-	run_p q100.ping 30 ping -c 3 -i 0.2 -W 1 "$ANSWERED"
-	if [ "$RC" -ne 1 ] || ! grep -Eq '^3 packets transmitted, 0 received' "$TMPD/q100.ping.out"; then
-		diag_file "$TMPD/q100.ping.out"
-		fail "q100: ping got replies tagged with VLAN 100 (exit $RC): the tags are not on the wire"
+	# The reference: ping still gets its replies through priority tags.
+	run_p "$cfg.ping" 30 ping -c 5 -i 0.2 "$ANSWERED"
+	if [ "$RC" -ne 0 ] || ! check_ping_output "$TMPD/$cfg.ping.out" "$ANSWERED" 5; then
+		diag_file "$TMPD/$cfg.ping.out"
+		fail "$cfg: the reference ping did not get its replies through the tagged frames (exit $RC) ${WHY:-}"
 	fi
-	tagged_since 3
-	for hook in "--xdp-mode native" "--xdp-mode generic"; do
+	tagged_since 5
+	icmpmon_p "$cfg" -c 5 -i 0.2 "$ANSWERED"
+	if [ "$RC" -ne 0 ] || ! check_ping_output "$TMPD/$cfg.out" "$ANSWERED" 5; then
+		diag_file "$TMPD/$cfg.out"; diag_file "$TMPD/$cfg.err"
+		fail "$cfg tagged replies: icmpmon (exit $RC): ${WHY:-expected exit 0}"
+	fi
+	same_as_ping "$TMPD/$cfg.out" "$TMPD/$cfg.ping.out" || fail "$cfg tagged replies: icmpmon's output differs from ping's"
+	tagged_since 5
+	for hook in "--xdp-mode native" "--xdp-mode generic" "--attach tc"; do
 		# shellcheck disable=SC2086 # option and value
 		icmpmon_p hook $hook -c 5 -i 0.1 "$ANSWERED" "$ANSWERED6"
-		[ "$RC" -eq 0 ] || { diag_file "$TMPD/hook.out"; diag_file "$TMPD/hook.err"; fail "q100 $hook: exit $RC, expected 0"; }
+		[ "$RC" -eq 0 ] || { diag_file "$TMPD/hook.out"; diag_file "$TMPD/hook.err"; fail "$cfg $hook: exit $RC, expected 0"; }
 		check_both hook 5
 		tagged_since 10
+		state=$(attached_state)
+		[ -z "$state" ] || fail "$cfg: left attached after $hook: $state"
 	done
-	tc -n "$NS_R" filter del dev "$VETH_R" egress prio 1 handle 1 bpf || fail "cannot remove the tagger"
-	state=$(attached_state)
-	[ -z "$state" ] || fail "left attached after the tagged runs: $state"
-else
-	diag "part 1 (tagged frames) skipped: no clang"
+done
+
+# VLAN 100: the prober's stack drops the replies, XDP still matches them.
+use_tagger q100
+TAG_LAST=0
+run_p q100.ping 30 ping -c 3 -i 0.2 -W 1 "$ANSWERED"
+if [ "$RC" -ne 1 ] || ! grep -Eq '^3 packets transmitted, 0 received' "$TMPD/q100.ping.out"; then
+	diag_file "$TMPD/q100.ping.out"
+	fail "q100: ping got replies tagged with VLAN 100 (exit $RC): the tags are not on the wire"
 fi
+tagged_since 3
+for hook in "--xdp-mode native" "--xdp-mode generic"; do
+	# shellcheck disable=SC2086 # option and value
+	icmpmon_p hook $hook -c 5 -i 0.1 "$ANSWERED" "$ANSWERED6"
+	[ "$RC" -eq 0 ] || { diag_file "$TMPD/hook.out"; diag_file "$TMPD/hook.err"; fail "q100 $hook: exit $RC, expected 0"; }
+	check_both hook 5
+	tagged_since 10
+done
+tc -n "$NS_R" filter del dev "$VETH_R" egress prio 1 handle 1 bpf || fail "cannot remove the tagger"
+state=$(attached_state)
+[ -z "$state" ] || fail "left attached after the tagged runs: $state"
 
 # ---- Part 2: VLAN devices ----
 if [ "$has_vlan" = 0 ]; then
-	diag "part 2 (VLAN devices) skipped: this kernel has no 802.1Q devices (CONFIG_VLAN_8021Q)"
+	skip_part vlan-devices "this kernel has no 802.1Q devices (CONFIG_VLAN_8021Q)"
 	pass
 fi
 
@@ -242,6 +237,6 @@ if ip -n "$NS_P" link add link "$VETH_P" name ims$$ type vlan proto 802.1ad id 2
 	state=$(attached_on "$NS_P" ims$$)
 	[ -z "$state" ] || fail "qinq: left attached: $state"
 else
-	diag "QinQ skipped: no 802.1ad VLAN devices"
+	skip_part qinq-devices "this kernel has no 802.1ad VLAN devices"
 fi
 pass

@@ -8,7 +8,7 @@
 # sit after icmpmon's (prio 50000 > 0xc1c0): they only see packets because
 # icmpmon's programs return TC_ACT_UNSPEC.
 . "$(dirname "$0")/lib.sh"
-command -v clang >/dev/null || skip "clang is needed to build the foreign programs"
+need clang
 topo_up
 
 bpf_build foreign <<'EOF'

@@ -8,6 +8,7 @@
 #   prober VETH_P (10.200.0/24, fd00:200::/64) -- responder: 10.201/16, fd00:201::/64 local
 #   prober VETH_Q (10.205.0/24, fd00:205::/64) -- responder: 10.207/16, fd00:207::/64 local
 . "$(dirname "$0")/lib.sh"
+need clang
 topo_up
 topo6_up
 
@@ -89,8 +90,7 @@ done
 nothing_left "after the tc ingress run"
 
 # ---- a foreign XDP program on the second interface: XDP on one, tc on the other ----
-if command -v clang >/dev/null; then
-	bpf_build pass <<'EOF'
+bpf_build pass <<'EOF'
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 SEC("xdp")
@@ -100,20 +100,17 @@ int foreign_pass(struct xdp_md *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 EOF
-	ip -n "$NS_P" link set dev "$VETH_Q" xdpgeneric obj "$TMPD/pass.o" sec xdp || fail "cannot attach the foreign XDP program"
-	fid=$(ip -n "$NS_P" -d -j link show dev "$VETH_Q" | jq -r '.[0].xdp.prog.id // empty')
-	icmpmon_p mixed -v -c 5 -i 0.1 "${ALL[@]}"
-	[ "$RC" -eq 0 ] || { diag_file "$TMPD/mixed.out"; diag_file "$TMPD/mixed.err"; fail "XDP + tc fallback exited $RC"; }
-	check_all mixed 5
-	grep -Eq "^icmpmon: $VETH_P: replies caught in XDP" "$TMPD/mixed.err" &&
-	grep -Eq "^icmpmon: $VETH_Q: .*another XDP program.*tc ingress" "$TMPD/mixed.err" ||
-		{ diag_file "$TMPD/mixed.err"; fail "expected XDP on $VETH_P and the tc fallback on $VETH_Q"; }
-	[ "$(ip -n "$NS_P" -d -j link show dev "$VETH_Q" | jq -r '.[0].xdp.prog.id // empty')" = "$fid" ] ||
-		fail "the foreign XDP program on $VETH_Q is gone or replaced"
-	ip -n "$NS_P" link set dev "$VETH_Q" xdpgeneric off || fail "cannot detach the foreign XDP program"
-	nothing_left "after the mixed run"
-else
-	diag "foreign XDP part skipped: no clang"
-fi
+ip -n "$NS_P" link set dev "$VETH_Q" xdpgeneric obj "$TMPD/pass.o" sec xdp || fail "cannot attach the foreign XDP program"
+fid=$(ip -n "$NS_P" -d -j link show dev "$VETH_Q" | jq -r '.[0].xdp.prog.id // empty')
+icmpmon_p mixed -v -c 5 -i 0.1 "${ALL[@]}"
+[ "$RC" -eq 0 ] || { diag_file "$TMPD/mixed.out"; diag_file "$TMPD/mixed.err"; fail "XDP + tc fallback exited $RC"; }
+check_all mixed 5
+grep -Eq "^icmpmon: $VETH_P: replies caught in XDP" "$TMPD/mixed.err" &&
+grep -Eq "^icmpmon: $VETH_Q: .*another XDP program.*tc ingress" "$TMPD/mixed.err" ||
+	{ diag_file "$TMPD/mixed.err"; fail "expected XDP on $VETH_P and the tc fallback on $VETH_Q"; }
+[ "$(ip -n "$NS_P" -d -j link show dev "$VETH_Q" | jq -r '.[0].xdp.prog.id // empty')" = "$fid" ] ||
+	fail "the foreign XDP program on $VETH_Q is gone or replaced"
+ip -n "$NS_P" link set dev "$VETH_Q" xdpgeneric off || fail "cannot detach the foreign XDP program"
+nothing_left "after the mixed run"
 [ -z "$(bpf_net_list "$NS_P")" ] || { bpf_net_list "$NS_P" | sed 's/^/#   /'; fail "programs left in the prober namespace"; }
 pass

@@ -11,7 +11,7 @@
 # replies that arrive is not.)
 . "$(dirname "$0")/lib.sh"
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v python3 >/dev/null || skip "python3 is needed for the tun relay"
+need python3
 topo_up
 
 TUN_P=imt$$

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 FPING=${FPING:-/usr/bin/fping}
-[ -x "$FPING" ] || skip "no $FPING (apt-get install fping)"
+[ -x "$FPING" ] || fail "no $FPING: a requirement (make deps installs fping)"
 "$FPING" -v 2>&1 | grep -q 'Version 5\.' || skip "$FPING is not fping 5.x: $("$FPING" -v 2>&1)"
 
 topo_up

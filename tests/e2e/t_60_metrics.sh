@@ -6,8 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 topo_up
 
-command -v promtool >/dev/null || skip "promtool missing (make deps installs prometheus)"
-command -v curl >/dev/null || skip "curl missing (make deps)"
+need prometheus promtool
+need curl
 
 A=$ANSWERED
 PORT=9374
@@ -56,24 +56,48 @@ grep -q "^icmpmon_replies_total{target=\"$SILENT\",.*} 0$" "$TMPD/m1" || fail "r
 ctype=$(scrape -o /dev/null -w '%{content_type}' "$URL/metrics")
 [[ $ctype == text/plain\;\ version=0.0.4* ]] || fail "content type '$ctype'"
 
-# Freeze the replies (the responder stops answering), then compare with the summary.
-in_r sysctl -q -w net.ipv4.icmp_echo_ignore_all=1 || fail "cannot silence the responder"
-sleep 0.5
-scrape "$URL/metrics" > "$TMPD/m2" || fail "second scrape failed"
 kill -INT "$PID"
 bg_wait "$PID" 10
 [ "$BG_RC" -eq 0 ] || { diag_file "$TMPD/im.err"; fail "icmpmon exited $BG_RC after SIGINT, expected 0"; }
-in_r sysctl -q -w net.ipv4.icmp_echo_ignore_all=0
-replies=$(value "$TMPD/m2" "icmpmon_replies_total{$lbl}")
-sent=$(value "$TMPD/m2" "icmpmon_probes_sent_total{$lbl}")
-counts=$(grep -A1 -- "^--- $A ping statistics ---$" "$TMPD/im.out" | sed -n 2p)
-received=$(echo "$counts" | sed -nE 's/^([0-9]+) packets transmitted, ([0-9]+) received.*/\2/p')
-transmitted=$(echo "$counts" | sed -nE 's/^([0-9]+) packets transmitted.*/\1/p')
-[ -n "$received" ] || { diag_file "$TMPD/im.out"; fail "no summary for $A"; }
-[ "$replies" = "$received" ] || fail "icmpmon_replies_total $replies, the summary says $received received"
-[ "$sent" -le "$transmitted" ] || fail "icmpmon_probes_sent_total $sent > $transmitted transmitted"
 state=$(attached_state)
 [ -z "$state" ] || fail "left attached: $state"
+
+# The counters are the run's own output, exactly: the responder drops every
+# third request and sends every reply twice (tests/e2e/progs/shaper.bpf.c).
+# Probes leave every 1.5 s; as soon as the scrapes show the 5th has left, one
+# more scrape (its replies are in within a millisecond) and SIGINT, long
+# before a 6th; then the scrape is compared with the reply lines and summary.
+shaper_on ingress -DDROP_SEQ_EVERY=3
+shaper_on egress -DDUP_REPLIES
+bg_p cnt "$ICMPMON" -i 1.5 -W 1 --metrics "$PORT" "$A"
+PID=$BG_PID
+for ((i = 0; i < 200; i++)); do
+	scrape "$URL/metrics" > "$TMPD/m3" 2>/dev/null
+	[ "$(value "$TMPD/m3" "icmpmon_probes_sent_total{$lbl}")" = 5 ] && break
+	alive "$PID" || break
+	sleep 0.05
+done
+sleep 0.05
+scrape "$URL/metrics" > "$TMPD/m3" || { diag_file "$TMPD/cnt.err"; fail "scrape during the counted run failed"; }
+kill -INT "$PID"
+bg_wait "$PID" 10
+[ "$BG_RC" -eq 0 ] || { diag_file "$TMPD/cnt.err"; fail "the counted run exited $BG_RC, expected 0"; }
+shaper_off ingress
+shaper_off egress
+read -r transmitted received < <(counts "$TMPD/cnt.out" "$A")
+[ "$transmitted" = 5 ] || { diag_file "$TMPD/cnt.out"; fail "the counted run sent $transmitted probes, expected 5 (SIGINT came too late?)"; }
+check_counts_values "$TMPD/cnt.out" "$A" 5 || { diag_file "$TMPD/cnt.out"; fail "$WHY"; }
+dups=$(grep -cE "^64 bytes from $A: .* \(DUP!\)$" "$TMPD/cnt.out")
+[ "$received" = 4 ] && [ "$dups" = 4 ] ||
+	{ diag_file "$TMPD/cnt.out"; fail "the counted run: $received received, $dups duplicates; expected 4 and 4 (the set-up?)"; }
+for pair in "icmpmon_probes_sent_total $transmitted" "icmpmon_replies_total $received" \
+	"icmpmon_duplicates_total $dups" "icmpmon_rtt_seconds_count $received"; do
+	set -- $pair
+	got=$(value "$TMPD/m3" "$1{$lbl}")
+	[ "$got" = "$2" ] || { diag_file "$TMPD/m3"; fail "$1 for $A is '$got', the run's output says $2"; }
+done
+state=$(attached_state)
+[ -z "$state" ] || fail "left attached after the counted run: $state"
 
 # An explicit address: served there, not on 127.0.0.1.
 bg_p im2 "$ICMPMON" -q -i 0.2 --metrics "$P_ADDR:$PORT" "$A"

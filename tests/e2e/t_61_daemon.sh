@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 topo_up
 
-command -v curl >/dev/null || skip "curl missing (make deps)"
+need curl
 
 PORT=9374
 URL=http://127.0.0.1:$PORT

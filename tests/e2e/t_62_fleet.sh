@@ -8,9 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fleet.sh"
 
-command -v prometheus >/dev/null || skip "prometheus missing (make deps)"
-command -v promtool >/dev/null || skip "promtool missing (make deps)"
-command -v curl >/dev/null || skip "curl missing (make deps)"
+need prometheus
+need prometheus promtool
+need curl
 
 # The fleet goes first, then lib.sh's own cleanup (with the exit status kept).
 trap 'rc=$?; fleet_down; (exit $rc); cleanup' EXIT

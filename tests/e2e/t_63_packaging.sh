@@ -8,9 +8,12 @@
 
 REPO=$(cd "$E2E_DIR/../.." && pwd)
 D=$TMPD/root
-for tool in systemd-analyze man groff promtool setpriv curl; do
-	command -v "$tool" >/dev/null || skip "$tool missing (make deps)"
-done
+need systemd systemd-analyze
+need man-db man
+need groff-base groff
+need prometheus promtool
+need util-linux setpriv
+need curl
 
 make -s -C "$REPO" install DESTDIR="$D" PREFIX=/usr/local > "$TMPD/install.out" 2>&1 ||
 	{ diag_file "$TMPD/install.out"; fail "make install failed"; }

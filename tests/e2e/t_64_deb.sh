@@ -10,9 +10,11 @@
 . "$(dirname "$0")/lib.sh"
 
 REPO=$(cd "$E2E_DIR/../.." && pwd)
-for tool in dpkg-buildpackage lintian systemd-analyze setpriv curl; do
-	command -v "$tool" >/dev/null || fail "$tool missing (make deps installs it)"
-done
+need dpkg-dev dpkg-buildpackage
+need lintian
+need systemd systemd-analyze
+need util-linux setpriv
+need curl
 
 make -s -C "$REPO" deb > "$TMPD/deb.out" 2>&1 || { diag_file "$TMPD/deb.out"; fail "make deb failed"; }
 version=$(sed -n 's/.*ICMPMON_VERSION "\(.*\)"/\1/p' "$REPO/src/util/version.h")

@@ -6,9 +6,9 @@
 # sub-millisecond RTT as on this veth. A plain scrape still gets text.
 . "$(dirname "$0")/lib.sh"
 topo_up
-for tool in prometheus curl jq; do
-	command -v "$tool" >/dev/null || fail "$tool missing (make deps installs it)"
-done
+need prometheus
+need curl
+need jq
 
 PORT=9374
 PROM=127.0.0.1:9390

@@ -9,7 +9,7 @@
 # Run twice: XDP with --json (counters from the end object), and tc ingress
 # with ping text and --pin (counters dumped from the pinned icmpmon_counter).
 . "$(dirname "$0")/lib.sh"
-command -v python3 >/dev/null || skip "python3 is needed for the forger"
+need python3
 topo_up
 
 N=20        # probes per target, 0.25 s apart: 5 s of probing

@@ -7,7 +7,7 @@
 # tests/e2e/valgrind.supp holds the few suppressions (false positives inside
 # libbpf, explained there).
 . "$(dirname "$0")/lib.sh"
-command -v valgrind >/dev/null || skip "valgrind is not installed"
+need valgrind
 # (make test SANITIZE=1: an ASan binary cannot run under valgrind; ASan checks it instead)
 grep -qa __asan_init "$ICMPMON" && skip "$ICMPMON is built with AddressSanitizer"
 topo_up

@@ -5,8 +5,8 @@
 # reload keeps it so. --metrics PORT listens on 127.0.0.1 only; ADDR:PORT on
 # ADDR. With only CAP_NET_ADMIN left, the exit still removes everything.
 . "$(dirname "$0")/lib.sh"
-command -v ss >/dev/null || skip "ss (iproute2) is needed"
-command -v curl >/dev/null || skip "curl is needed"
+need iproute2 ss
+need curl
 topo_up
 
 NET_ADMIN=0000000000001000

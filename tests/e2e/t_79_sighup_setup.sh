@@ -4,7 +4,7 @@
 # reload waits for the event loop and then happens once. SIGTERM ends it
 # with status 0 and nothing attached.
 . "$(dirname "$0")/lib.sh"
-command -v curl >/dev/null || skip "curl is needed"
+need curl
 topo_up
 
 PORT=9377

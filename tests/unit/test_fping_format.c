@@ -144,6 +144,7 @@ static void test_host_stats(void **state)
 	struct fping_host_stats outage = { .sent = 5, .recv = 3, .min_ns = 1500000, .max_ns = 25000000,
 					   .total_ns = 30000000, .outage = 1, .period_ns = 1000000000 };
 	struct fping_host_stats more = { .sent = 2, .recv = 3, .min_ns = 40000, .max_ns = 50000, .total_ns = 135000 };
+	struct fping_host_stats third = { .sent = 3, .recv = 1, .min_ns = 40000, .max_ns = 40000, .total_ns = 40000 };
 	struct capture c;
 
 	(void)state;
@@ -159,6 +160,9 @@ static void test_host_stats(void **state)
 	cap_expect(&c, "h : xmt/rcv/%loss = 5/3/40%, outage(ms) = 2000, min/avg/max = 1.50/10.0/25.0\n");
 	fping_print_host_stats(cap_open(&c), "h", 1, &more);
 	cap_expect(&c, "h : xmt/rcv/%return = 2/3/150%, min/avg/max = 0.040/0.045/0.050\n");
+	/* fping truncates: 200/3 -> 66, not 67 */
+	fping_print_host_stats(cap_open(&c), "h", 1, &third);
+	cap_expect(&c, "h : xmt/rcv/%loss = 3/1/66%, min/avg/max = 0.040/0.040/0.040\n");
 }
 
 static void test_host_rtts(void **state)

@@ -288,6 +288,11 @@ static void test_status(void **state)
 	ping_print_status(cap_open(&c), &s);
 	cap_expect(&c, "\r2/3 packets, 33% loss, min/avg/ewma/max = 0.033/0.049/0.039/0.067 ms\n");
 
+	/* 200/3 -> 66, not 67 (real ping: 1 of 3 replies, then SIGQUIT) */
+	s.received = 1;
+	ping_print_status(cap_open(&c), &s);
+	cap_expect(&c, "\r1/3 packets, 66% loss, min/avg/ewma/max = 0.033/0.049/0.039/0.067 ms\n");
+
 	s.received = 0;
 	ping_print_status(cap_open(&c), &s);
 	cap_expect(&c, "\r0/3 packets, 100% loss\n");
