@@ -418,8 +418,12 @@ void metrics_write_scrape(FILE *f, const struct metrics_scrape *m)
 	fputs("icmpmon_start_time_seconds ", f);
 	print_seconds_ns(f, m->start_real_ns);
 	fputc('\n', f);
-	family(f, "icmpmon_build_info", "gauge", "Always 1; the version is a label.");
+	family(f, "icmpmon_build_info", "gauge", "Always 1; the version and the receive mode are labels.");
 	fputs("icmpmon_build_info{version=\"", f);
 	metrics_label_value(f, ICMPMON_VERSION);
+	if (m->mode) {
+		fputs("\",mode=\"", f);
+		metrics_label_value(f, m->mode);
+	}
 	fputs("\"} 1\n", f);
 }

@@ -68,6 +68,7 @@ void metrics_write(FILE *f, const struct run *r)
 		.over_capacity = r->reloads.over_capacity,
 		.has_kernel = r->ld.skel != NULL,
 		.start_real_ns = r->start_ns ? run_wall_ns(r, r->start_ns) : 0,
+		.mode = run_mode_name(r),
 	};
 	int c;
 
