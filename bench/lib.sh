@@ -137,7 +137,9 @@ bench_topo_up() {
 	# The responder answers everything, at any rate.
 	in_r sysctl -q -w net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_echo_ignore_all=0 \
 		net.ipv4.icmp_echo_ignore_broadcasts=1 >/dev/null || die "responder sysctls"
-	in_p sysctl -q -w net.ipv4.icmp_ratelimit=0 >/dev/null || die "prober sysctls"
+	# ICMP datagram sockets for every group (icmpmon-dgram), as most distributions set it.
+	in_p sysctl -q -w net.ipv4.icmp_ratelimit=0 net.ipv4.ping_group_range="0 2147483647" >/dev/null ||
+		die "prober sysctls"
 	# Nothing but the namespaces' own networks.
 	for ns in "$NS_P" "$NS_R" "$NS_F"; do
 		if ip -n "$ns" route show default | grep -q .; then
@@ -443,6 +445,7 @@ fmt_num() { awk -v x="$1" 'BEGIN { s = sprintf("%.6f", x); sub(/0+$/, "", s); su
 # waits WAIT_S seconds for a reply.
 #   icmpmon          kernel mode (the default), -q: per-target summaries only
 #   icmpmon-socket   the same with --mode socket
+#   icmpmon-dgram    the same with --mode dgram: what an ordinary user gets
 #   fping            -C COUNT -q: per-probe RTTs; -p the period, -i period/N/2
 #   ping             one iputils ping per target (bench/ping_many.sh)
 tool_cmd() {
@@ -452,6 +455,7 @@ tool_cmd() {
 	case $tool in
 	icmpmon) CMD=("$ICMPMON" -q -n -c "$c" -i "$p" -W "$w" "$@" --file "$f") ;;
 	icmpmon-socket) CMD=("$ICMPMON" -q -n -c "$c" -i "$p" -W "$w" --mode socket "$@" --file "$f") ;;
+	icmpmon-dgram) CMD=("$ICMPMON" -q -n -c "$c" -i "$p" -W "$w" --mode dgram "$@" --file "$f") ;;
 	fping)
 		pms=$(fmt_num "$(awk -v p="$p" 'BEGIN { print p * 1000 }')")
 		# fping sleeps relative to its last send, so asking for the even spacing
@@ -472,7 +476,7 @@ tool_counts() {
 	local tool=$1 name=$2 sums
 	TOOL_NOTE=""
 	case $tool in
-	icmpmon | icmpmon-socket | ping)
+	icmpmon | icmpmon-socket | icmpmon-dgram | ping)
 		sums=$(ping_summary_sums "$TMPD/$name.out")
 		if grep -q 'packets transmitted' "$TMPD/$name.out"; then
 			TOOL_SENT=${sums% *}
