@@ -485,8 +485,8 @@ tool_counts() {
 			TOOL_SENT=NA
 			TOOL_RECV=NA
 		fi
-		if grep -qE 'not shown|not tracked' "$TMPD/$name.out" "$TMPD/$name.err"; then
-			TOOL_NOTE=$(grep -hE 'not shown|not tracked' "$TMPD/$name.out" "$TMPD/$name.err" | head -n 1 | cut -c1-120)
+		if grep -qE 'not shown|not tracked|dropped by the kernel' "$TMPD/$name.out" "$TMPD/$name.err"; then
+			TOOL_NOTE=$(grep -hE 'not shown|not tracked|dropped by the kernel' "$TMPD/$name.out" "$TMPD/$name.err" | head -n 1 | cut -c1-120)
 		fi ;;
 	fping)
 		sums=$(fping_C_sums "$TMPD/$name.err")

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/icmp.h>
 #include <linux/net_tstamp.h>
+#include <linux/sock_diag.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -37,8 +38,8 @@ static int socket_options(struct dgram *d, int fd, int v6, char *err, size_t err
 		return -1;
 	}
 	/* Where the kernel will not stamp sends, the sender's clock times them. */
-	if (!set_int(fd, SOL_SOCKET, SO_TIMESTAMPING, SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE))
-		d->tx_stamps = 1;
+	d->tx_stamped[v6] = !set_int(fd, SOL_SOCKET, SO_TIMESTAMPING,
+				     SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE);
 	/* Send stamps and errors wait there too; an unprivileged process gets at most net.core.rmem_max. */
 	set_int(fd, SOL_SOCKET, SO_RCVBUF, 4 << 20);
 	return 0;
@@ -52,6 +53,38 @@ static void close_sockets(struct dgram *d)
 		if (d->fd[f] >= 0)
 			close(d->fd[f]);
 		d->fd[f] = -1;
+	}
+}
+
+static uint32_t socket_drops(int fd)
+{
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) || len <= SK_MEMINFO_DROPS * sizeof(mem[0]))
+		return 0;
+	return mem[SK_MEMINFO_DROPS];
+}
+
+uint64_t dgram_dropped(const struct dgram *d)
+{
+	return (uint64_t)socket_drops(d->fd[0]) + socket_drops(d->fd[1]);
+}
+
+/*
+ * A send stamp comes back with the whole request and takes receive buffer
+ * space from the replies: once a socket drops replies, its sends go unstamped
+ * (the sender's clock times them) and the room is the replies'.
+ */
+static void stamps_yield(struct dgram *d)
+{
+	int f;
+
+	for (f = 0; f < 2; f++) {
+		if (!d->tx_stamped[f] || !socket_drops(d->fd[f]))
+			continue;
+		setsockopt(d->fd[f], SOL_SOCKET, SO_TIMESTAMPING, &(int){ 0 }, sizeof(int));
+		d->tx_stamped[f] = 0;
 	}
 }
 
@@ -385,6 +418,7 @@ void dgram_poll(struct dgram *d, int timeout_ms)
 void dgram_expire(struct dgram *d, uint64_t before_mono_ns)
 {
 	inflight_expire(&d->inflight, before_mono_ns, d->ops.timeout, d->ops.ctx);
+	stamps_yield(d);
 }
 
 void dgram_close(struct dgram *d)

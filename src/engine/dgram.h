@@ -35,7 +35,7 @@ struct dgram {
 	size_t icmp_len;     /* ICMP header + payload of our requests */
 	uint64_t cookie;
 	uint32_t cookie_len;
-	int tx_stamps;       /* the kernel agreed to stamp sends */
+	int tx_stamped[2];   /* the kernel stamps this socket's sends (until replies are dropped) */
 	const struct target_list *tl;
 	struct inflight inflight;
 	struct dgram_ops ops;
@@ -61,9 +61,14 @@ void dgram_note_sent(struct dgram *d, uint32_t tidx, uint16_t seq, uint64_t sent
 void dgram_drain(struct dgram *d);
 /* Waits at most timeout_ms for something to read, then reads it. */
 void dgram_poll(struct dgram *d, int timeout_ms);
-/* Probes sent at or before before_mono_ns with no reply or error: timed out. */
+/*
+ * Probes sent at or before before_mono_ns with no reply or error: timed out.
+ * A socket that dropped replies stops having its sends stamped.
+ */
 void dgram_expire(struct dgram *d, uint64_t before_mono_ns);
 void dgram_close(struct dgram *d);
+/* Replies the kernel dropped because a socket's receive buffer was full (SO_MEMINFO). */
+uint64_t dgram_dropped(const struct dgram *d);
 
 /* One datagram as the socket returns it: ICMP header and data. Fills ev and returns 1 for a reply of ours. */
 int dgram_reply(struct dgram *d, const unsigned char *icmp, size_t len, const struct icmpmon_addr *from,

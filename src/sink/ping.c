@@ -167,6 +167,9 @@ static void report_drops(struct run *r)
 {
 	uint64_t lost_lines, untracked;
 
+	if (r->mode == RX_DGRAM && dgram_dropped(&r->dg))
+		printf("icmpmon: %llu datagrams dropped by the kernel, the socket's receive buffer full; "
+		       "their probes count as lost (raise net.core.rmem_max)\n", (unsigned long long)dgram_dropped(&r->dg));
 	if (r->mode != RX_KERNEL)
 		return;
 	lost_lines = loader_counter(&r->ld, ICMPMON_CNT_RB_DROPPED);
