@@ -103,7 +103,9 @@ bench_topo_up() {
 	# The responder answers everything, at any rate.
 	in_r sysctl -q -w net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_echo_ignore_all=0 \
 		net.ipv4.icmp_echo_ignore_broadcasts=1 >/dev/null || die "responder sysctls"
-	in_p sysctl -q -w net.ipv4.icmp_ratelimit=0 >/dev/null || die "prober sysctls"
+	# ICMP datagram sockets for every group (icmpmon-dgram), as most distributions set it.
+	in_p sysctl -q -w net.ipv4.icmp_ratelimit=0 net.ipv4.ping_group_range="0 2147483647" >/dev/null ||
+		die "prober sysctls"
 	# Nothing but the namespaces' own networks.
 	no_default_route "$NS_P" "$NS_R" "$NS_F" || die "$NETNS_WHY"
 	# Settle ARP and the bridge's forwarding table before measuring.
@@ -398,6 +400,7 @@ fmt_num() { awk -v x="$1" 'BEGIN { s = sprintf("%.6f", x); sub(/0+$/, "", s); su
 # waits WAIT_S seconds for a reply.
 #   icmpmon          kernel mode (the default), -q: per-target summaries only
 #   icmpmon-socket   the same with --mode socket
+#   icmpmon-dgram    the same with --mode dgram: what an ordinary user gets
 #   fping            -C COUNT -q: per-probe RTTs; -p the period, -i period/N/2
 #   ping             one iputils ping per target (bench/ping_many.sh)
 tool_cmd() {
@@ -407,6 +410,7 @@ tool_cmd() {
 	case $tool in
 	icmpmon) CMD=("$ICMPMON" -q -n -c "$c" -i "$p" -W "$w" "$@" --file "$f") ;;
 	icmpmon-socket) CMD=("$ICMPMON" -q -n -c "$c" -i "$p" -W "$w" --mode socket "$@" --file "$f") ;;
+	icmpmon-dgram) CMD=("$ICMPMON" -q -n -c "$c" -i "$p" -W "$w" --mode dgram "$@" --file "$f") ;;
 	fping)
 		pms=$(fmt_num "$(awk -v p="$p" 'BEGIN { print p * 1000 }')")
 		# fping sleeps relative to its last send, so asking for the even spacing
@@ -427,7 +431,7 @@ tool_counts() {
 	local tool=$1 name=$2 sums
 	TOOL_NOTE=""
 	case $tool in
-	icmpmon | icmpmon-socket | ping)
+	icmpmon | icmpmon-socket | icmpmon-dgram | ping)
 		sums=$(ping_summary_sums "$TMPD/$name.out")
 		if grep -q 'packets transmitted' "$TMPD/$name.out"; then
 			TOOL_SENT=${sums% *}
@@ -436,8 +440,8 @@ tool_counts() {
 			TOOL_SENT=NA
 			TOOL_RECV=NA
 		fi
-		if grep -qE 'not shown|not tracked' "$TMPD/$name.out" "$TMPD/$name.err"; then
-			TOOL_NOTE=$(grep -hE 'not shown|not tracked' "$TMPD/$name.out" "$TMPD/$name.err" | head -n 1 | cut -c1-120)
+		if grep -qE 'not shown|not tracked|dropped by the kernel' "$TMPD/$name.out" "$TMPD/$name.err"; then
+			TOOL_NOTE=$(grep -hE 'not shown|not tracked|dropped by the kernel' "$TMPD/$name.out" "$TMPD/$name.err" | head -n 1 | cut -c1-120)
 		fi ;;
 	fping)
 		sums=$(fping_C_sums "$TMPD/$name.err")

@@ -15,7 +15,7 @@ COUNT=${S2_COUNT:-5}
 PERIOD=${S2_PERIOD:-1}
 WAIT=${S2_WAIT:-2}
 N_PING=${S2_N_PING:-100}
-TOOLS=${S2_TOOLS:-"icmpmon icmpmon-socket fping ping"}
+TOOLS=${S2_TOOLS:-"icmpmon icmpmon-socket icmpmon-dgram fping ping"}
 REPS=${S2_REPS:-2} # each run this often, alternating conditions; the report keeps the least CPU
 OUT=$BENCH_OUT/s2_cpu.tsv
 

@@ -5,7 +5,7 @@
 # echo request and reply. The truth for a probe is the tap's reply time minus
 # its request time, matched by (target, identifier, sequence). Each reported
 # RTT is compared with it:
-#   icmpmon, icmpmon-socket  per-reply NDJSON (rtt_ms, 10 ns) when this build
+#   icmpmon, icmpmon-socket, icmpmon-dgram  per-reply NDJSON (rtt_ms, 10 ns) when this build
 #                            has --json, else its ping-style reply lines (1 us)
 #   ping                     its reply lines (time=, 1 us below 1 ms)
 #   fping                    -C values (1 us), matched by the probe's position
@@ -18,7 +18,7 @@ N=${S4_N:-10}
 COUNT=${S4_COUNT:-40}
 PERIOD=${S4_PERIOD:-0.1}
 WAIT=${S4_WAIT:-1}
-TOOLS=${S4_TOOLS:-"icmpmon icmpmon-socket ping fping"}
+TOOLS=${S4_TOOLS:-"icmpmon icmpmon-socket icmpmon-dgram ping fping"}
 CONDS=${S4_CONDS:-"quiet stress"}
 OUT=$BENCH_OUT/s4_accuracy.tsv
 ERRS=$BENCH_OUT/s4_errors.tsv
@@ -63,7 +63,7 @@ truth() {
 reported() {
 	local tool=$1 name=$2
 	case $tool in
-	icmpmon | icmpmon-socket)
+	icmpmon | icmpmon-socket | icmpmon-dgram)
 		if [ "$HAVE_JSON" = 1 ]; then
 			jq -r 'select(.type == "reply" and (.dup | not) and .rtt_ms != null) | [.addr, .seq, (.rtt_ms * 1000)] | @tsv' \
 				"$TMPD/$name.out" 2>/dev/null
@@ -90,9 +90,10 @@ for cond in $CONDS; do
 		bound=$(awk -v c="$COUNT" -v p="$PERIOD" 'BEGIN { printf "%d", c * p + 25 }')
 		src=lines
 		case $tool in
-		icmpmon | icmpmon-socket)
+		icmpmon | icmpmon-socket | icmpmon-dgram)
 			CMD=("$ICMPMON" -n -c "$COUNT" -i "$PERIOD" -W "$WAIT")
 			[ "$tool" = icmpmon-socket ] && CMD+=(--mode socket)
+			[ "$tool" = icmpmon-dgram ] && CMD+=(--mode dgram)
 			[ "$HAVE_JSON" = 1 ] && { CMD+=(--json); src=json; }
 			CMD+=(--file "$f") ;;
 		ping) CMD=(bash "$BENCH_DIR/ping_many.sh" "$f" "$COUNT" "$PERIOD" "$WAIT" lines) ;;

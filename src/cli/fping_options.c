@@ -482,7 +482,7 @@ enum fping_parse_result fping_parse(int argc, char **argv, struct config *cfg, s
 	cfg->quiet = o->quiet;
 	cfg->numeric = 1;         /* the sink names targets itself (-n/-d/-A) */
 	cfg->skip_unresolved = 1; /* fping reports a bad name and goes on */
-	cfg->mode = RX_KERNEL;
+	cfg->mode = RX_AUTO;
 	cfg->sink_opts = o;
 	o->tick_ns = 10 * NS_PER_MS;
 	if (o->timeout_ns / 4 < o->tick_ns)

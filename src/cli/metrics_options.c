@@ -125,7 +125,7 @@ int metrics_check_config(struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "--metrics-group-by and --metrics-target-histograms need --metrics");
 		return -1;
 	}
-	if (cfg->max_targets && !(cfg->daemon && cfg->n_files && cfg->mode == RX_KERNEL)) {
+	if (cfg->max_targets && !(cfg->daemon && cfg->n_files && (cfg->mode == RX_KERNEL || cfg->mode == RX_AUTO))) {
 		snprintf(err, errlen, "--max-targets needs --daemon, --file and --mode kernel (it sizes the slots SIGHUP fills)");
 		return -1;
 	}

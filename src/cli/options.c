@@ -92,7 +92,9 @@ void options_usage(FILE *out)
 		"  -h, --help    print this help and exit\n"
 		"\n"
 		"icmpmon options:\n"
-		"  --mode kernel|socket   receive replies in the kernel (default) or from a raw socket\n"
+		"  --mode auto|kernel|socket|dgram   receive replies in the kernel, from a raw socket, or from ICMP\n"
+		"                         datagram sockets as ping does without root (auto, the default: the kernel,\n"
+		"                         or dgram without the privilege to load BPF programs)\n"
 		"  --attach auto|xdp|tc   catch replies in XDP or tc ingress; auto uses tc when XDP is taken\n"
 		"  --xdp-mode auto|native|generic   XDP attach mode (default auto)\n"
 		"  --consume              drop matched replies in XDP instead of passing them on\n"
@@ -203,7 +205,7 @@ void config_defaults(struct config *cfg)
 	cfg->ttl = ICMPMON_DEFAULT_TTL;
 	cfg->timeout_s = 10.0;
 	cfg->xdp_mode = XDP_MODE_AUTO;
-	cfg->mode = RX_KERNEL;
+	cfg->mode = RX_AUTO;
 	cfg->ringbuf_kib = 1024;
 }
 
@@ -322,12 +324,16 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 			return fail_line(err, errlen, "invalid --attach '%s': expected auto, xdp or tc", arg);
 		return 0;
 	case OPT_MODE:
-		if (!strcmp(arg, "kernel"))
+		if (!strcmp(arg, "auto"))
+			cfg->mode = RX_AUTO;
+		else if (!strcmp(arg, "kernel"))
 			cfg->mode = RX_KERNEL;
 		else if (!strcmp(arg, "socket"))
 			cfg->mode = RX_SOCKET;
+		else if (!strcmp(arg, "dgram"))
+			cfg->mode = RX_DGRAM;
 		else
-			return fail_line(err, errlen, "invalid --mode '%s': expected kernel or socket", arg);
+			return fail_line(err, errlen, "invalid --mode '%s': expected auto, kernel, socket or dgram", arg);
 		return 0;
 	case OPT_RINGBUF_KIB:
 		if (parse_long(arg, 4, 1L << 20, &l) || !is_power_of_two((unsigned long)l))
@@ -386,7 +392,7 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg, cha
 		fail_line(err, errlen, "no target given (see --help)");
 		return OPTIONS_ERROR;
 	}
-	if (cfg->consume && cfg->mode == RX_SOCKET) {
+	if (cfg->consume && (cfg->mode == RX_SOCKET || cfg->mode == RX_DGRAM)) {
 		fail_line(err, errlen, "--consume needs --mode kernel");
 		return OPTIONS_ERROR;
 	}

@@ -11,7 +11,8 @@
 
 enum metrics_target_hist { METRICS_HIST_AUTO = 0, METRICS_HIST_ALWAYS, METRICS_HIST_NEVER };
 
-enum rx_mode { RX_KERNEL, RX_SOCKET };
+/* RX_AUTO: kernel, or dgram where the BPF programs may not be loaded (engine/run_dgram.h). */
+enum rx_mode { RX_AUTO, RX_KERNEL, RX_SOCKET, RX_DGRAM };
 
 #define ICMPMON_MAX_PAYLOAD 65507
 #define ICMPMON_MAX_PATTERN 16
@@ -38,7 +39,7 @@ struct config {
 	enum xdp_mode xdp_mode;
 	enum attach_hook attach; /* --attach: where replies are caught */
 	const char *pin_dir;   /* --pin */
-	enum rx_mode mode;     /* --mode kernel|socket */
+	enum rx_mode mode;     /* --mode auto|kernel|socket|dgram */
 	unsigned ringbuf_kib;  /* --ringbuf-kib */
 	unsigned max_outstanding; /* --max-outstanding: outstanding-probe map size, 0 = derived */
 	int outstanding_exact;    /* max_outstanding is a proven bound on probes in flight (fping's retries) */

@@ -25,7 +25,7 @@ struct reload {
 
 static int reload_possible(const struct config *cfg)
 {
-	return cfg->daemon && cfg->n_files > 0 && cfg->mode == RX_KERNEL;
+	return cfg->daemon && cfg->n_files > 0 && (cfg->mode == RX_KERNEL || cfg->mode == RX_AUTO);
 }
 
 int reload_slots(const struct config *cfg, uint32_t n, uint32_t *slots, char *err, size_t errlen)
@@ -55,7 +55,7 @@ int reload_init(struct run *r, char *err, size_t errlen)
 	struct target *v;
 	uint32_t n = r->targets.n;
 
-	if (!reload_possible(r->cfg))
+	if (!reload_possible(r->cfg) || r->mode != RX_KERNEL)
 		return 0;
 	rl = calloc(1, sizeof(*rl));
 	if (!rl)

@@ -14,6 +14,7 @@
 
 #include "engine/reload.h"
 #include "engine/run.h"
+#include "engine/run_dgram.h"
 #include "kernel/collector.h"
 #include "util/clock.h"
 #include "util/one_line.h"
@@ -111,7 +112,7 @@ static void on_kernel_event(void *ctx, const struct icmpmon_event *ev)
 	r->sink->event(r, ev);
 }
 
-static void on_kernel_timeout(void *ctx, __u32 tidx, __u16 seq)
+void run_account_timeout(void *ctx, uint32_t tidx, uint16_t seq)
 {
 	struct run *r = ctx;
 
@@ -134,7 +135,7 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
 	};
-	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_kernel_timeout, .ctx = r };
+	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = run_account_timeout, .ctx = r };
 	uint32_t i;
 	int k;
 
@@ -192,6 +193,7 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 	}
 	r->snd.path[0].fd = r->snd.path[1].fd = -1;
 	r->srx.fd = -1;
+	r->dg.epfd = -1;
 	if (target_sources_gather(cfg, &r->names, 0, err, errlen))
 		return -1;
 	if (targets_resolve_list(&r->targets, &r->names, cfg->family, cfg->skip_unresolved, err, errlen))
@@ -214,10 +216,11 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (cfg->mode == RX_KERNEL) {
-		if (setup_kernel(r, ifs, n_ifs, err, errlen))
+	r->mode = cfg->mode == RX_AUTO ? RX_KERNEL : cfg->mode;
+	if (r->mode == RX_KERNEL) {
+		if (setup_kernel(r, ifs, n_ifs, err, errlen) && !run_dgram_fallback(r))
 			return -1;
-	} else {
+	} else if (r->mode == RX_SOCKET) {
 		if (has_ipv6_target(&r->targets)) {
 			snprintf(err, errlen, "--mode socket supports IPv4 targets only");
 			return -1;
@@ -232,7 +235,8 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 				   cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0, cfg->ifname, err, errlen))
 			return -1;
 	}
-	if (sender_open(&r->snd, cfg, &r->targets, r->id_net, r->cookie, err, errlen))
+	if (r->mode == RX_DGRAM ? run_dgram_setup(r, err, errlen)
+				: sender_open(&r->snd, cfg, &r->targets, r->id_net, r->cookie, err, errlen))
 		return -1;
 	if (reload_init(r, err, errlen))
 		return -1;
@@ -272,12 +276,16 @@ void run_sweep(struct run *r, uint64_t now_ns)
 
 	if (r->col.rb)
 		collector_sweep(&r->col, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
+	else if (r->mode == RX_DGRAM)
+		dgram_expire(&r->dg, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
 }
 
 void run_poll_replies(struct run *r, int timeout_ms)
 {
 	if (r->col.rb)
 		collector_poll(&r->col, timeout_ms);
+	else if (r->mode == RX_DGRAM)
+		dgram_poll(&r->dg, timeout_ms);
 }
 
 const char *run_target_ifname(const struct run *r, uint32_t tidx, char buf[IF_NAMESIZE])
@@ -308,6 +316,16 @@ void run_slots_unlock(struct run *r)
 	pthread_mutex_unlock(&r->slots_lock);
 }
 
+const char *run_mode_name(const struct run *r)
+{
+	return r->mode == RX_DGRAM ? "dgram" : r->mode == RX_SOCKET ? "socket" : "kernel";
+}
+
+int run_settles_probes(const struct run *r)
+{
+	return r->col.rb || r->mode == RX_DGRAM;
+}
+
 uint64_t run_replies(const struct run *r)
 {
 	uint64_t n = 0;
@@ -329,7 +347,7 @@ static void send_due(struct run *r, uint64_t now)
 
 		if (r->sink->wants_probe && !r->sink->wants_probe(r, tidx))
 			continue;
-		if (r->cfg->mode == RX_SOCKET)
+		if (r->mode == RX_SOCKET)
 			socket_rx_note_sent(&r->srx, tidx, seq);
 		sender_queue(&r->snd, tidx, seq);
 		r->sink->sent(r, tidx, seq);
@@ -341,7 +359,7 @@ static void send_due(struct run *r, uint64_t now)
 		r->last_activity_ns = now;
 }
 
-static void on_socket_reply(void *ctx, const struct icmpmon_event *ev)
+void run_account_event(void *ctx, const struct icmpmon_event *ev)
 {
 	struct run *r = ctx;
 	struct icmpmon_event e = *ev;
@@ -349,7 +367,7 @@ static void on_socket_reply(void *ctx, const struct icmpmon_event *ev)
 
 	e.t_rx_ns = run_mono_ns(r, e.t_rx_ns);
 	if (e.kind == ICMPMON_EV_ERROR) {
-		s->errors[icmpmon_error_kind(ICMPMON_AF_INET, e.icmp_type)]++;
+		s->errors[icmpmon_error_kind(r->targets.v[e.target_idx].addr.family, e.icmp_type)]++;
 	} else {
 		stats_add_rtt(s, e.rtt_ns, e.kind == ICMPMON_EV_DUP);
 	}
@@ -358,10 +376,12 @@ static void on_socket_reply(void *ctx, const struct icmpmon_event *ev)
 
 static void read_replies(struct run *r)
 {
-	if (r->cfg->mode == RX_KERNEL)
+	if (r->mode == RX_KERNEL)
 		collector_consume(&r->col);
+	else if (r->mode == RX_DGRAM)
+		dgram_drain(&r->dg);
 	else
-		socket_rx_drain(&r->srx, &r->targets, on_socket_reply, r);
+		socket_rx_drain(&r->srx, &r->targets, run_account_event, r);
 }
 
 /* Every target has its count of replies (or errors): ping's "nreceived + nerrors >= npackets". */
@@ -493,7 +513,7 @@ static void setup_schedule(struct run *r)
 
 int run_loop(struct run *r)
 {
-	int src_fd = r->cfg->mode == RX_KERNEL ? collector_epoll_fd(&r->col) : r->srx.fd;
+	int src_fd = r->mode == RX_KERNEL ? collector_epoll_fd(&r->col) : r->mode == RX_DGRAM ? r->dg.epfd : r->srx.fd;
 	int epfd = -1, tfd = -1, sfd = -1, n, i;
 	struct epoll_event evs[8];
 	char err[256];
@@ -517,6 +537,11 @@ int run_loop(struct run *r)
 	}
 	if (privileges_drop(err, sizeof(err)))
 		fprintf(stderr, "icmpmon: %s\n", err); /* still safe to run, so say it and go on */
+	if (r->mode == RX_DGRAM && run_dgram_start(r, err, sizeof(err))) {
+		fprintf(stderr, "icmpmon: %s\n", err);
+		status = 2;
+		goto out;
+	}
 	if (r->service && r->service->serve(r, err, sizeof(err))) {
 		fprintf(stderr, "icmpmon: %s\n", err);
 		status = 2;
@@ -581,6 +606,8 @@ void run_teardown(struct run *r)
 	sender_close(&r->snd);
 	if (r->srx.fd >= 0)
 		socket_rx_close(&r->srx);
+	if (r->mode == RX_DGRAM)
+		run_dgram_teardown(r);
 	free(r->own_stats);
 	free(r->ewma8);
 	targets_free(&r->targets);

@@ -10,6 +10,7 @@
 
 #include "bpf/icmpmon.h"
 #include "engine/config.h"
+#include "engine/dgram.h"
 #include "kernel/collector.h"
 #include "kernel/loader.h"
 #include "engine/schedule.h"
@@ -63,6 +64,9 @@ struct run {
 	struct collector col;         /* kernel mode: col.rb is NULL until set up */
 	struct sender snd;
 	struct socket_rx srx;
+	struct dgram dg;              /* --mode dgram */
+	enum rx_mode mode;            /* the mode that runs: RX_KERNEL, RX_SOCKET or RX_DGRAM */
+	char mode_why[128];           /* why it runs in a mode not asked for, else "" */
 	struct schedule sched;
 	uint16_t id_net;
 	uint64_t cookie;
@@ -103,14 +107,25 @@ int run_loop(struct run *r);
 void run_teardown(struct run *r);
 
 uint64_t run_replies(const struct run *r);
+/* "kernel", "socket" or "dgram": the mode that runs. */
+const char *run_mode_name(const struct run *r);
+/* The receive path settles every probe (reply, error or timeout): kernel and dgram modes. */
+int run_settles_probes(const struct run *r);
+/*
+ * Userland receive paths (socket, dgram): one event into the run's own
+ * statistics and on to the sink (t_rx_ns on CLOCK_REALTIME); a probe that
+ * timed out.
+ */
+void run_account_event(void *run, const struct icmpmon_event *ev);
+void run_account_timeout(void *run, uint32_t tidx, uint16_t seq);
 /* ICMP errors about the target's probes (ping's "+N errors"); refused sends are not errors but losses. */
 uint64_t run_errors(const struct run *r, uint32_t tidx);
 /* Probes sent and still waiting for a reply, an error or their timeout. */
 uint64_t run_outstanding(const struct run *r);
 
-/* Kernel mode: times out the probes older than the timeout at now_ns. */
+/* Kernel and dgram modes: times out the probes older than the timeout at now_ns. */
 void run_sweep(struct run *r, uint64_t now_ns);
-/* Kernel mode: waits at most timeout_ms for replies and hands them to the sink. */
+/* Kernel and dgram modes: waits at most timeout_ms for replies and hands them to the sink. */
 void run_poll_replies(struct run *r, int timeout_ms);
 
 /* The interface a target's replies come in on, as a label: -I, else its route's. */

@@ -52,12 +52,12 @@ static int block_all_input(int fd, int v6)
 	return drop_all_filter(fd);
 }
 
-static int socket_setup(int fd, int v6, const struct config *cfg, char *err, size_t errlen)
+static int socket_setup(int fd, int v6, int dgram, const struct config *cfg, char *err, size_t errlen)
 {
 	int sndbuf = 4 << 20;
 	int rc;
 
-	if (block_all_input(fd, v6)) {
+	if (!dgram && block_all_input(fd, v6)) { /* a datagram socket's input is the replies (dgram.h) */
 		snprintf(err, errlen, "cannot filter the send socket: %s", strerror(errno));
 		return -1;
 	}
@@ -75,21 +75,22 @@ static int socket_setup(int fd, int v6, const struct config *cfg, char *err, siz
 	return 0;
 }
 
-static int path_open(struct sender_path *p, int v6, size_t icmp_len, const struct config *cfg, uint16_t id_net,
-		     uint64_t cookie, char *err, size_t errlen)
+/* fd: an ICMP datagram socket to send from, or -1 for a raw socket of its own. */
+static int path_open(struct sender_path *p, int v6, int fd, size_t icmp_len, const struct config *cfg,
+		     uint16_t id_net, uint64_t cookie, char *err, size_t errlen)
 {
 	struct icmphdr *icmp;
 	int i;
 
 	p->v6 = v6;
-	p->fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		       v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	p->fd = fd >= 0 ? fd : socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+				      v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
 	if (p->fd < 0) {
 		snprintf(err, errlen, "cannot open a raw %s socket: %s (icmpmon needs root)", v6 ? "ICMPv6" : "ICMP",
 			 strerror(errno));
 		return -1;
 	}
-	if (socket_setup(p->fd, v6, cfg, err, errlen))
+	if (socket_setup(p->fd, v6, fd >= 0, cfg, err, errlen))
 		return -1;
 	p->bufs = calloc(SENDER_BATCH, icmp_len);
 	if (!p->bufs) {
@@ -112,23 +113,37 @@ static int path_open(struct sender_path *p, int v6, size_t icmp_len, const struc
 	return 0;
 }
 
-int sender_open(struct sender *s, const struct config *cfg, struct target_list *tl, uint16_t id_net,
-		uint64_t cookie, char *err, size_t errlen)
+static int open_paths(struct sender *s, const struct config *cfg, struct target_list *tl, uint16_t id_net,
+		      uint64_t cookie, const int dgram_fd[2], char *err, size_t errlen)
 {
 	int want[2] = { 0, 0 };
 	uint32_t i;
 	int f;
 
 	memset(s, 0, sizeof(*s));
-	s->path[0].fd = s->path[1].fd = -1;
+	s->path[0].fd = dgram_fd ? dgram_fd[0] : -1; /* the sender's from here on */
+	s->path[1].fd = dgram_fd ? dgram_fd[1] : -1;
 	s->targets = tl;
 	s->icmp_len = sizeof(struct icmphdr) + (size_t)cfg->size;
 	for (i = 0; i < tl->n; i++)
 		want[tl->v[i].family == AF_INET6] = 1;
 	for (f = 0; f < 2; f++)
-		if (want[f] && path_open(&s->path[f], f, s->icmp_len, cfg, id_net, cookie, err, errlen))
+		if (want[f] && path_open(&s->path[f], f, dgram_fd ? dgram_fd[f] : -1, s->icmp_len, cfg, id_net, cookie,
+					 err, errlen))
 			return -1;
 	return 0;
+}
+
+int sender_open(struct sender *s, const struct config *cfg, struct target_list *tl, uint16_t id_net,
+		uint64_t cookie, char *err, size_t errlen)
+{
+	return open_paths(s, cfg, tl, id_net, cookie, NULL, err, errlen);
+}
+
+int sender_open_dgram(struct sender *s, const struct config *cfg, struct target_list *tl, uint64_t cookie,
+		      const int fd[2], char *err, size_t errlen)
+{
+	return open_paths(s, cfg, tl, 0, cookie, fd, err, errlen);
 }
 
 static void stamp_payload(unsigned char *payload, size_t len)
@@ -178,6 +193,11 @@ static void account(struct sender *s, struct sender_path *p, int from, int to, i
 			t->last_send_ns = now;
 		else
 			t->send_errors++;
+		if (s->sent_hook) {
+			const struct icmphdr *icmp = (const struct icmphdr *)(p->bufs + (size_t)i * s->icmp_len);
+
+			s->sent_hook(s->sent_ctx, p->tidx[i], ntohs(icmp->un.echo.sequence), ok, now);
+		}
 	}
 }
 

@@ -2,7 +2,8 @@
 /*
  * Echo-request sender: per address family one raw ICMP socket that never
  * queues a received packet (the ICMP type filter blocks every type, a
- * drop-all socket filter backs it), a packet template built once, batches
+ * drop-all socket filter backs it), or an ICMP datagram socket that reads
+ * its own replies (--mode dgram); a packet template built once, batches
  * sent with sendmmsg.
  */
 #ifndef ICMPMON_SENDER_H
@@ -38,10 +39,19 @@ struct sender {
 	int last_errno;      /* of the last refused probe */
 	uint32_t last_refused; /* its target */
 	struct target_list *targets;
+	/* Called for each probe once the socket took (ok) or refused it; NULL: not wanted (dgram.h). */
+	void (*sent_hook)(void *ctx, uint32_t tidx, uint16_t seq, int ok, uint64_t sent_mono_ns);
+	void *sent_ctx;
 };
 
 int sender_open(struct sender *s, const struct config *cfg, struct target_list *tl, uint16_t id_net,
 		uint64_t cookie, char *err, size_t errlen);
+/*
+ * The same over ICMP datagram sockets already open (dgram.h), which the
+ * sender owns from then on: the kernel sets the identifier and checksum.
+ */
+int sender_open_dgram(struct sender *s, const struct config *cfg, struct target_list *tl, uint64_t cookie,
+		      const int fd[2], char *err, size_t errlen);
 /* Queues one probe; sends the batch when it is full. */
 void sender_queue(struct sender *s, uint32_t tidx, uint16_t seq);
 /* Sends what is queued; returns how many probes the sockets refused. */

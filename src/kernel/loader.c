@@ -158,6 +158,7 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 	}
 	rc = icmpmon_bpf__load(skel);
 	if (rc) {
+		ld->load_errno = -rc;
 		snprintf(err, errlen, "cannot load the BPF programs: %s (run as root; see -v for the verifier log)",
 			 strerror(-rc));
 		return -1;

@@ -43,6 +43,7 @@ struct loader {
 	char pin_dir[256];
 	int pinned;
 	int made_pin_dir;
+	int load_errno;  /* why the kernel refused the programs (EPERM: no privilege), else 0 */
 };
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);

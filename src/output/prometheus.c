@@ -334,9 +334,10 @@ static void encode_kernel(struct metrics_encoder *e, const uint64_t c[ICMPMON_CN
 
 static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
-	struct metrics_label l;
+	struct metrics_label l, info[2];
 	struct metrics_target t;
 	uint32_t i, n_active = 0;
+	int n_info = 1;
 
 	for (i = 0; i < m->slots; i++)
 		n_active += (uint32_t)m->target(m->ctx, i, &t);
@@ -358,9 +359,11 @@ static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m
 		encode_kernel(e, m->kernel);
 	unlabelled(e, "icmpmon_start_time_seconds", "gauge", "Start of the run, seconds since the Unix epoch.",
 		   m->start_real_ns, 1);
-	e->family(e, "icmpmon_build_info", "gauge", "Always 1; the version is a label.");
-	span_label(&l, "version", ICMPMON_VERSION);
-	e->number(e, &l, 1, 1, 0);
+	e->family(e, "icmpmon_build_info", "gauge", "Always 1; the version and the receive mode are labels.");
+	span_label(&info[0], "version", ICMPMON_VERSION);
+	if (m->mode)
+		span_label(&info[n_info++], "mode", m->mode);
+	e->number(e, info, n_info, 1, 0);
 	e->end_family(e);
 }
 

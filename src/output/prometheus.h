@@ -54,6 +54,7 @@ struct metrics_scrape {
 	int has_kernel;   /* kernel mode: kernel[] holds the global counters */
 	uint64_t kernel[ICMPMON_CNT_MAX];
 	uint64_t start_real_ns; /* 0 before the first probe */
+	const char *mode;       /* the receive mode that runs (kernel, socket, dgram), a label of build_info */
 };
 
 /* A label as the encoders take it: a name and a value, both spans. */

@@ -68,6 +68,7 @@ static int write_scrape(FILE *f, const struct run *r, int pb)
 		.over_capacity = r->reloads.over_capacity,
 		.has_kernel = r->ld.skel != NULL,
 		.start_real_ns = r->start_ns ? run_wall_ns(r, r->start_ns) : 0,
+		.mode = run_mode_name(r),
 	};
 	int c;
 

@@ -21,5 +21,5 @@ int run_exit_status(const struct run *r)
 
 int run_has_timing(const struct run *r)
 {
-	return r->cfg->mode == RX_KERNEL || r->cfg->size >= 24;
+	return r->mode != RX_SOCKET || r->cfg->size >= 24;
 }

@@ -464,7 +464,7 @@ static void drain(struct run *r)
 {
 	uint64_t until = S.last_send_ns + (uint64_t)S.o->timeout_ns + DRAIN_SLACK_NS, now;
 
-	if (r->cfg->mode != RX_KERNEL || !r->col.rb)
+	if (!run_settles_probes(r))
 		return;
 	while (S.attempts > S.settled) {
 		now = clock_mono_ns();

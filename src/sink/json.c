@@ -85,7 +85,7 @@ static void json_start(struct run *r)
 	json_str(f, ICMPMON_VERSION);
 	key_u64(f, "id", ntohs(r->id_net));
 	key(f, "mode");
-	json_str(f, cfg->mode == RX_KERNEL ? "kernel" : "socket");
+	json_str(f, run_mode_name(r));
 	key_u64(f, "count", cfg->count > 0 ? (uint64_t)cfg->count : 0);
 	key(f, "interval_s");
 	json_num(f, cfg->interval_s, 6);
@@ -98,7 +98,7 @@ static void json_start(struct run *r)
 	key_u64(f, "size", (uint64_t)cfg->size);
 	key(f, "interfaces");
 	fputc('[', f);
-	if (cfg->mode == RX_KERNEL) {
+	if (r->mode == RX_KERNEL) {
 		for (k = 0; k < r->ld.n_ifs; k++) {
 			fputs(k ? ",{\"name\":" : "{\"name\":", f);
 			json_str(f, r->ld.ifs[k].name);
@@ -109,7 +109,9 @@ static void json_start(struct run *r)
 	} else if (cfg->ifname[0]) {
 		fputs("{\"name\":", f);
 		json_str(f, cfg->ifname);
-		fputs(",\"hook\":\"socket\"}", f);
+		fputs(",\"hook\":", f);
+		json_str(f, run_mode_name(r));
+		fputc('}', f);
 	}
 	fputc(']', f);
 	key_u64(f, "unresolved", r->targets.unresolved);
@@ -320,7 +322,7 @@ static void summary(struct run *r, uint32_t i, const struct target_stats *s, uin
 static void kernel_counter(FILE *f, const struct run *r, const char *k, enum icmpmon_counter c)
 {
 	key(f, k);
-	if (r->cfg->mode == RX_KERNEL)
+	if (r->mode == RX_KERNEL)
 		fprintf(f, "%llu", (unsigned long long)loader_counter(&r->ld, c));
 	else
 		fputs("null", f);

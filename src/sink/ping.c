@@ -132,7 +132,7 @@ static void ping_send_error(struct run *r, uint32_t tidx, int err)
 
 static int has_timing(const struct run *r)
 {
-	return r->cfg->mode == RX_KERNEL || r->cfg->size >= 24;
+	return r->mode != RX_SOCKET || r->cfg->size >= 24;
 }
 
 static void ping_interim(struct run *r)
@@ -167,7 +167,10 @@ static void report_drops(struct run *r)
 {
 	uint64_t lost_lines, untracked;
 
-	if (r->cfg->mode != RX_KERNEL)
+	if (r->mode == RX_DGRAM && dgram_dropped(&r->dg))
+		printf("icmpmon: %llu datagrams dropped by the kernel, the socket's receive buffer full; "
+		       "their probes count as lost (raise net.core.rmem_max)\n", (unsigned long long)dgram_dropped(&r->dg));
+	if (r->mode != RX_KERNEL)
 		return;
 	lost_lines = loader_counter(&r->ld, ICMPMON_CNT_RB_DROPPED);
 	untracked = loader_counter(&r->ld, ICMPMON_CNT_TABLE_FULL);

@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 1; i < cfg.n_metrics_le; i++)
 			check(cfg.metrics_le[i] > cfg.metrics_le[i - 1]);
 		check(cfg.metrics_port >= 0 && cfg.metrics_port <= 65535);
-		check(!(cfg.consume && cfg.mode == RX_SOCKET));
+		check(!(cfg.consume && (cfg.mode == RX_SOCKET || cfg.mode == RX_DGRAM)));
 	}
 	config_free(&cfg);
 	free(buf);

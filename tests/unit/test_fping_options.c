@@ -55,7 +55,7 @@ static void test_default_mode(void **state)
 	assert_int_equal(cfg.size, 56);
 	assert_int_equal(cfg.ttl, 64);
 	assert_true(cfg.skip_unresolved);
-	assert_int_equal(cfg.mode, RX_KERNEL);
+	assert_int_equal(cfg.mode, RX_AUTO); /* the kernel, or datagram sockets without privileges */
 	assert_ptr_equal(cfg.sink_opts, &o);
 	assert_int_equal(o.n_args, 1);
 	assert_string_equal(o.args[0], "10.0.0.1");

@@ -181,6 +181,24 @@ static void test_values(void **state)
 	free(fx.text);
 }
 
+/* build_info says which receive mode runs: an unprivileged run's dgram shows. */
+static void test_build_info_mode(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	build(&fx);
+	fx.r.mode = RX_KERNEL;
+	render(&fx);
+	assert_non_null(strstr(fx.text, "\",mode=\"kernel\"} 1\n"));
+	free(fx.text);
+	fx.r.mode = RX_DGRAM;
+	render(&fx);
+	assert_non_null(strstr(fx.text, "\",mode=\"dgram\"} 1\n"));
+	assert_null(strstr(fx.text, "mode=\"kernel\""));
+	free(fx.text);
+}
+
 /* le values of one target's histogram, in order, with their counts. */
 static int buckets_of(const char *text, const char *addr, double *le, unsigned long long *v, int max)
 {
@@ -449,6 +467,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_build_info_mode),
 		cmocka_unit_test(test_cumulative),
 		cmocka_unit_test(test_straddle),
 		cmocka_unit_test(test_kernel_counters),

@@ -78,7 +78,7 @@ static void defaults(struct config *c)
 	c->size = 56;
 	c->ttl = 64;
 	c->timeout_s = 10.0;
-	c->mode = RX_KERNEL;
+	c->mode = RX_AUTO;
 	c->xdp_mode = XDP_MODE_AUTO;
 	c->ringbuf_kib = 1024;
 }
@@ -118,6 +118,7 @@ static void x_Dnv(struct config *c) { c->timestamps = 1; c->numeric = 1; c->verb
 static void x_verbose(struct config *c) { c->verbose = 1; }
 static void x_socket(struct config *c) { c->mode = RX_SOCKET; }
 static void x_kernel(struct config *c) { c->mode = RX_KERNEL; }
+static void x_dgram(struct config *c) { c->mode = RX_DGRAM; }
 static void x_native(struct config *c) { c->xdp_mode = XDP_MODE_NATIVE; }
 static void x_generic(struct config *c) { c->xdp_mode = XDP_MODE_GENERIC; }
 static void x_auto(struct config *c) { c->xdp_mode = XDP_MODE_AUTO; }
@@ -204,6 +205,8 @@ static const struct valid_case valid_cases[] = {
 	{ { "--mode", "socket", "h" }, x_socket, { "h" } },
 	{ { "--mode=socket", "h" }, x_socket, { "h" } },
 	{ { "--mode", "kernel", "h" }, x_kernel, { "h" } },
+	{ { "--mode", "dgram", "h" }, x_dgram, { "h" } },
+	{ { "--mode", "socket", "--mode", "auto", "h" }, x_none, { "h" } },
 	{ { "--xdp-mode", "native", "h" }, x_native, { "h" } },
 	{ { "--xdp-mode", "generic", "h" }, x_generic, { "h" } },
 	{ { "--xdp-mode", "auto", "h" }, x_auto, { "h" } },
@@ -331,7 +334,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.ttl, 64);
 	assert_true(c.timeout_s == 10.0);
 	assert_true(c.deadline_s == 0);
-	assert_int_equal(c.mode, RX_KERNEL);
+	assert_int_equal(c.mode, RX_AUTO);
 	assert_int_equal(c.xdp_mode, XDP_MODE_AUTO);
 	assert_int_equal(c.ringbuf_kib, 1024);
 	assert_int_equal(c.max_outstanding, 0);
@@ -498,6 +501,7 @@ static const struct error_case error_cases[] = {
 	{ { "--" }, "target", NULL },
 	{ { "--consume", "--mode", "socket", "h" }, "--consume", NULL },
 	{ { "--mode", "socket", "--consume", "h" }, "--consume", NULL },
+	{ { "--consume", "--mode", "dgram", "h" }, "--consume", NULL },
 };
 
 static void check_err_line(const char *err, const char *opt, const char *val, const char *what)
