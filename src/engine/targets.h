@@ -26,6 +26,7 @@ struct target {
 	uint64_t sent;              /* probes sent, refused ones included (lost, as ping counts them) */
 	uint64_t send_errors;       /* of which the socket refused */
 	uint64_t timeouts;          /* probes swept with no reply */
+	uint64_t unseen_noted;      /* sent probes tc egress did not stamp at once (unseen.h), less those it stamped later */
 	uint64_t last_send_ns;
 };
 

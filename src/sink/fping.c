@@ -285,7 +285,8 @@ static void fping_sent(struct run *r, uint32_t tidx, uint16_t seq)
 		sent_one(&S.h[k]);
 }
 
-static void on_icmp_error(struct fhost *h, const struct icmpmon_event *ev, uint64_t idx)
+/* fping prints and counts every ICMP error it gets, whenever it comes. */
+static void report_icmp_error(const struct fhost *h, const struct icmpmon_event *ev)
 {
 	/* fping 5.1 matches no ICMPv6 error to its probes: it neither prints nor counts them */
 	const char *text = ev->from.family == ICMPMON_AF_INET6 ? NULL
@@ -300,6 +301,11 @@ static void on_icmp_error(struct fhost *h, const struct icmpmon_event *ev, uint6
 		}
 		S.num_othericmp++;
 	}
+}
+
+static void on_icmp_error(struct fhost *h, const struct icmpmon_event *ev, uint64_t idx)
+{
+	report_icmp_error(h, ev);
 	/*
 	 * The kernel settled this probe: it will not time out. fping times it out
 	 * later; count and loop mode settle it now. Default mode's own deadline
@@ -363,6 +369,16 @@ static void fping_event(struct run *r, const struct icmpmon_event *ev)
 
 	FOR_HOSTS(k, ev->target_idx)
 		event_one(r, &S.h[k], ev);
+}
+
+/* An error about a probe that timed out already: said and counted, nothing to settle. */
+static void fping_late_error(struct run *r, const struct icmpmon_event *ev)
+{
+	uint32_t k;
+
+	(void)r;
+	FOR_HOSTS(k, ev->target_idx)
+		report_icmp_error(&S.h[k], ev);
 }
 
 static void timeout_one(struct fhost *h, uint16_t seq)
@@ -624,5 +640,6 @@ const struct sink sink_fping = {
 	.interim = fping_interim,
 	.report = fping_report,
 	.wants_probe = fping_wants_probe,
+	.late_error = fping_late_error,
 	.finish = fping_finish,
 };
