@@ -263,9 +263,8 @@ uint64_t run_outstanding(const struct run *r)
 	uint64_t stamped = 0, settled = 0;
 	uint32_t i;
 
-	/* a probe is outstanding from its send, whether or not tc egress has stamped it yet (unhooked.h) */
 	for (i = 0; i < r->targets.n; i++) {
-		stamped += r->targets.v[i].sent - r->targets.v[i].send_errors;
+		stamped += r->stats[i].stamped;
 		settled += r->stats[i].received + r->targets.v[i].timeouts + run_errors(r, i);
 	}
 	return stamped > settled ? stamped - settled : 0;
