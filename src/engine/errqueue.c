@@ -30,6 +30,14 @@ static void set_addr(struct icmpmon_addr *a, const struct sockaddr *sa)
 	}
 }
 
+void errqueue_clear(int fd)
+{
+	socklen_t len = sizeof(int);
+	int e;
+
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len);
+}
+
 int errqueue_read(int fd, int v6, struct errqueue_msg *m)
 {
 	unsigned char data[sizeof(struct icmphdr) + sizeof(m->payload)];

@@ -34,4 +34,10 @@ int errqueue_enable(int fd, int v6);
  */
 int errqueue_read(int fd, int v6, struct errqueue_msg *m);
 
+/*
+ * Clears a pending socket error that has no queued message (the queue was
+ * full): it would keep epoll reporting EPOLLERR and fail the next send.
+ */
+void errqueue_clear(int fd);
+
 #endif

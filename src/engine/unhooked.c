@@ -84,6 +84,8 @@ void unhooked_read_errors(struct run *r, int f)
 	while (budget-- && (rc = errqueue_read(fd, f, &m)) >= 0)
 		if (rc == 1)
 			on_error(r, &m);
+	if (budget >= 0)
+		errqueue_clear(fd); /* the queue is empty */
 }
 
 static int expire(void *ctx, const struct unseen_probe *p)
