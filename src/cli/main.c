@@ -73,6 +73,7 @@ static const struct personality {
 	int (*main)(int argc, char **argv);
 } personalities[] = {
 	{ "fping", fping_main },
+	{ "fping6", fping_main }, /* fping -6 (fping_options.c) */
 };
 
 static const char *base_name(const char *path)

@@ -14,6 +14,7 @@
 
 #include "engine/reload.h"
 #include "engine/run.h"
+#include "engine/unhooked.h"
 #include "kernel/collector.h"
 #include "util/clock.h"
 #include "util/one_line.h"
@@ -108,6 +109,7 @@ static void on_kernel_event(void *ctx, const struct icmpmon_event *ev)
 {
 	struct run *r = ctx;
 
+	unhooked_settled(r, ev->target_idx, ev->seq);
 	r->sink->event(r, ev);
 }
 
@@ -117,6 +119,7 @@ static void on_kernel_timeout(void *ctx, __u32 tidx, __u16 seq)
 
 	if (tidx >= r->targets.n)
 		return;
+	unhooked_settled(r, tidx, seq);
 	r->targets.v[tidx].timeouts++;
 	r->sink->timeout(r, tidx, seq);
 }
@@ -234,6 +237,7 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 	}
 	if (sender_open(&r->snd, cfg, &r->targets, r->id_net, r->cookie, err, errlen))
 		return -1;
+	unhooked_start(r);
 	if (reload_init(r, err, errlen))
 		return -1;
 	return r->service ? r->service->start(r, err, errlen) : 0; /* last: serves what is attached */
@@ -270,14 +274,19 @@ void run_sweep(struct run *r, uint64_t now_ns)
 {
 	uint64_t timeout_ns = (uint64_t)(r->cfg->timeout_s * 1e9);
 
-	if (r->col.rb)
-		collector_sweep(&r->col, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
+	if (!r->col.rb)
+		return;
+	collector_sweep(&r->col, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
+	unhooked_sweep(r, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
 }
 
 void run_poll_replies(struct run *r, int timeout_ms)
 {
-	if (r->col.rb)
-		collector_poll(&r->col, timeout_ms);
+	if (!r->col.rb)
+		return;
+	collector_poll(&r->col, timeout_ms);
+	unhooked_read_errors(r, 0);
+	unhooked_read_errors(r, 1);
 }
 
 const char *run_target_ifname(const struct run *r, uint32_t tidx, char buf[IF_NAMESIZE])
@@ -473,6 +482,19 @@ static int add_fd(int epfd, int fd)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+/* Kernel mode: the send sockets' error queues (EPOLLERR when an ICMP error waits there). */
+static int add_error_queues(struct run *r, int epfd)
+{
+	int f;
+
+	if (r->cfg->mode != RX_KERNEL)
+		return 0;
+	for (f = 0; f < 2; f++)
+		if (r->snd.path[f].fd >= 0 && add_fd(epfd, r->snd.path[f].fd))
+			return -1;
+	return 0;
+}
+
 static void setup_schedule(struct run *r)
 {
 	const struct config *cfg = r->cfg;
@@ -510,7 +532,8 @@ int run_loop(struct run *r)
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd)) {
+	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd) ||
+	    add_error_queues(r, epfd)) {
 		fprintf(stderr, "icmpmon: cannot set up the event loop: %s\n", strerror(errno));
 		status = 2;
 		goto out;
@@ -552,12 +575,16 @@ int run_loop(struct run *r)
 
 				if (read(tfd, &ticks, sizeof(ticks)) < 0)
 					continue;
+			} else if (evs[i].data.fd == r->snd.path[0].fd || evs[i].data.fd == r->snd.path[1].fd) {
+				unhooked_read_errors(r, evs[i].data.fd == r->snd.path[1].fd);
 			} else {
 				read_replies(r);
 			}
 		}
 	}
 	read_replies(r);
+	unhooked_read_errors(r, 0);
+	unhooked_read_errors(r, 1);
 	status = r->sink->finish(r);
 out:
 	if (epfd >= 0)
@@ -579,6 +606,7 @@ void run_teardown(struct run *r)
 	if (r->ld.skel)
 		loader_destroy(&r->ld);
 	sender_close(&r->snd);
+	unseen_free(&r->unseen);
 	if (r->srx.fd >= 0)
 		socket_rx_close(&r->srx);
 	free(r->own_stats);

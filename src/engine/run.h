@@ -17,6 +17,7 @@
 #include "engine/socket_rx.h"
 #include "engine/target_source.h"
 #include "engine/targets.h"
+#include "engine/unseen.h"
 
 struct run;
 struct reload;
@@ -48,6 +49,11 @@ struct sink {
 	void (*interim)(struct run *r);
 	void (*report)(struct run *r);            /* every --report period; may be NULL */
 	int (*wants_probe)(struct run *r, uint32_t tidx); /* NULL or 0: skip this target's slot */
+	/*
+	 * An ICMP error about a probe that has timed out already (the kernel
+	 * reports a dead neighbour seconds later): NULL to take it as an event.
+	 */
+	void (*late_error)(struct run *r, const struct icmpmon_event *ev);
 	int (*finish)(struct run *r); /* prints the summary, returns the exit status */
 };
 
@@ -63,6 +69,7 @@ struct run {
 	struct collector col;         /* kernel mode: col.rb is NULL until set up */
 	struct sender snd;
 	struct socket_rx srx;
+	struct unseen unseen;         /* kernel mode: probes no hook has seen yet (unhooked.h) */
 	struct schedule sched;
 	uint16_t id_net;
 	uint64_t cookie;

@@ -12,8 +12,10 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "bpf/icmpmon.h"
 #include "engine/config.h"
 #include "engine/targets.h"
+#include "engine/unseen.h"
 
 #define SENDER_BATCH 64
 /* Payload layout: cookie, then the send time (CLOCK_REALTIME) for socket mode, then filler. */
@@ -38,8 +40,12 @@ struct sender {
 	int last_errno;      /* of the last refused probe */
 	uint32_t last_refused; /* its target */
 	struct target_list *targets;
+	/* kernel mode: the stamps to check each send against, and where unstamped probes go */
+	const struct target_stats *stats;
+	struct unseen *unseen;
 };
 
+/* In kernel mode the sockets also queue the ICMP errors about their probes (errqueue.h). */
 int sender_open(struct sender *s, const struct config *cfg, struct target_list *tl, uint16_t id_net,
 		uint64_t cookie, char *err, size_t errlen);
 /* Queues one probe; sends the batch when it is full. */
