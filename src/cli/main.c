@@ -86,6 +86,7 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	run_signals_take();
 	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++) {
 		const struct personality *p = &personalities[i];
 

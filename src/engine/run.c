@@ -466,6 +466,34 @@ static int on_signal(struct run *r, int sfd)
 	return 0;
 }
 
+/* SIGINT, SIGTERM and SIGQUIT, taken through run_loop()'s signalfd. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGQUIT);
+}
+
+void run_signals_take(void)
+{
+	sigset_t set;
+
+	/* An ignored signal is discarded, blocked or not: reset what was inherited first. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows as EPIPE, and the loop ends on it */
+	stop_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Nobody reads the output any more (EPIPE, or any other write error). */
+static int output_gone(void)
+{
+	return ferror(stdout);
+}
+
 static int add_fd(int epfd, int fd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
@@ -500,10 +528,7 @@ int run_loop(struct run *r)
 	sigset_t mask;
 	int status;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGQUIT);
+	stop_signals(&mask);
 	if (r->cfg->daemon)
 		sigaddset(&mask, SIGHUP); /* reload.h */
 	sigprocmask(SIG_BLOCK, &mask, NULL);
@@ -524,7 +549,8 @@ int run_loop(struct run *r)
 	}
 	r->sink->start(r);
 	setup_schedule(r);
-	while (!r->stop) {
+	on_signal(r, sfd); /* those that came during setup */
+	while (!r->stop && !output_gone()) {
 		uint64_t now = clock_mono_ns(), wake;
 
 		send_due(r, now);
