@@ -318,11 +318,18 @@ uint64_t run_replies(const struct run *r)
 	return n;
 }
 
+/* -w: when the run ends; UINT64_MAX without one. */
+static uint64_t deadline_ns(const struct run *r)
+{
+	return r->cfg->deadline_s > 0 ? r->start_ns + seconds_ns(r->cfg->deadline_s) : UINT64_MAX;
+}
+
 static void send_due(struct run *r, uint64_t now)
 {
 	int budget = SEND_BUDGET, queued = 0;
 
-	while (budget-- && schedule_next_due(&r->sched, now)) {
+	/* as ping, a probe due at the deadline or later does not go */
+	while (budget-- && schedule_next_due(&r->sched, now) && schedule_due_ns(&r->sched, r->sched.next) < deadline_ns(r)) {
 		uint64_t g = r->sched.next++;
 		uint32_t tidx = (uint32_t)(g % r->targets.n);
 		uint16_t seq = (uint16_t)(g / r->targets.n + 1);
@@ -404,7 +411,7 @@ static int finished(struct run *r, uint64_t now, uint64_t *wake)
 	const struct config *cfg = r->cfg;
 
 	if (cfg->deadline_s > 0) {
-		uint64_t end = r->start_ns + seconds_ns(cfg->deadline_s);
+		uint64_t end = deadline_ns(r);
 
 		if (now >= end)
 			return 1;
