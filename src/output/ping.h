@@ -47,6 +47,9 @@ void ping_print_header(FILE *f, const char *host, const char *addr,
 /* IPv6 form "PING host(addr) 56 data bytes"; addr as ping_format_from() builds it. */
 void ping_print_header6(FILE *f, const char *host, const char *addr, size_t payload);
 
+/* -p: "PATTERN: 0xff00", before the header. */
+void ping_print_pattern(FILE *f, const unsigned char *pattern, size_t len);
+
 /* -D prefix "[sec.usec] ". */
 void ping_print_stamp(FILE *f, const struct timespec *ts);
 

@@ -19,6 +19,8 @@ static void ping_start(struct run *r)
 {
 	uint32_t i;
 
+	if (r->cfg->pattern_len)
+		ping_print_pattern(stdout, r->cfg->pattern, (size_t)r->cfg->pattern_len);
 	for (i = 0; i < r->targets.n; i++) {
 		const struct target *t = &r->targets.v[i];
 
