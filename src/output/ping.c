@@ -57,6 +57,8 @@ void ping_print_reply(FILE *f, const struct ping_reply_line *r)
 	if (r->stamp)
 		ping_print_stamp(f, r->stamp);
 	fprintf(f, "%u bytes from %s: icmp_seq=%u", r->bytes, r->from, r->seq);
+	if (r->show_ident)
+		fprintf(f, " ident=%u", r->ident);
 	if (r->ttl >= 0)
 		fprintf(f, " ttl=%d", r->ttl);
 	if (r->timing)

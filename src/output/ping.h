@@ -14,6 +14,8 @@ struct ping_reply_line {
 	unsigned int bytes;   /* ICMP header + data ("64 bytes") */
 	const char *from;     /* see ping_format_from() */
 	unsigned int seq;
+	int show_ident;       /* -v: " ident=N" after the seq */
+	unsigned int ident;
 	int ttl;              /* < 0: not printed */
 	int timing;           /* 0 when the payload is too short to carry a timestamp */
 	__u64 rtt_ns;

@@ -108,6 +108,8 @@ static void ping_event(struct run *r, const struct icmpmon_event *ev)
 		line.bytes = ev->icmp_len ? ev->icmp_len : (unsigned)(cfg->size + 8);
 		line.from = r->targets.v[ev->target_idx].reply_name;
 		line.seq = ev->seq;
+		line.show_ident = cfg->verbose;
+		line.ident = ntohs(r->id_net);
 		line.ttl = ev->ttl;
 		line.timing = ev->rtt_ns != 0;
 		line.rtt_ns = ev->rtt_ns;
