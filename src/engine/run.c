@@ -327,11 +327,18 @@ uint64_t run_replies(const struct run *r)
 	return n;
 }
 
+/* -w: when the run ends; UINT64_MAX without one. */
+static uint64_t deadline_ns(const struct run *r)
+{
+	return r->cfg->deadline_s > 0 ? r->start_ns + seconds_ns(r->cfg->deadline_s) : UINT64_MAX;
+}
+
 static void send_due(struct run *r, uint64_t now)
 {
 	int budget = SEND_BUDGET, queued = 0;
 
-	while (budget-- && schedule_next_due(&r->sched, now)) {
+	/* as ping, a probe due at the deadline or later does not go */
+	while (budget-- && schedule_next_due(&r->sched, now) && schedule_due_ns(&r->sched, r->sched.next) < deadline_ns(r)) {
 		uint64_t g = r->sched.next++;
 		uint32_t tidx = (uint32_t)(g % r->targets.n);
 		uint16_t seq = (uint16_t)(g / r->targets.n + 1);
@@ -413,7 +420,7 @@ static int finished(struct run *r, uint64_t now, uint64_t *wake)
 	const struct config *cfg = r->cfg;
 
 	if (cfg->deadline_s > 0) {
-		uint64_t end = r->start_ns + seconds_ns(cfg->deadline_s);
+		uint64_t end = deadline_ns(r);
 
 		if (now >= end)
 			return 1;
@@ -475,6 +482,34 @@ static int on_signal(struct run *r, int sfd)
 	return 0;
 }
 
+/* SIGINT, SIGTERM and SIGQUIT, taken through run_loop()'s signalfd. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGQUIT);
+}
+
+void run_signals_take(void)
+{
+	sigset_t set;
+
+	/* An ignored signal is discarded, blocked or not: reset what was inherited first. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows as EPIPE, and the loop ends on it */
+	stop_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Nobody reads the output any more (EPIPE, or any other write error). */
+static int output_gone(void)
+{
+	return ferror(stdout);
+}
+
 static int add_fd(int epfd, int fd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
@@ -522,10 +557,7 @@ int run_loop(struct run *r)
 	sigset_t mask;
 	int status;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGQUIT);
+	stop_signals(&mask);
 	if (r->cfg->daemon)
 		sigaddset(&mask, SIGHUP); /* reload.h */
 	sigprocmask(SIG_BLOCK, &mask, NULL);
@@ -547,7 +579,8 @@ int run_loop(struct run *r)
 	}
 	r->sink->start(r);
 	setup_schedule(r);
-	while (!r->stop) {
+	on_signal(r, sfd); /* those that came during setup */
+	while (!r->stop && !output_gone()) {
 		uint64_t now = clock_mono_ns(), wake;
 
 		send_due(r, now);

@@ -100,6 +100,15 @@ static inline uint64_t run_mono_ns(const struct run *r, uint64_t wall_ns)
 }
 
 /*
+ * First thing in main: SIGINT, SIGTERM and SIGQUIT are taken whatever
+ * disposition was inherited (a background job of a non-interactive shell
+ * starts with SIGINT ignored) and held until run_loop() reads them, so one
+ * that comes during setup still ends the run with its summary; SIGPIPE is
+ * ignored, and a write error on stdout ends the run.
+ */
+void run_signals_take(void);
+
+/*
  * Sets up the run (resolve, load, attach, open sockets); err is one line on
  * failure. service may be NULL.
  */

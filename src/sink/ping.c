@@ -38,6 +38,8 @@ static void ping_start(struct run *r)
 	pipes.v = calloc(r->targets.n ? r->targets.n : 1, sizeof(*pipes.v));
 	pipes.n = pipes.v ? r->targets.n : 0;
 
+	if (r->cfg->pattern_len)
+		ping_print_pattern(stdout, r->cfg->pattern, (size_t)r->cfg->pattern_len);
 	for (i = 0; i < r->targets.n; i++) {
 		const struct target *t = &r->targets.v[i];
 
@@ -128,6 +130,8 @@ static void ping_event(struct run *r, const struct icmpmon_event *ev)
 		line.bytes = ev->icmp_len ? ev->icmp_len : (unsigned)(cfg->size + 8);
 		line.from = r->targets.v[ev->target_idx].reply_name;
 		line.seq = ev->seq;
+		line.show_ident = cfg->verbose;
+		line.ident = ntohs(r->id_net);
 		line.ttl = ev->ttl;
 		line.timing = ev->rtt_ns != 0;
 		line.rtt_ns = ev->rtt_ns;
