@@ -27,7 +27,7 @@ static int libbpf_silent(enum libbpf_print_level level, const char *fmt, va_list
 /* -S, -O and -M act on the sending sockets, as fping's do on its own. */
 static int socket_options(struct run *r, const struct fping_opts *o, char *err, size_t errlen)
 {
-	int fd4 = r->snd.path[0].fd, fd6 = r->snd.path[1].fd;
+	int fd4 = r->snd.path[0].fd, fd6 = r->snd.path[1].fd, refused;
 
 	if (o->src_set && fd4 >= 0) {
 		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr = o->src };
@@ -48,8 +48,16 @@ static int socket_options(struct run *r, const struct fping_opts *o, char *err, 
 	if (o->tos_set) {
 		if (fd4 >= 0 && setsockopt(fd4, IPPROTO_IP, IP_TOS, &o->tos, sizeof(o->tos)))
 			fprintf(stderr, "setting type of service octet IP_TOS: %s\n", strerror(errno));
-		if (fd6 >= 0 && setsockopt(fd6, IPPROTO_IPV6, IPV6_TCLASS, &o->tos, sizeof(o->tos)))
-			fprintf(stderr, "setting type of service octet IPV6_TCLASS: %s\n", strerror(errno));
+		/*
+		 * fping always has an IPv6 socket and warns when it refuses the class;
+		 * icmpmon has one only for IPv6 targets, and checks the value as it would.
+		 */
+		if (fd6 >= 0)
+			refused = setsockopt(fd6, IPPROTO_IPV6, IPV6_TCLASS, &o->tos, sizeof(o->tos)) ? errno : 0;
+		else
+			refused = o->tos < -1 || o->tos > 255 ? EINVAL : 0;
+		if (refused)
+			fprintf(stderr, "setting type of service octet IPV6_TCLASS: %s\n", strerror(refused));
 	}
 	if (o->dontfrag) {
 		int v4 = IP_PMTUDISC_DO, v6 = IPV6_PMTUDISC_DO;
@@ -101,7 +109,7 @@ int fping_main(int argc, char **argv)
 	case FPING_PARSE_EXIT:
 		return FPING_EXIT_OK;
 	case FPING_PARSE_ERROR:
-		fprintf(stderr, "%s: %s\n", o.prog, err);
+		fprintf(stderr, "%s\n", err);
 		return FPING_EXIT_USAGE;
 	case FPING_PARSE_RUN:
 		break;
@@ -110,7 +118,7 @@ int fping_main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	status = fping_gather_names(&o, &names, err, sizeof(err));
 	if (status) {
-		fprintf(stderr, "%s: %s\n", o.prog, err);
+		fprintf(stderr, "%s\n", err);
 		name_list_free(&names);
 		return status;
 	}

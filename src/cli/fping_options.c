@@ -19,14 +19,18 @@
  *   -R  the payload carries the run cookie and is not randomised.
  *   -m  icmpmon probes one address per name (fping -m: all of them).
  *   -T  ignored by fping 5.1 too.
- * Refused (exit 3): -N (netdata output).
+ * Refused (exit 1): -N (netdata output).
  *
- * Bad arguments: one line on stderr and exit 3, the status fping documents
- * (fping 5.1 itself prints its usage text and exits 1).
+ * Bad arguments: exit 1, as the fping 5.1 binary (its man page says 3), with
+ * its messages word for word; where it prints its whole usage text, icmpmon
+ * names the bad value and adds fping's "see 'fping -h'" line. Run under a
+ * name containing "fping6" it is fping -6, as fping is.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <net/if.h>
 #include <math.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -79,6 +83,8 @@ static const struct option long_options[] = {
 	{ "reachable", required_argument, NULL, 'x' },
 	{ NULL, 0, NULL, 0 },
 };
+
+#define SEE_HELP "see 'fping -h' for usage information"
 
 #define SHORT_OPTIONS ":46aAb:B:c:C:dDef:ghH:i:I:lmMnNoO:p:qQ:r:RsS:t:T:uvx:"
 
@@ -160,17 +166,54 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-static int bad_value(char *err, size_t errlen, int opt, const char *arg)
+static int vsay(char *err, size_t errlen, const char *prog, int hint, const char *fmt, va_list ap)
 {
-	return fail(err, errlen, "invalid argument '%s' for -%c", arg, opt);
+	int n = snprintf(err, errlen, "%s: ", prog);
+
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	if (hint)
+		strncat(err, "\n" SEE_HELP, errlen - strlen(err) - 1);
+	return -1;
 }
 
-static int ms_option(int opt, const char *arg, int64_t *out_ns, char *err, size_t errlen)
+/* fping's one-line complaints: "PROG: what". */
+static int say(char *err, size_t errlen, const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(err, errlen, prog, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * Where fping 5.1 prints its whole usage text (a bad value, a bad -g/-f
+ * combination) icmpmon says what is wrong, then points at -h as fping does
+ * for an unknown option.
+ */
+static int say_usage(char *err, size_t errlen, const char *prog, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(err, errlen, prog, 1, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int bad_value(char *err, size_t errlen, const struct fping_opts *o, int opt, const char *arg)
+{
+	return say_usage(err, errlen, o->prog, "invalid argument '%s' for -%c", arg, opt);
+}
+
+static int ms_option(const struct fping_opts *o, int opt, const char *arg, int64_t *out_ns, char *err, size_t errlen)
 {
 	double v;
 
 	if (parse_float(arg, &v) || v < 0 || v > 1e9)
-		return bad_value(err, errlen, opt, arg);
+		return bad_value(err, errlen, o, opt, arg);
 	*out_ns = (int64_t)(v * NS_PER_MS);
 	return 0;
 }
@@ -195,7 +238,7 @@ static int apply_option(int opt, char *arg, struct config *cfg, struct fping_opt
 	case '4':
 	case '6':
 		if (ps->family && ps->family != (opt == '4' ? AF_INET : AF_INET6))
-			return fail(err, errlen, "can't specify both -4 and -6");
+			return say(err, errlen, o->prog, "can't specify both -4 and -6");
 		ps->family = opt == '4' ? AF_INET : AF_INET6;
 		return 0;
 	case 'm':
@@ -203,28 +246,28 @@ static int apply_option(int opt, char *arg, struct config *cfg, struct fping_opt
 	case 'T':
 		return 0;
 	case 'N':
-		return fail(err, errlen, "-N (netdata output) is not supported");
+		return say(err, errlen, o->prog, "-N (netdata output) is not supported");
 	case 'M':
 		o->dontfrag = 1;
 		return 0;
 	case 't':
-		if (ms_option(opt, arg, &o->timeout_ns, err, errlen))
+		if (ms_option(o, opt, arg, &o->timeout_ns, err, errlen))
 			return -1;
 		ps->timeout_set = 1;
 		return 0;
 	case 'r':
 		if (parse_uint(arg, 1000000, &u))
-			return bad_value(err, errlen, opt, arg);
+			return bad_value(err, errlen, o, opt, arg);
 		o->retry = (unsigned)u;
 		return 0;
 	case 'i':
-		return ms_option(opt, arg, &o->interval_ns, err, errlen);
+		return ms_option(o, opt, arg, &o->interval_ns, err, errlen);
 	case 'p':
-		return ms_option(opt, arg, &o->period_ns, err, errlen);
+		return ms_option(o, opt, arg, &o->period_ns, err, errlen);
 	case 'c':
 	case 'C':
 		if (parse_uint(arg, 0x7fffffffUL, &u) || !u)
-			return bad_value(err, errlen, opt, arg);
+			return bad_value(err, errlen, o, opt, arg);
 		o->count = (long)u;
 		ps->count_flag = 1;
 		if (opt == 'C')
@@ -232,7 +275,7 @@ static int apply_option(int opt, char *arg, struct config *cfg, struct fping_opt
 		return 0;
 	case 'b':
 		if (parse_uint(arg, 0xffffffffUL, &u))
-			return bad_value(err, errlen, opt, arg);
+			return bad_value(err, errlen, o, opt, arg);
 		ps->size = u;
 		return 0;
 	case 'q':
@@ -243,7 +286,7 @@ static int apply_option(int opt, char *arg, struct config *cfg, struct fping_opt
 		o->verbose = 0;
 		o->quiet = 1;
 		if (parse_float(arg, &v) || v < 0 || v > 1e7)
-			return bad_value(err, errlen, opt, arg);
+			return bad_value(err, errlen, o, opt, arg);
 		o->report_ns = (int64_t)(v * 1e9);
 		return 0;
 	case 'e':
@@ -251,12 +294,12 @@ static int apply_option(int opt, char *arg, struct config *cfg, struct fping_opt
 		return 0;
 	case 'n':
 		if (o->rdns_flag)
-			return fail(err, errlen, "use either one of -d or -n");
+			return say(err, errlen, o->prog, "use either one of -d or -n");
 		o->name_flag = 1;
 		return 0;
 	case 'd':
 		if (o->name_flag)
-			return fail(err, errlen, "use either one of -d or -n");
+			return say(err, errlen, o->prog, "use either one of -d or -n");
 		o->rdns_flag = 1;
 		return 0;
 	case 'A':
@@ -264,7 +307,7 @@ static int apply_option(int opt, char *arg, struct config *cfg, struct fping_opt
 		return 0;
 	case 'B':
 		if (parse_float(arg, &v) || v == 0)
-			return bad_value(err, errlen, opt, arg);
+			return bad_value(err, errlen, o, opt, arg);
 		o->backoff = v;
 		return 0;
 	case 's':
@@ -284,12 +327,12 @@ static int apply_option(int opt, char *arg, struct config *cfg, struct fping_opt
 		return 0;
 	case 'H':
 		if (parse_uint(arg, 0xffffffffUL, &u) || !u)
-			return bad_value(err, errlen, opt, arg);
+			return bad_value(err, errlen, o, opt, arg);
 		ps->ttl = u;
 		return 0;
 	case 'x':
 		if (parse_uint(arg, 0x7fffffffUL, &u) || !u)
-			return bad_value(err, errlen, opt, arg);
+			return bad_value(err, errlen, o, opt, arg);
 		o->min_reachable = (unsigned)u;
 		return 0;
 	case 'f':
@@ -307,18 +350,19 @@ static int apply_option(int opt, char *arg, struct config *cfg, struct fping_opt
 			o->src6_set = 1;
 			return 0;
 		}
-		return fail(err, errlen, "can't parse source address: %s", arg);
+		return say(err, errlen, o->prog, "can't parse source address: %s", arg);
 	case 'I':
-		if (!*arg || strlen(arg) >= sizeof(cfg->ifname))
-			return bad_value(err, errlen, opt, arg);
+		/* fping binds its sockets here and exits on failure, with perror()'s words */
+		if (*arg && (strlen(arg) >= sizeof(cfg->ifname) || !if_nametoindex(arg)))
+			return fail(err, errlen, "binding to specific interface (SO_BINTODEVICE): %s", strerror(ENODEV));
 		snprintf(cfg->ifname, sizeof(cfg->ifname), "%s", arg);
 		return 0;
 	case 'O':
-		/* sscanf("%i"): decimal, 0x hex or 0 octal */
+		/* sscanf("%i"): decimal, 0x hex or 0 octal; any int (the sockets decide, fping_main.c) */
 		errno = 0;
 		l = strtol(arg, &end, 0);
-		if (end == arg || errno || l < 0 || l > 255)
-			return bad_value(err, errlen, opt, arg);
+		if (end == arg || errno || l < INT_MIN || l > INT_MAX)
+			return bad_value(err, errlen, o, opt, arg);
 		o->tos = (int)l;
 		o->tos_set = 1;
 		return 0;
@@ -326,7 +370,7 @@ static int apply_option(int opt, char *arg, struct config *cfg, struct fping_opt
 		o->outage = 1;
 		return 0;
 	}
-	return fail(err, errlen, "invalid option -- '%c'", opt);
+	return say_usage(err, errlen, o->prog, "invalid option -- '%c'", opt);
 }
 
 /* fping names a long option without its dashes (and without "=value"). */
@@ -357,23 +401,23 @@ static void defaults(struct config *cfg, struct fping_opts *o, char *prog)
 static int validate(struct fping_opts *o, struct parse_state *ps, char *err, size_t errlen)
 {
 	if (ps->ttl > 255)
-		return fail(err, errlen, "ttl %lu out of range", ps->ttl);
+		return say(err, errlen, o->prog, "ttl %lu out of range", ps->ttl);
 	if (o->unreach && o->alive)
-		return fail(err, errlen, "specify only one of a, u");
+		return say(err, errlen, o->prog, "specify only one of a, u");
 	if (ps->count_flag && ps->loop_flag)
-		return fail(err, errlen, "specify only one of c, l");
+		return say(err, errlen, o->prog, "specify only one of c, l");
 	if (ps->size > FPING_MAX_DATA)
-		return fail(err, errlen, "data size %lu not valid, must be lower than %u", ps->size,
+		return say(err, errlen, o->prog, "data size %lu not valid, must be lower than %u", ps->size,
 			    (unsigned)FPING_MAX_DATA);
 	if (o->backoff > FPING_MAX_BACKOFF || o->backoff < FPING_MIN_BACKOFF)
-		return fail(err, errlen, "backoff factor %.1f not valid, must be between %.1f and %.1f", o->backoff,
+		return say(err, errlen, o->prog, "backoff factor %.1f not valid, must be between %.1f and %.1f", o->backoff,
 			    FPING_MIN_BACKOFF, FPING_MAX_BACKOFF);
 	if ((o->n_args && o->file) || (o->file && o->generate) || (o->generate && !o->n_args))
-		return fail(err, errlen, "%s", o->generate && !o->n_args ? "-g needs a CIDR range or a start and an end address"
+		return say_usage(err, errlen, o->prog, "%s", o->generate && !o->n_args ? "-g needs a CIDR range or a start and an end address"
 					       : o->generate ? "use either -f or -g"
 							     : "targets given with -f and on the command line");
 	if (o->generate && o->n_args > 2)
-		return fail(err, errlen, "-g takes a CIDR range or a start and an end address");
+		return say_usage(err, errlen, o->prog, "-g takes a CIDR range or a start and an end address");
 	return 0;
 }
 
@@ -438,6 +482,8 @@ enum fping_parse_result fping_parse(int argc, char **argv, struct config *cfg, s
 	int opt, idx;
 
 	defaults(cfg, o, argc > 0 ? argv[0] : NULL);
+	if (strstr(o->prog, "fping6"))
+		ps.family = AF_INET6;
 	optind = 0; /* GNU: reinitialise, permutation state included */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, SHORT_OPTIONS, long_options, &idx)) != -1) {
@@ -450,18 +496,18 @@ enum fping_parse_result fping_parse(int argc, char **argv, struct config *cfg, s
 			return FPING_PARSE_EXIT;
 		case ':':
 			if (optopt && strncmp(argv[optind - 1], "--", 2))
-				fail(err, errlen, "option requires an argument -- '%c'", optopt);
+				say_usage(err, errlen, o->prog, "option requires an argument -- '%c'", optopt);
 			else {
 				long_name(argv[optind - 1], name, sizeof(name));
-				fail(err, errlen, "option requires an argument -- '%s'", name);
+				say_usage(err, errlen, o->prog, "option requires an argument -- '%s'", name);
 			}
 			return FPING_PARSE_ERROR;
 		case '?':
 			if (optopt)
-				fail(err, errlen, "invalid option -- '%c'", optopt);
+				say_usage(err, errlen, o->prog, "invalid option -- '%c'", optopt);
 			else {
 				long_name(argv[optind - 1], name, sizeof(name));
-				fail(err, errlen, "invalid option -- '%s'", name);
+				say_usage(err, errlen, o->prog, "invalid option -- '%s'", name);
 			}
 			return FPING_PARSE_ERROR;
 		default:
@@ -514,14 +560,15 @@ void fping_size_run(const struct fping_opts *o, struct config *cfg, uint32_t n)
 	cfg->outstanding_exact = want <= (1u << 24);
 }
 
-static int add(struct name_list *names, const char *name, char *err, size_t errlen)
+static int add(struct name_list *names, const char *name, const char *prog, char *err, size_t errlen)
 {
 	if (name_list_add(names, name))
-		return fail(err, errlen, "too many targets (at most %u)", TARGET_SOURCE_MAX);
+		return say(err, errlen, prog, "too many targets (at most %u)", TARGET_SOURCE_MAX);
 	return 0;
 }
 
-static int add_span(struct name_list *names, uint64_t first, uint64_t last, char *err, size_t errlen)
+static int add_span(struct name_list *names, uint64_t first, uint64_t last, const char *prog, char *err,
+		    size_t errlen)
 {
 	char buf[INET_ADDRSTRLEN];
 	uint64_t a;
@@ -530,31 +577,34 @@ static int add_span(struct name_list *names, uint64_t first, uint64_t last, char
 		struct in_addr in = { .s_addr = htonl((uint32_t)a) };
 
 		inet_ntop(AF_INET, &in, buf, sizeof(buf));
-		if (add(names, buf, err, errlen))
+		if (add(names, buf, prog, err, errlen))
 			return -1;
 	}
 	return 0;
 }
 
-/* A numeric address for -g, as fping parses it (any family, then IPv4 only). */
-static int parse_g_addr(const char *s, uint32_t *out, const char *sep, char *err, size_t errlen)
+/*
+ * A numeric address for -g, as fping parses it (any family, then IPv4 only).
+ * fping's complaint about a CIDR address starts "fping," (sep ","), about a range "fping:".
+ */
+static int parse_g_addr(const char *s, uint32_t *out, const char *prog, const char *sep, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_flags = AI_NUMERICHOST };
 	struct addrinfo *res;
 	int rc = getaddrinfo(s, NULL, &hints, &res);
 
 	if (rc)
-		return fail(err, errlen, "can't parse address %s%s %s", s, sep, gai_strerror(rc));
+		return fail(err, errlen, "%s%s can't parse address %s: %s", prog, sep, s, gai_strerror(rc));
 	if (res->ai_family != AF_INET) {
 		freeaddrinfo(res);
-		return fail(err, errlen, "-g works only with IPv4 addresses");
+		return say(err, errlen, prog, "-g works only with IPv4 addresses");
 	}
 	*out = ntohl(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr);
 	freeaddrinfo(res);
 	return 0;
 }
 
-static int gather_cidr(const char *arg, struct name_list *names, char *err, size_t errlen)
+static int gather_cidr(const char *arg, struct name_list *names, const char *prog, char *err, size_t errlen)
 {
 	char addr[256];
 	const char *slash = strchr(arg, '/');
@@ -563,14 +613,14 @@ static int gather_cidr(const char *arg, struct name_list *names, char *err, size
 	long mask;
 
 	if (!slash || (size_t)(slash - arg) >= sizeof(addr))
-		return fail(err, errlen, "-g needs A.B.C.D/LEN or a start and an end address: '%s'", arg);
+		return say_usage(err, errlen, prog, "-g needs A.B.C.D/LEN or a start and an end address: '%s'", arg);
 	memcpy(addr, arg, (size_t)(slash - arg));
 	addr[slash - arg] = '\0';
 	mask = atol(slash + 1);
-	if (parse_g_addr(addr, &a, ":", err, errlen))
+	if (parse_g_addr(addr, &a, prog, ",", err, errlen))
 		return -1;
 	if (mask < 1 || mask > 32)
-		return fail(err, errlen, "netmask must be between 1 and 32 (is: %s)", slash + 1);
+		return say(err, errlen, prog, "netmask must be between 1 and 32 (is: %s)", slash + 1);
 	bitmask = (uint32_t)(0xffffffffull << (32 - mask));
 	first = a & bitmask;
 	last = first + (1ull << (32 - mask)) - 1;
@@ -578,24 +628,25 @@ static int gather_cidr(const char *arg, struct name_list *names, char *err, size
 		first++;
 		last--;
 	}
-	return add_span(names, first, last, err, errlen);
+	return add_span(names, first, last, prog, err, errlen);
 }
 
-static int gather_range(const char *start, const char *end, struct name_list *names, char *err, size_t errlen)
+static int gather_range(const char *start, const char *end, struct name_list *names, const char *prog, char *err,
+			size_t errlen)
 {
 	uint32_t a, b;
 
-	if (parse_g_addr(start, &a, ":", err, errlen) || parse_g_addr(end, &b, ":", err, errlen))
+	if (parse_g_addr(start, &a, prog, ":", err, errlen) || parse_g_addr(end, &b, prog, ":", err, errlen))
 		return -1;
 	if ((uint64_t)b > (uint64_t)a + FPING_MAX_GENERATE)
-		return fail(err, errlen, "-g parameter generates too many addresses");
+		return say(err, errlen, prog, "-g parameter generates too many addresses");
 	if (b < a)
 		return 0; /* fping generates nothing */
-	return add_span(names, a, b, err, errlen);
+	return add_span(names, a, b, prog, err, errlen);
 }
 
 /* fping reads the first word of each line and skips words starting with '#'. */
-static int gather_file(const char *path, struct name_list *names, char *err, size_t errlen)
+static int gather_file(const char *path, struct name_list *names, const char *prog, char *err, size_t errlen)
 {
 	FILE *in = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	char line[TARGET_SOURCE_MAX_LINE + 1], *word, *save;
@@ -603,20 +654,20 @@ static int gather_file(const char *path, struct name_list *names, char *err, siz
 	int rc = 0;
 
 	if (!in) {
-		fail(err, errlen, "fopen : %s", strerror(errno));
+		say(err, errlen, prog, "fopen : %s", strerror(errno));
 		return FPING_EXIT_SYSTEM;
 	}
 	while ((len = target_source_line(in, line)) > 0) {
 		word = strtok_r(line, " \t\r\n\v\f", &save);
 		if (!word || word[0] == '#')
 			continue;
-		if (add(names, word, err, errlen)) {
+		if (add(names, word, prog, err, errlen)) {
 			rc = FPING_EXIT_USAGE;
 			break;
 		}
 	}
 	if (len < 0) {
-		fail(err, errlen, "%s: line too long", path);
+		say(err, errlen, prog, "%s: line too long", path);
 		rc = FPING_EXIT_USAGE;
 	}
 	if (in != stdin)
@@ -629,15 +680,15 @@ int fping_gather_names(const struct fping_opts *o, struct name_list *names, char
 	int i;
 
 	if (o->generate) {
-		if (o->n_args == 1 ? gather_cidr(o->args[0], names, err, errlen)
-				   : gather_range(o->args[0], o->args[1], names, err, errlen))
+		if (o->n_args == 1 ? gather_cidr(o->args[0], names, o->prog, err, errlen)
+				   : gather_range(o->args[0], o->args[1], names, o->prog, err, errlen))
 			return FPING_EXIT_USAGE;
 		return 0;
 	}
 	if (o->file)
-		return gather_file(o->file, names, err, errlen);
+		return gather_file(o->file, names, o->prog, err, errlen);
 	for (i = 0; i < o->n_args; i++)
-		if (add(names, o->args[i], err, errlen))
+		if (add(names, o->args[i], o->prog, err, errlen))
 			return FPING_EXIT_USAGE;
 	return 0;
 }

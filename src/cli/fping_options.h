@@ -32,7 +32,7 @@
 enum fping_parse_result {
 	FPING_PARSE_RUN = 0,  /* cfg and o are ready */
 	FPING_PARSE_EXIT = 1, /* -h or -v printed: exit 0 */
-	FPING_PARSE_ERROR = 2 /* err holds one line (without the program name): exit 3 */
+	FPING_PARSE_ERROR = 2 /* err holds fping's complaint, program name included (maybe 2 lines): exit 1 */
 };
 
 /* Parses fping's argv (argv[0] included) into cfg (defaults first) and o. */
@@ -42,7 +42,8 @@ enum fping_parse_result fping_parse(int argc, char **argv, struct config *cfg, s
 /*
  * The target names: the operands, -f FILE (fping's rules: first word of a
  * line, lines starting with '#' skipped) or -g. Returns 0, FPING_EXIT_USAGE
- * (bad -g range) or FPING_EXIT_SYSTEM (unreadable file); err holds one line.
+ * (bad -g range) or FPING_EXIT_SYSTEM (unreadable file); err holds fping's
+ * complaint, program name included.
  */
 int fping_gather_names(const struct fping_opts *o, struct name_list *names, char *err, size_t errlen);
 

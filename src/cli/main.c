@@ -30,28 +30,36 @@ static const struct sink *pick_sink(const struct config *cfg)
 	return cfg->json ? &sink_json : &sink_ping;
 }
 
+/* As ping: a message, the usage after a bad option, exit 1 for bad numbers and 2 for the rest. */
+static int refuse(enum options_result res, struct config *cfg, const char *err)
+{
+	if (res != OPTIONS_HELP)
+		fprintf(stderr, "%s: %s\n", options_prog(), err);
+	if (res == OPTIONS_USAGE || res == OPTIONS_HELP) {
+		fputc('\n', stderr);
+		options_usage(stderr);
+	}
+	config_free(cfg);
+	return res == OPTIONS_BAD_VALUE ? 1 : 2;
+}
+
 static int ping_main(int argc, char **argv)
 {
 	char err[512] = "";
 	struct config cfg;
 	struct run run;
+	enum options_result res = options_parse(argc, argv, &cfg, err, sizeof(err));
 	int status;
 
-	switch (options_parse(argc, argv, &cfg, err, sizeof(err))) {
-	case OPTIONS_EXIT:
+	if (res == OPTIONS_EXIT)
 		return 0;
-	case OPTIONS_ERROR:
-		fprintf(stderr, "icmpmon: %s\n", err);
-		config_free(&cfg);
-		return 2;
-	case OPTIONS_RUN:
-		break;
-	}
+	if (res != OPTIONS_RUN)
+		return refuse(res, &cfg, err);
 	verbose_libbpf = cfg.verbose > 1; /* -vv: libbpf's own messages too */
 	libbpf_set_print(libbpf_print);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (run_setup(&run, &cfg, pick_sink(&cfg), &exporter_service, err, sizeof(err))) {
-		fprintf(stderr, "icmpmon: %s\n", err);
+		fprintf(stderr, "%s: %s\n", options_prog(), err);
 		if (cfg.json)
 			sink_json_fatal(stdout, err);
 		run_teardown(&run);
@@ -73,6 +81,7 @@ static const struct personality {
 	int (*main)(int argc, char **argv);
 } personalities[] = {
 	{ "fping", fping_main },
+	{ "fping6", fping_main }, /* fping -6 (fping_options.c) */
 };
 
 static const char *base_name(const char *path)
@@ -86,6 +95,7 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	run_signals_take();
 	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++) {
 		const struct personality *p = &personalities[i];
 

@@ -14,6 +14,7 @@
 #include "util/one_line.h"
 #include "cli/metrics_options.h"
 #include "util/version.h"
+#include "cli/ping_values.h"
 
 enum long_only {
 	OPT_CONSUME = 256,
@@ -148,36 +149,6 @@ static int parse_seconds(const char *s, double min, double max, double *out)
 	return 0;
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* ping -p: hex digits, pairs fill bytes, an odd last digit is the high nibble of a last byte. */
-static int parse_pattern(const char *s, struct config *cfg)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > 2 * ICMPMON_MAX_PATTERN)
-		return -1;
-	memset(cfg->pattern, 0, sizeof(cfg->pattern));
-	for (i = 0; i < n; i++) {
-		int v = hex_nibble(s[i]);
-
-		if (v < 0)
-			return -1;
-		cfg->pattern[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);
-	}
-	cfg->pattern_len = (int)((n + 1) / 2);
-	return 0;
-}
-
 static int push_arg(char ***v, int *n, char *arg)
 {
 	char **nv = realloc(*v, (size_t)(*n + 1) * sizeof(*nv));
@@ -214,49 +185,92 @@ static int is_power_of_two(unsigned long v)
 	return v && !(v & (v - 1));
 }
 
+static const char *prog = "icmpmon";
+
+const char *options_prog(void)
+{
+	return prog;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* ping's letters, with ping's value rules and messages (ping_values.h). */
+static int apply_ping_option(int opt, char *arg, struct config *cfg, int *interval_set, char *err, size_t errlen)
+{
+	long long v;
+	const char *bad;
+	int rc;
+
+	switch (opt) {
+	case 'c':
+		if ((rc = ping_long(arg, 1, 0x7fffffffffffffffLL, &v, err, errlen)))
+			return rc;
+		cfg->count = (long)v;
+		return 0;
+	case 's':
+		/* ping takes up to 2^31-1 and then fails every send: the most one IPv4 datagram holds */
+		if ((rc = ping_long(arg, 0, ICMPMON_MAX_PAYLOAD, &v, err, errlen)))
+			return rc;
+		cfg->size = (int)v;
+		return 0;
+	case 't':
+		if ((rc = ping_long(arg, 0, 255, &v, err, errlen)))
+			return rc;
+		cfg->ttl = (int)v;
+		return 0;
+	case 'w':
+		/* ping takes whole seconds only; fractions are icmpmon's. 0: no deadline. */
+		rc = ping_long(arg, 0, 0x7fffffff, &v, err, errlen);
+		if (!rc) {
+			cfg->deadline_s = (double)v;
+			return 0;
+		}
+		return parse_seconds(arg, 0, 0x7fffffff, &cfg->deadline_s) ? rc : 0;
+	case 'i':
+		cfg->interval_s = ping_seconds(prog, arg);
+		if (!(cfg->interval_s >= 0 && cfg->interval_s <= 0x7fffffff / 1000))
+			return fail_line(err, errlen, "bad timing interval: %s", arg);
+		*interval_set = 1;
+		return 0;
+	case 'W':
+		cfg->timeout_s = ping_seconds(prog, arg);
+		if (!(cfg->timeout_s >= 0 && cfg->timeout_s <= 0x7fffffff / 1000))
+			return fail_line(err, errlen, "bad linger time: %s", arg);
+		if (cfg->timeout_s < 0.001)
+			cfg->timeout_s = 0.001; /* ping's -W 0: no wait past the last probe; here a probe needs a lifetime */
+		return 0;
+	case 'p':
+		bad = ping_pattern(arg, cfg->pattern, &cfg->pattern_len);
+		if (bad)
+			return fail_line(err, errlen, "patterns must be specified as hex digits: %s", bad);
+		return 0;
+	}
+	return 1; /* not one of these */
+}
+
 static int apply_option(int opt, char *arg, struct config *cfg, int *interval_set,
 			char *err, size_t errlen)
 {
 	long l;
+	int rc = apply_ping_option(opt, arg, cfg, interval_set, err, errlen);
 
+	if (rc <= 0)
+		return rc;
 	switch (opt) {
-	case 'c':
-		if (parse_long(arg, 1, 0x7fffffffL, &cfg->count))
-			return fail_line(err, errlen, "invalid count '%s' for -c: expected 1..2147483647", arg);
-		return 0;
-	case 'i':
 	case OPT_PERIOD:
 		if (parse_seconds(arg, 0, 86400 * 7, &cfg->interval_s))
-			return fail_line(err, errlen, "invalid interval '%s' for %s: expected seconds >= 0", arg,
-				    opt == 'i' ? "-i" : "--period");
+			return fail_line(err, errlen, "invalid interval '%s' for --period: expected seconds >= 0", arg);
 		*interval_set = 1;
-		return 0;
-	case 's':
-		if (parse_long(arg, 0, ICMPMON_MAX_PAYLOAD, &l))
-			return fail_line(err, errlen, "invalid size '%s' for -s: expected 0..%d", arg, ICMPMON_MAX_PAYLOAD);
-		cfg->size = (int)l;
-		return 0;
-	case 't':
-		if (parse_long(arg, 1, 255, &l))
-			return fail_line(err, errlen, "invalid TTL '%s' for -t: expected 1..255", arg);
-		cfg->ttl = (int)l;
-		return 0;
-	case 'W':
-		if (parse_seconds(arg, 0.001, 86400, &cfg->timeout_s))
-			return fail_line(err, errlen, "invalid timeout '%s' for -W: expected 0.001..86400 seconds", arg);
-		return 0;
-	case 'w':
-		if (parse_seconds(arg, 0.001, 86400.0 * 365, &cfg->deadline_s))
-			return fail_line(err, errlen, "invalid deadline '%s' for -w: expected seconds > 0", arg);
 		return 0;
 	case 'I':
 		if (!*arg || strlen(arg) >= sizeof(cfg->ifname))
 			return fail_line(err, errlen, "invalid interface name '%s' for -I", arg);
 		strcpy(cfg->ifname, arg);
-		return 0;
-	case 'p':
-		if (parse_pattern(arg, cfg))
-			return fail_line(err, errlen, "invalid pattern '%s' for -p: expected up to 32 hex digits", arg);
 		return 0;
 	case '4':
 	case '6':
@@ -353,35 +367,46 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 
 enum options_result options_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
 {
-	int opt, interval_set = 0;
+	int opt, rc, interval_set = 0;
 
 	config_defaults(cfg);
+	if (argc > 0 && argv[0] && *argv[0])
+		prog = base_name(argv[0]);
 	optind = 0; /* 0, not 1: glibc then also forgets its position in the previous argv */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, OPTSTRING, long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
+			return OPTIONS_HELP; /* ping: the usage on stderr, exit 2 */
 		case OPT_HELP:
 			options_usage(stdout);
 			return OPTIONS_EXIT;
 		case 'V':
 		case OPT_VERSION:
-			printf("icmpmon %s\n", ICMPMON_VERSION);
+			/* ping's "ping from iputils 20221126" line: checks for "iputils" and a date still pass */
+			printf("%s from icmpmon %s (iputils %s compatible)\n", prog, ICMPMON_VERSION, ICMPMON_PING_COMPAT);
 			return OPTIONS_EXIT;
 		case ':':
-			fail_line(err, errlen, "option '%s' needs a value", argv[optind - 1]);
-			return OPTIONS_ERROR;
+			/* glibc's own words, which ping prints */
+			if (!strncmp(argv[optind - 1], "--", 2))
+				fail_line(err, errlen, "option '%s' requires an argument", argv[optind - 1]);
+			else
+				fail_line(err, errlen, "option requires an argument -- '%c'", optopt);
+			return OPTIONS_USAGE;
 		case '?':
 			/* glibc: optopt is the letter of a bad short option; 0 for an unknown long
 			 * one; a long option's code when it was given a value it does not take. */
-			if (optopt > 0 && optopt < 256 && !strchr(OPTSTRING, optopt))
-				fail_line(err, errlen, "unknown option '-%c' (see --help)", optopt);
+			if (!optopt)
+				fail_line(err, errlen, "unrecognized option '%s'", argv[optind - 1]);
+			else if (!strncmp(argv[optind - 1], "--", 2))
+				fail_line(err, errlen, "option '%s' doesn't allow an argument", argv[optind - 1]);
 			else
-				fail_line(err, errlen, "unknown option or unexpected value '%s' (see --help)", argv[optind - 1]);
-			return OPTIONS_ERROR;
+				fail_line(err, errlen, "invalid option -- '%c'", optopt);
+			return OPTIONS_USAGE;
 		default:
-			if (apply_option(opt, optarg, cfg, &interval_set, err, errlen))
-				return OPTIONS_ERROR;
+			rc = apply_option(opt, optarg, cfg, &interval_set, err, errlen);
+			if (rc)
+				return rc == PING_BAD_VALUE ? OPTIONS_BAD_VALUE : OPTIONS_ERROR;
 		}
 	}
 	if (cfg->flood && !interval_set)
@@ -389,8 +414,8 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg, cha
 	if (cfg->flood && cfg->quiet)
 		cfg->flood = 0;
 	if (optind >= argc && !cfg->n_files && !cfg->n_cidrs) {
-		fail_line(err, errlen, "no target given (see --help)");
-		return OPTIONS_ERROR;
+		fail_line(err, errlen, "usage error: Destination address required");
+		return OPTIONS_BAD_VALUE;
 	}
 	if (cfg->consume && (cfg->mode == RX_SOCKET || cfg->mode == RX_DGRAM)) {
 		fail_line(err, errlen, "--consume needs --mode kernel");

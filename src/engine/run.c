@@ -15,6 +15,7 @@
 #include "engine/reload.h"
 #include "engine/run.h"
 #include "engine/run_dgram.h"
+#include "engine/unhooked.h"
 #include "kernel/collector.h"
 #include "util/clock.h"
 #include "util/one_line.h"
@@ -109,6 +110,7 @@ static void on_kernel_event(void *ctx, const struct icmpmon_event *ev)
 {
 	struct run *r = ctx;
 
+	unhooked_settled(r, ev->target_idx, ev->seq);
 	r->sink->event(r, ev);
 }
 
@@ -118,6 +120,7 @@ void run_account_timeout(void *ctx, uint32_t tidx, uint16_t seq)
 
 	if (tidx >= r->targets.n)
 		return;
+	unhooked_settled(r, tidx, seq);
 	r->targets.v[tidx].timeouts++;
 	r->sink->timeout(r, tidx, seq);
 }
@@ -238,6 +241,7 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 	if (r->mode == RX_DGRAM ? run_dgram_setup(r, err, errlen)
 				: sender_open(&r->snd, cfg, &r->targets, r->id_net, r->cookie, err, errlen))
 		return -1;
+	unhooked_start(r);
 	if (reload_init(r, err, errlen))
 		return -1;
 	return r->service ? r->service->start(r, err, errlen) : 0; /* last: serves what is attached */
@@ -274,18 +278,25 @@ void run_sweep(struct run *r, uint64_t now_ns)
 {
 	uint64_t timeout_ns = (uint64_t)(r->cfg->timeout_s * 1e9);
 
-	if (r->col.rb)
-		collector_sweep(&r->col, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
-	else if (r->mode == RX_DGRAM)
-		dgram_expire(&r->dg, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
+	uint64_t cutoff = now_ns > timeout_ns ? now_ns - timeout_ns : 0;
+
+	if (r->col.rb) {
+		collector_sweep(&r->col, cutoff);
+		unhooked_sweep(r, cutoff);
+	} else if (r->mode == RX_DGRAM) {
+		dgram_expire(&r->dg, cutoff);
+	}
 }
 
 void run_poll_replies(struct run *r, int timeout_ms)
 {
-	if (r->col.rb)
+	if (r->col.rb) {
 		collector_poll(&r->col, timeout_ms);
-	else if (r->mode == RX_DGRAM)
+		unhooked_read_errors(r, 0);
+		unhooked_read_errors(r, 1);
+	} else if (r->mode == RX_DGRAM) {
 		dgram_poll(&r->dg, timeout_ms);
+	}
 }
 
 const char *run_target_ifname(const struct run *r, uint32_t tidx, char buf[IF_NAMESIZE])
@@ -336,11 +347,18 @@ uint64_t run_replies(const struct run *r)
 	return n;
 }
 
+/* -w: when the run ends; UINT64_MAX without one. */
+static uint64_t deadline_ns(const struct run *r)
+{
+	return r->cfg->deadline_s > 0 ? r->start_ns + seconds_ns(r->cfg->deadline_s) : UINT64_MAX;
+}
+
 static void send_due(struct run *r, uint64_t now)
 {
 	int budget = SEND_BUDGET, queued = 0;
 
-	while (budget-- && schedule_next_due(&r->sched, now)) {
+	/* as ping, a probe due at the deadline or later does not go */
+	while (budget-- && schedule_next_due(&r->sched, now) && schedule_due_ns(&r->sched, r->sched.next) < deadline_ns(r)) {
 		uint64_t g = r->sched.next++;
 		uint32_t tidx = (uint32_t)(g % r->targets.n);
 		uint16_t seq = (uint16_t)(g / r->targets.n + 1);
@@ -424,7 +442,7 @@ static int finished(struct run *r, uint64_t now, uint64_t *wake)
 	const struct config *cfg = r->cfg;
 
 	if (cfg->deadline_s > 0) {
-		uint64_t end = r->start_ns + seconds_ns(cfg->deadline_s);
+		uint64_t end = deadline_ns(r);
 
 		if (now >= end)
 			return 1;
@@ -486,11 +504,52 @@ static int on_signal(struct run *r, int sfd)
 	return 0;
 }
 
+/* SIGINT, SIGTERM and SIGQUIT, taken through run_loop()'s signalfd. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGQUIT);
+}
+
+void run_signals_take(void)
+{
+	sigset_t set;
+
+	/* An ignored signal is discarded, blocked or not: reset what was inherited first. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows as EPIPE, and the loop ends on it */
+	stop_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Nobody reads the output any more (EPIPE, or any other write error). */
+static int output_gone(void)
+{
+	return ferror(stdout);
+}
+
 static int add_fd(int epfd, int fd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
 
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* Kernel mode: the send sockets' error queues (EPOLLERR when an ICMP error waits there). */
+static int add_error_queues(struct run *r, int epfd)
+{
+	int f;
+
+	if (r->mode != RX_KERNEL)
+		return 0;
+	for (f = 0; f < 2; f++)
+		if (r->snd.path[f].fd >= 0 && add_fd(epfd, r->snd.path[f].fd))
+			return -1;
+	return 0;
 }
 
 static void setup_schedule(struct run *r)
@@ -520,17 +579,15 @@ int run_loop(struct run *r)
 	sigset_t mask;
 	int status;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGQUIT);
+	stop_signals(&mask);
 	if (r->cfg->daemon)
 		sigaddset(&mask, SIGHUP); /* reload.h */
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd)) {
+	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd) ||
+	    add_error_queues(r, epfd)) {
 		fprintf(stderr, "icmpmon: cannot set up the event loop: %s\n", strerror(errno));
 		status = 2;
 		goto out;
@@ -549,7 +606,8 @@ int run_loop(struct run *r)
 	}
 	r->sink->start(r);
 	setup_schedule(r);
-	while (!r->stop) {
+	on_signal(r, sfd); /* those that came during setup */
+	while (!r->stop && !output_gone()) {
 		uint64_t now = clock_mono_ns(), wake;
 
 		send_due(r, now);
@@ -577,12 +635,16 @@ int run_loop(struct run *r)
 
 				if (read(tfd, &ticks, sizeof(ticks)) < 0)
 					continue;
+			} else if (evs[i].data.fd == r->snd.path[0].fd || evs[i].data.fd == r->snd.path[1].fd) {
+				unhooked_read_errors(r, evs[i].data.fd == r->snd.path[1].fd);
 			} else {
 				read_replies(r);
 			}
 		}
 	}
 	read_replies(r);
+	unhooked_read_errors(r, 0);
+	unhooked_read_errors(r, 1);
 	status = r->sink->finish(r);
 out:
 	if (epfd >= 0)
@@ -604,6 +666,7 @@ void run_teardown(struct run *r)
 	if (r->ld.skel)
 		loader_destroy(&r->ld);
 	sender_close(&r->snd);
+	unseen_free(&r->unseen);
 	if (r->srx.fd >= 0)
 		socket_rx_close(&r->srx);
 	if (r->mode == RX_DGRAM)

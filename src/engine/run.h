@@ -18,6 +18,7 @@
 #include "engine/socket_rx.h"
 #include "engine/target_source.h"
 #include "engine/targets.h"
+#include "engine/unseen.h"
 
 struct run;
 struct reload;
@@ -49,6 +50,11 @@ struct sink {
 	void (*interim)(struct run *r);
 	void (*report)(struct run *r);            /* every --report period; may be NULL */
 	int (*wants_probe)(struct run *r, uint32_t tidx); /* NULL or 0: skip this target's slot */
+	/*
+	 * An ICMP error about a probe that has timed out already (the kernel
+	 * reports a dead neighbour seconds later): NULL to take it as an event.
+	 */
+	void (*late_error)(struct run *r, const struct icmpmon_event *ev);
 	int (*finish)(struct run *r); /* prints the summary, returns the exit status */
 };
 
@@ -67,6 +73,7 @@ struct run {
 	struct dgram dg;              /* --mode dgram */
 	enum rx_mode mode;            /* the mode that runs: RX_KERNEL, RX_SOCKET or RX_DGRAM */
 	char mode_why[128];           /* why it runs in a mode not asked for, else "" */
+	struct unseen unseen;         /* kernel mode: probes no hook has seen yet (unhooked.h) */
 	struct schedule sched;
 	uint16_t id_net;
 	uint64_t cookie;
@@ -95,6 +102,15 @@ static inline uint64_t run_mono_ns(const struct run *r, uint64_t wall_ns)
 {
 	return (uint64_t)((int64_t)wall_ns - r->mono_to_real_ns);
 }
+
+/*
+ * First thing in main: SIGINT, SIGTERM and SIGQUIT are taken whatever
+ * disposition was inherited (a background job of a non-interactive shell
+ * starts with SIGINT ignored) and held until run_loop() reads them, so one
+ * that comes during setup still ends the run with its summary; SIGPIPE is
+ * ignored, and a write error on stdout ends the run.
+ */
+void run_signals_take(void);
 
 /*
  * Sets up the run (resolve, load, attach, open sockets); err is one line on

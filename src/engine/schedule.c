@@ -7,7 +7,7 @@ void schedule_init(struct schedule *s, uint64_t start_ns, uint64_t period_ns, ui
 	s->start_ns = start_ns;
 	s->period_ns = period_ns;
 	s->n = n ? n : 1;
-	s->total = rounds * s->n;
+	s->total = rounds > UINT64_MAX / s->n ? 0 : rounds * s->n; /* more than 2^64 probes: no end */
 	s->next = 0;
 	s->burst = burst;
 }

@@ -12,6 +12,7 @@
 
 #include "util/checksum.h"
 #include "util/clock.h"
+#include "engine/errqueue.h"
 #include "engine/sender.h"
 
 void sender_fill_payload(unsigned char *payload, size_t len, uint64_t cookie, const unsigned char *pattern,
@@ -68,6 +69,10 @@ static int socket_setup(int fd, int v6, int dgram, const struct config *cfg, cha
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (!dgram && cfg->mode != RX_SOCKET && errqueue_enable(fd, v6)) {
+		snprintf(err, errlen, "cannot ask for ICMP errors on the send socket: %s", strerror(errno));
+		return -1;
+	}
 	if (cfg->ifname[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->ifname, (socklen_t)strlen(cfg->ifname))) {
 		snprintf(err, errlen, "%s: cannot bind to interface: %s", cfg->ifname, strerror(errno));
 		return -1;
@@ -201,12 +206,37 @@ static void account(struct sender *s, struct sender_path *p, int from, int to, i
 	}
 }
 
+/*
+ * tc egress stamps a probe while sendmsg runs. Those of the batch it did not
+ * stamp wait for ARP/ND (or died there): they are listed as unseen, the
+ * latest of each target first. A probe stamped later takes its count back
+ * (run.c), so the gap of stamps to sends stays what is listed.
+ */
+static void note_unstamped(struct sender *s, struct sender_path *p, const unsigned char *ok, uint64_t now)
+{
+	int i;
+
+	if (!s->stats || !s->unseen)
+		return;
+	for (i = p->queued - 1; i >= 0; i--) {
+		struct target *t = &s->targets->v[p->tidx[i]];
+		uint64_t sent_ok = t->sent - t->send_errors;
+		const struct icmphdr *icmp = (const struct icmphdr *)(p->bufs + (size_t)i * s->icmp_len);
+
+		if (!ok[i] || sent_ok <= __atomic_load_n(&s->stats[p->tidx[i]].stamped, __ATOMIC_RELAXED) + t->unseen_noted)
+			continue;
+		t->unseen_noted++;
+		unseen_add(s->unseen, p->tidx[i], ntohs(icmp->un.echo.sequence), now);
+	}
+}
+
 #define SEND_RETRIES 200 /* x 50 us: how long a full send buffer may hold a batch up */
 
 static int path_flush(struct sender *s, struct sender_path *p)
 {
 	uint64_t now = clock_mono_ns();
-	int done = 0, refused = 0, retries = 0, n;
+	int done = 0, refused = 0, retries = 0, stale = 0, n, i;
+	unsigned char ok[SENDER_BATCH];
 
 	while (done < p->queued) {
 		n = sendmmsg(p->fd, p->msgs + done, (unsigned)(p->queued - done), 0);
@@ -218,17 +248,30 @@ static int path_flush(struct sender *s, struct sender_path *p)
 			nanosleep(&pause, NULL);
 			continue;
 		}
+		/*
+		 * With an error queue, an ICMP error that came in since it was last
+		 * read also fails the next send once, whatever its destination:
+		 * try that probe again; a real refusal repeats itself.
+		 */
+		if (n < 0 && s->stats && !stale++)
+			continue;
 		if (n <= 0) {
 			s->last_errno = errno;
 			s->last_refused = p->tidx[done];
 			account(s, p, done, done + 1, 0, now);
+			ok[done] = 0;
 			refused++;
 			done++;
+			stale = 0;
 			continue;
 		}
 		account(s, p, done, done + n, 1, now);
+		for (i = done; i < done + n; i++)
+			ok[i] = 1;
 		done += n;
+		stale = 0;
 	}
+	note_unstamped(s, p, ok, now);
 	p->queued = 0;
 	return refused;
 }

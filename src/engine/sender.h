@@ -13,8 +13,10 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "bpf/icmpmon.h"
 #include "engine/config.h"
 #include "engine/targets.h"
+#include "engine/unseen.h"
 
 #define SENDER_BATCH 64
 /* Payload layout: cookie, then the send time (CLOCK_REALTIME) for socket mode, then filler. */
@@ -42,8 +44,12 @@ struct sender {
 	/* Called for each probe once the socket took (ok) or refused it; NULL: not wanted (dgram.h). */
 	void (*sent_hook)(void *ctx, uint32_t tidx, uint16_t seq, int ok, uint64_t sent_mono_ns);
 	void *sent_ctx;
+	/* kernel mode: the stamps to check each send against, and where unstamped probes go */
+	const struct target_stats *stats;
+	struct unseen *unseen;
 };
 
+/* In kernel mode the sockets also queue the ICMP errors about their probes (errqueue.h). */
 int sender_open(struct sender *s, const struct config *cfg, struct target_list *tl, uint16_t id_net,
 		uint64_t cookie, char *err, size_t errlen);
 /*

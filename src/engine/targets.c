@@ -82,16 +82,21 @@ static int resolve_all(struct target_list *tl, char **names, char **labels, uint
 	struct target *t;
 	uint32_t i;
 
+	uint32_t at;
+
 	tl->v = calloc(n ? n : 1, sizeof(*tl->v));
+	tl->by_name = calloc(n ? n : 1, sizeof(*tl->by_name));
 	tl->n = 0;
+	tl->n_names = n;
 	tl->unresolved = 0;
-	if (!tl->v || addr_index_init(&tl->index, n)) {
+	if (!tl->v || !tl->by_name || addr_index_init(&tl->index, n)) {
 		snprintf(err, errlen, "out of memory for %u targets", n);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		t = &tl->v[tl->n];
 		memset(t, 0, sizeof(*t));
+		tl->by_name[i] = TARGETS_NONE;
 		if (resolve_one(names[i], family, t, err, errlen)) {
 			if (!skip_unresolved)
 				return -1;
@@ -99,7 +104,9 @@ static int resolve_all(struct target_list *tl, char **names, char **labels, uint
 			tl->unresolved++;
 			continue;
 		}
-		if (addr_index_put(&tl->index, &t->addr, tl->n) != tl->n)
+		at = addr_index_put(&tl->index, &t->addr, tl->n);
+		tl->by_name[i] = at;
+		if (at != tl->n)
 			continue; /* a repeat */
 		t->name = names[i];
 		t->labels = labels ? labels[i] : NULL;
@@ -149,9 +156,12 @@ void targets_free(struct target_list *tl)
 	for (i = 0; i < tl->n; i++)
 		free(tl->v[i].reply_name);
 	free(tl->v);
+	free(tl->by_name);
 	addr_index_free(&tl->index);
 	tl->v = NULL;
+	tl->by_name = NULL;
 	tl->n = 0;
+	tl->n_names = 0;
 }
 
 int targets_route(struct target *t)

@@ -28,19 +28,31 @@ struct target {
 	uint64_t sent;              /* probes sent, refused ones included (lost, as ping counts them) */
 	uint64_t send_errors;       /* of which the socket refused */
 	uint64_t timeouts;          /* probes swept with no reply */
+	uint64_t unseen_noted;      /* sent probes tc egress did not stamp at once (unseen.h), less those it stamped later */
 	uint64_t last_send_ns;
 };
+
+#define TARGETS_NONE UINT32_MAX
 
 struct target_list {
 	struct target *v;
 	uint32_t n;
 	uint32_t unresolved;     /* names skipped because they did not resolve */
 	struct addr_index index; /* address -> position in v */
+	/*
+	 * Per name given to targets_resolve, in order: the index in v of its
+	 * address (a repeat shares the first name's target), TARGETS_NONE when
+	 * it did not resolve. For outputs that report every name (fping); as
+	 * resolved at setup (a --daemon reload does not change it).
+	 */
+	uint32_t *by_name;
+	uint32_t n_names;
 };
 
 /*
  * Resolves each name (family AF_INET, AF_INET6 or AF_UNSPEC for the
- * resolver's first answer, as ping does) and drops repeats. A name that does not resolve
+ * resolver's first answer, as ping does) and probes each address once: a
+ * name that repeats an address only gets its by_name entry. A name that does not resolve
  * fails the whole list (err says which and why), or with skip_unresolved is
  * reported on stderr as fping does and counted.
  */

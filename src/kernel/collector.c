@@ -78,6 +78,18 @@ int collector_sweep(struct collector *c, uint64_t before_ns)
 	}
 }
 
+int collector_forget(struct collector *c, const struct probe_key *k)
+{
+	return bpf_map_delete_elem(c->probes_fd, k) ? -errno : 0;
+}
+
+int collector_outstanding(const struct collector *c, const struct probe_key *k)
+{
+	struct probe_val v;
+
+	return !bpf_map_lookup_elem(c->probes_fd, k, &v);
+}
+
 void collector_close(struct collector *c)
 {
 	ring_buffer__free(c->rb);

@@ -41,6 +41,10 @@ int collector_epoll_fd(const struct collector *c);
  * owns it. Returns how many probes timed out, or -errno.
  */
 int collector_sweep(struct collector *c, uint64_t before_ns);
+/* Takes a probe out of the outstanding map; 0 if it was there (the caller now settles it). */
+int collector_forget(struct collector *c, const struct probe_key *k);
+/* Whether the probe is in the outstanding map. */
+int collector_outstanding(const struct collector *c, const struct probe_key *k);
 void collector_close(struct collector *c);
 
 #endif

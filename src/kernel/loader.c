@@ -164,7 +164,9 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 		return -1;
 	}
 	ld->stats_len = stats_bytes(o->n_targets ? o->n_targets : 1);
-	ld->stats = mmap(NULL, ld->stats_len, PROT_READ, MAP_SHARED, bpf_map__fd(skel->maps.icmpmon_stats), 0);
+	/* writable: userland adds the ICMP errors only the send socket gets (engine/unhooked.c) */
+	ld->stats = mmap(NULL, ld->stats_len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(skel->maps.icmpmon_stats),
+			 0);
 	if (ld->stats == MAP_FAILED) {
 		ld->stats = NULL;
 		snprintf(err, errlen, "cannot map the statistics array: %s", strerror(errno));

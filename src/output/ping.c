@@ -23,6 +23,16 @@ void ping_print_header6(FILE *f, const char *host, const char *addr, size_t payl
 	fprintf(f, "PING %s(%s) %zu data bytes\n", host, addr, payload);
 }
 
+void ping_print_pattern(FILE *f, const unsigned char *pattern, size_t len)
+{
+	size_t i;
+
+	fputs("PATTERN: 0x", f);
+	for (i = 0; i < len; i++)
+		fprintf(f, "%02x", pattern[i]);
+	fputc('\n', f);
+}
+
 void ping_print_stamp(FILE *f, const struct timespec *ts)
 {
 	fprintf(f, "[%lu.%06lu] ", (unsigned long)ts->tv_sec,
@@ -47,6 +57,8 @@ void ping_print_reply(FILE *f, const struct ping_reply_line *r)
 	if (r->stamp)
 		ping_print_stamp(f, r->stamp);
 	fprintf(f, "%u bytes from %s: icmp_seq=%u", r->bytes, r->from, r->seq);
+	if (r->show_ident)
+		fprintf(f, " ident=%u", r->ident);
 	if (r->ttl >= 0)
 		fprintf(f, " ttl=%d", r->ttl);
 	if (r->timing)

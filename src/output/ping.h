@@ -14,6 +14,8 @@ struct ping_reply_line {
 	unsigned int bytes;   /* ICMP header + data ("64 bytes") */
 	const char *from;     /* see ping_format_from() */
 	unsigned int seq;
+	int show_ident;       /* -v: " ident=N" after the seq */
+	unsigned int ident;
 	int ttl;              /* < 0: not printed */
 	int timing;           /* 0 when the payload is too short to carry a timestamp */
 	__u64 rtt_ns;
@@ -46,6 +48,9 @@ void ping_print_header(FILE *f, const char *host, const char *addr,
 
 /* IPv6 form "PING host(addr) 56 data bytes"; addr as ping_format_from() builds it. */
 void ping_print_header6(FILE *f, const char *host, const char *addr, size_t payload);
+
+/* -p: "PATTERN: 0xff00", before the header. */
+void ping_print_pattern(FILE *f, const unsigned char *pattern, size_t len);
 
 /* -D prefix "[sec.usec] ". */
 void ping_print_stamp(FILE *f, const struct timespec *ts);

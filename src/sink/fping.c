@@ -6,6 +6,10 @@
  * timeout, and numbers probes from 0 per target; the running "avg" and
  * "% loss" of each line are those counters at that moment.
  *
+ * Every name given is a host of its own, with its own lines and counters, as
+ * in fping; names that resolve to one address share its probes: each result
+ * of the target is fanned out to its hosts, in the order the names were given.
+ *
  * Default mode runs on a tick schedule (see cli/fping_options.c): wants_probe
  * sends a target's first probe, and a retry in the first slot after the
  * previous probe's (backed-off) timeout, until it answers or has had
@@ -34,6 +38,8 @@
 
 struct fhost {
 	char *display;               /* as fping shows the target (-n/-d/-A) */
+	uint32_t tidx;               /* the target probed for it */
+	uint32_t next;               /* the next host of the same target; HOST_NONE */
 	int sent, recv, recv_total;  /* fping's num_sent, num_recv, num_recv_total */
 	int64_t min_ns, max_ns, total_ns;
 	int sent_i, recv_i;          /* the current -Q interval */
@@ -47,10 +53,14 @@ struct fhost {
 	int done;                    /* default mode: alive, or out of retries */
 };
 
+#define HOST_NONE UINT32_MAX
+
 static struct {
 	const struct fping_opts *o;
-	struct fhost *h;
+	struct fhost *h;             /* one per name that resolved, in the order given */
 	uint32_t n;
+	uint32_t *first;             /* per target: its first host */
+	uint32_t n_targets;
 	uint32_t n_resp;
 	int width;
 	int num_alive, num_timeout, num_pingsent, num_pingreceived, num_othericmp;
@@ -73,14 +83,15 @@ static void out_of_memory(void)
 	exit(FPING_EXIT_SYSTEM);
 }
 
-static char *display_name(const struct target *t, const struct fping_opts *o)
+static char *display_name(const struct target *t, const char *name, const struct fping_opts *o)
 {
 	char host[NI_MAXHOST], *out;
-	const char *print = t->name;
+	struct in6_addr literal;
+	const char *print = name;
 	size_t len;
 
 	if (o->name_flag || o->rdns_flag) {
-		int rdns = o->rdns_flag || t->is_numeric;
+		int rdns = o->rdns_flag || inet_pton(t->family, name, &literal) == 1;
 
 		if (rdns && !getnameinfo(&t->sa.sa, target_sockaddr_len(t), host, sizeof(host), NULL, 0, 0))
 			print = host;
@@ -96,6 +107,41 @@ static char *display_name(const struct target *t, const struct fping_opts *o)
 	return out;
 }
 
+/* The hosts: one per name that resolved, chained per target in the order given. */
+static void make_hosts(struct run *r)
+{
+	const struct target_list *tl = &r->targets;
+	uint32_t i, t, *last;
+
+	S.first = malloc((tl->n ? tl->n : 1) * sizeof(*S.first));
+	last = malloc((tl->n ? tl->n : 1) * sizeof(*last));
+	S.h = calloc(tl->n_names ? tl->n_names : 1, sizeof(*S.h));
+	if (!S.first || !last || !S.h)
+		out_of_memory();
+	for (t = 0; t < tl->n; t++)
+		S.first[t] = last[t] = HOST_NONE;
+	S.n = 0;
+	S.n_targets = tl->n;
+	for (i = 0; i < tl->n_names; i++) {
+		struct fhost *h = &S.h[S.n];
+
+		t = tl->by_name[i];
+		if (t >= tl->n)
+			continue;
+		h->tidx = t;
+		h->next = HOST_NONE;
+		h->display = display_name(&tl->v[t], r->names.v[i], S.o);
+		if (!h->display)
+			out_of_memory();
+		if (last[t] == HOST_NONE)
+			S.first[t] = S.n;
+		else
+			S.h[last[t]].next = S.n;
+		last[t] = S.n++;
+	}
+	free(last);
+}
+
 static void fping_start(struct run *r)
 {
 	const struct fping_opts *o = r->cfg->sink_opts;
@@ -103,17 +149,11 @@ static void fping_start(struct run *r)
 	int len;
 
 	S.o = o;
-	S.n = r->targets.n;
-	S.h = calloc(S.n, sizeof(*S.h));
-	if (!S.h)
-		out_of_memory();
 	S.n_resp = o->mode == FPING_MODE_COUNT ? (uint32_t)o->count : o->mode == FPING_MODE_ALIVE ? 1 : 0;
+	make_hosts(r);
 	for (i = 0; i < S.n; i++) {
 		struct fhost *h = &S.h[i];
 
-		h->display = display_name(&r->targets.v[i], o);
-		if (!h->display)
-			out_of_memory();
 		len = (int)strlen(h->display);
 		if (len > S.width)
 			S.width = len;
@@ -220,14 +260,13 @@ static void time_out(struct fhost *h, uint64_t idx)
 	fping_print_timeout(stdout, h->display, S.width, (int)idx, &c);
 }
 
-static void fping_sent(struct run *r, uint32_t tidx, uint16_t seq)
-{
-	struct fhost *h = &S.h[tidx];
-	int64_t *resp;
+/* Each host of target tidx (k: a uint32_t host index). */
+#define FOR_HOSTS(k, tidx) for (k = (tidx) < S.n_targets ? S.first[tidx] : HOST_NONE; k != HOST_NONE; k = S.h[k].next)
 
-	(void)r;
-	(void)seq;
-	resp = resp_of(h, S.o->mode == FPING_MODE_ALIVE ? 0 : h->attempts);
+static void sent_one(struct fhost *h)
+{
+	int64_t *resp = resp_of(h, S.o->mode == FPING_MODE_ALIVE ? 0 : h->attempts);
+
 	if (resp)
 		*resp = RESP_WAITING;
 	h->attempts++;
@@ -236,7 +275,18 @@ static void fping_sent(struct run *r, uint32_t tidx, uint16_t seq)
 	S.last_send_ns = clock_mono_ns();
 }
 
-static void on_icmp_error(struct fhost *h, const struct icmpmon_event *ev, uint64_t idx)
+static void fping_sent(struct run *r, uint32_t tidx, uint16_t seq)
+{
+	uint32_t k;
+
+	(void)r;
+	(void)seq;
+	FOR_HOSTS(k, tidx)
+		sent_one(&S.h[k]);
+}
+
+/* fping prints and counts every ICMP error it gets, whenever it comes. */
+static void report_icmp_error(const struct fhost *h, const struct icmpmon_event *ev)
 {
 	/* fping 5.1 matches no ICMPv6 error to its probes: it neither prints nor counts them */
 	const char *text = ev->from.family == ICMPMON_AF_INET6 ? NULL
@@ -251,6 +301,11 @@ static void on_icmp_error(struct fhost *h, const struct icmpmon_event *ev, uint6
 		}
 		S.num_othericmp++;
 	}
+}
+
+static void on_icmp_error(struct fhost *h, const struct icmpmon_event *ev, uint64_t idx)
+{
+	report_icmp_error(h, ev);
 	/*
 	 * The kernel settled this probe: it will not time out. fping times it out
 	 * later; count and loop mode settle it now. Default mode's own deadline
@@ -260,18 +315,14 @@ static void on_icmp_error(struct fhost *h, const struct icmpmon_event *ev, uint6
 		time_out(h, idx);
 }
 
-static void fping_event(struct run *r, const struct icmpmon_event *ev)
+static void event_one(struct run *r, struct fhost *h, const struct icmpmon_event *ev)
 {
 	const struct fping_opts *o = S.o;
-	struct fhost *h;
 	struct fping_counts c;
 	int64_t rtt = (int64_t)ev->rtt_ns, *resp;
 	uint64_t idx;
 	int bytes;
 
-	if (ev->target_idx >= S.n)
-		return;
-	h = &S.h[ev->target_idx];
 	idx = index_of(h, ev->seq);
 	if (ev->kind == ICMPMON_EV_ERROR) {
 		on_icmp_error(h, ev, idx);
@@ -312,21 +363,43 @@ static void fping_event(struct run *r, const struct icmpmon_event *ev)
 	}
 }
 
-static void fping_timeout(struct run *r, uint32_t tidx, uint16_t seq)
+static void fping_event(struct run *r, const struct icmpmon_event *ev)
 {
-	struct fhost *h;
-	int64_t *resp;
-	uint64_t idx;
+	uint32_t k;
+
+	FOR_HOSTS(k, ev->target_idx)
+		event_one(r, &S.h[k], ev);
+}
+
+/* An error about a probe that timed out already: said and counted, nothing to settle. */
+static void fping_late_error(struct run *r, const struct icmpmon_event *ev)
+{
+	uint32_t k;
 
 	(void)r;
-	if (tidx >= S.n || S.o->mode == FPING_MODE_ALIVE)
-		return; /* default mode keeps its own (backed-off) deadlines */
-	h = &S.h[tidx];
-	idx = index_of(h, seq);
-	resp = resp_of(h, idx);
+	FOR_HOSTS(k, ev->target_idx)
+		report_icmp_error(&S.h[k], ev);
+}
+
+static void timeout_one(struct fhost *h, uint16_t seq)
+{
+	uint64_t idx = index_of(h, seq);
+	int64_t *resp = resp_of(h, idx);
+
 	if (resp && *resp != RESP_WAITING)
 		return;
 	time_out(h, idx);
+}
+
+static void fping_timeout(struct run *r, uint32_t tidx, uint16_t seq)
+{
+	uint32_t k;
+
+	(void)r;
+	if (S.o->mode == FPING_MODE_ALIVE)
+		return; /* default mode keeps its own (backed-off) deadlines */
+	FOR_HOSTS(k, tidx)
+		timeout_one(&S.h[k], seq);
 }
 
 /* The sender says how many probes each target had refused; settle the new ones as fping does. */
@@ -337,9 +410,10 @@ static void fping_send_error(struct run *r, uint32_t tidx, int err)
 	(void)tidx;
 	for (i = 0; i < S.n; i++) {
 		struct fhost *h = &S.h[i];
+		const struct target *t = &r->targets.v[h->tidx];
 
-		while (r->targets.v[i].send_errors > h->send_errors_seen) {
-			uint64_t back = r->targets.v[i].send_errors - h->send_errors_seen - 1;
+		while (t->send_errors > h->send_errors_seen) {
+			uint64_t back = t->send_errors - h->send_errors_seen - 1;
 			uint64_t idx = S.o->mode == FPING_MODE_ALIVE ? 0 : (h->attempts > back ? h->attempts - 1 - back : 0);
 
 			h->send_errors_seen++;
@@ -353,15 +427,11 @@ static void fping_send_error(struct run *r, uint32_t tidx, int err)
 }
 
 /* Default mode: first probe at once, then a retry once the last one timed out. */
-static int fping_wants_probe(struct run *r, uint32_t tidx)
+static int wants_one(struct run *r, struct fhost *h)
 {
 	const struct fping_opts *o = S.o;
-	struct fhost *h;
 	uint64_t now;
 
-	if (o->mode != FPING_MODE_ALIVE)
-		return 1;
-	h = &S.h[tidx];
 	if (h->done)
 		return 0;
 	now = clock_mono_ns();
@@ -383,6 +453,24 @@ static int fping_wants_probe(struct run *r, uint32_t tidx)
 	}
 	mark_done(r, h);
 	return 0;
+}
+
+/* The hosts of a target have the same history: each takes the same decision. */
+static int fping_wants_probe(struct run *r, uint32_t tidx)
+{
+	int want = 0, first = 1;
+	uint32_t k;
+
+	if (S.o->mode != FPING_MODE_ALIVE)
+		return 1;
+	FOR_HOSTS(k, tidx) {
+		int w = wants_one(r, &S.h[k]);
+
+		if (first)
+			want = w;
+		first = 0;
+	}
+	return want;
 }
 
 static void print_host_stats(FILE *f, const struct fhost *h, int interval)
@@ -484,7 +572,9 @@ static void release(void)
 		free(S.h[i].resp);
 	}
 	free(S.h);
+	free(S.first);
 	S.h = NULL;
+	S.first = NULL;
 	S.n = 0;
 }
 
@@ -550,5 +640,6 @@ const struct sink sink_fping = {
 	.interim = fping_interim,
 	.report = fping_report,
 	.wants_probe = fping_wants_probe,
+	.late_error = fping_late_error,
 	.finish = fping_finish,
 };

@@ -7,11 +7,11 @@
 
 #include "engine/run.h"
 
-/* fping's exit statuses */
+/* fping 5.1's exit statuses (its man page says 3 for bad arguments; the binary exits 1) */
 #define FPING_EXIT_OK 0
 #define FPING_EXIT_UNREACHABLE 1
 #define FPING_EXIT_NOADDRESS 2
-#define FPING_EXIT_USAGE 3
+#define FPING_EXIT_USAGE 1
 #define FPING_EXIT_SYSTEM 4
 
 enum fping_mode {

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,10 +16,30 @@
 #include "sink/ping.h"
 #include "util/stats.h"
 
+/* ping's "pipe": the most probes a target had out at once, as its replies and errors show. */
+static struct {
+	int *v;
+	uint32_t n;
+} pipes;
+
+/* ping's acknowledge(): the probes sent since this one, itself included. */
+static void acknowledge(const struct run *r, const struct icmpmon_event *ev)
+{
+	uint16_t diff = (uint16_t)((uint16_t)r->targets.v[ev->target_idx].sent - ev->seq);
+
+	if (ev->target_idx < pipes.n && diff <= 0x7fff && diff + 1 > pipes.v[ev->target_idx])
+		pipes.v[ev->target_idx] = diff + 1;
+}
+
 static void ping_start(struct run *r)
 {
 	uint32_t i;
 
+	pipes.v = calloc(r->targets.n ? r->targets.n : 1, sizeof(*pipes.v));
+	pipes.n = pipes.v ? r->targets.n : 0;
+
+	if (r->cfg->pattern_len)
+		ping_print_pattern(stdout, r->cfg->pattern, (size_t)r->cfg->pattern_len);
 	for (i = 0; i < r->targets.n; i++) {
 		const struct target *t = &r->targets.v[i];
 
@@ -93,6 +114,9 @@ static void ping_event(struct run *r, const struct icmpmon_event *ev)
 		r->last_activity_ns = ev->t_rx_ns;
 	if (ev->kind != ICMPMON_EV_ERROR)
 		stats_ewma_add(&r->ewma8[ev->target_idx], ev->rtt_ns);
+	/* ping (IPv4) acknowledges a probe by an error too; ping -6 by replies only */
+	if (ev->kind != ICMPMON_EV_ERROR || r->targets.v[ev->target_idx].family == AF_INET)
+		acknowledge(r, ev);
 	if (cfg->quiet)
 		return;
 	wall_time(r, ev->t_rx_ns, &ts);
@@ -106,6 +130,8 @@ static void ping_event(struct run *r, const struct icmpmon_event *ev)
 		line.bytes = ev->icmp_len ? ev->icmp_len : (unsigned)(cfg->size + 8);
 		line.from = r->targets.v[ev->target_idx].reply_name;
 		line.seq = ev->seq;
+		line.show_ident = cfg->verbose;
+		line.ident = ntohs(r->id_net);
 		line.ttl = ev->ttl;
 		line.timing = ev->rtt_ns != 0;
 		line.rtt_ns = ev->rtt_ns;
@@ -205,11 +231,15 @@ static int ping_finish(struct run *r)
 		sum.rtt = has_timing(r) && stats_ping_rtt(s, &rtt) ? &rtt : NULL;
 		sum.ipg_ewma = cfg->flood || cfg->interval_s == 0;
 		sum.ewma8 = r->ewma8[i];
+		sum.pipe = i < pipes.n ? pipes.v[i] : 0;
 		ping_print_summary(stdout, &sum);
 		if (cfg->hist)
 			hist_print(stdout, s);
 	}
 	interval_free(&ping_intervals);
+	free(pipes.v);
+	pipes.v = NULL;
+	pipes.n = 0;
 	report_drops(r);
 	fflush(stdout);
 	return run_exit_status(r);

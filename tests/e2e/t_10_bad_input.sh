@@ -1,50 +1,55 @@
 #!/usr/bin/env bash
-# Bad input: exit status 2, exactly one line on stderr, nothing on stdout, and
-# nothing attached in the namespace afterwards.
+# Bad input: exit status 2 (1 where iputils ping exits 1: bad numbers, no
+# target), exactly one line on stderr (a bad option: that line, then the usage,
+# as ping), nothing on stdout, and nothing attached in the namespace afterwards.
 . "$(dirname "$0")/lib.sh"
 topo_up
 
 T=$ANSWERED
 # One case a line: a label, then the arguments (word-split; no quoting needed).
+# One case a line: a label, the exit status, then the arguments (word-split; no quoting needed).
+# (t_86_usage compares the ping letters' refusals with iputils ping's.)
 CASES=$(cat <<EOC
-unknown-host     -c 1 no-such-host.invalid
-count-zero       -c 0 $T
-count-nonnumeric -c abc $T
-interval-negative -i -1 $T
-size-too-big     -s 65508 $T
-ttl-zero         -t 0 $T
-ttl-too-big      -t 256 $T
-timeout-zero     -W 0 $T
-unknown-iface    -c 1 -I nosuchif0 $T
-unknown-flag     -Z $T
-unknown-long     --bogus $T
-no-target        -c 1
-no-args
-count-no-value   $T -c
-mode-bogus       --mode bogus $T
-xdp-mode-bogus   --xdp-mode bogus $T
-ringbuf-3        --ringbuf-kib 3 $T
-ringbuf-not-pow2 --ringbuf-kib 6 $T
-pattern-not-hex  -p zz $T
-pattern-too-long -p 0123456789abcdef0123456789abcdef0 $T
-consume-socket   --consume --mode socket $T
-max-outst-zero   --max-outstanding 0 $T
-attach-bogus     --attach bogus $T
-second-bad-host  -c 1 $T no-such-host.invalid
+unknown-host     2 -c 1 no-such-host.invalid
+count-zero       1 -c 0 $T
+count-nonnumeric 1 -c abc $T
+interval-negative 2 -i -1 $T
+size-too-big     1 -s 65508 $T
+ttl-zero         2 -t 0 $T
+ttl-too-big      1 -t 256 $T
+unknown-iface    2 -c 1 -I nosuchif0 $T
+unknown-flag     2u -Z $T
+unknown-long     2u --bogus $T
+no-target        1 -c 1
+no-args          1
+count-no-value   2u $T -c
+mode-bogus       2 --mode bogus $T
+xdp-mode-bogus   2 --xdp-mode bogus $T
+ringbuf-3        2 --ringbuf-kib 3 $T
+ringbuf-not-pow2 2 --ringbuf-kib 6 $T
+pattern-not-hex  2 -p zz $T
+consume-socket   2 --consume --mode socket $T
+max-outst-zero   2 --max-outstanding 0 $T
+attach-bogus     2 --attach bogus $T
+second-bad-host  2 -c 1 $T no-such-host.invalid
 EOC
 )
 
 n=0
 bad=""
-while read -r label args; do
+while read -r label want args; do
 	[ -n "$label" ] || continue
+	usage=0
+	[ "$want" = 2u ] && { usage=1; want=2; }
 	n=$((n + 1))
 	# shellcheck disable=SC2086 # the arguments are meant to be split
 	IM_TIMEOUT=15 icmpmon_p "case" $args
 	why=""
-	if [ "$RC" -ne 2 ]; then
-		why="exit $RC, expected 2"
-	elif [ "$(wc -l < "$TMPD/case.err")" -ne 1 ] || [ "$(tail -c1 "$TMPD/case.err" | od -An -tx1 | tr -d ' ')" != 0a ]; then
+	if [ "$RC" -ne "$want" ]; then
+		why="exit $RC, expected $want"
+	elif [ "$usage" = 1 ] && ! sed -n 3p "$TMPD/case.err" | grep -q '^Usage'; then
+		why="no usage after the message: '$(head -c 300 "$TMPD/case.err" | tr '\n' '|')'"
+	elif [ "$usage" = 0 ] && { [ "$(wc -l < "$TMPD/case.err")" -ne 1 ] || [ "$(tail -c1 "$TMPD/case.err" | od -An -tx1 | tr -d ' ')" != 0a ]; }; then
 		why="stderr is not exactly one line: '$(head -c 300 "$TMPD/case.err" | tr '\n' '|')'"
 	elif ! grep -q '^icmpmon: ' "$TMPD/case.err"; then
 		why="stderr does not start with 'icmpmon: ': '$(cat "$TMPD/case.err")'"

@@ -3,80 +3,13 @@
 # targets in the prober namespace, stdout and stderr compared line by line
 # with the times masked, and the exit statuses.
 . "$(dirname "$0")/lib.sh"
-
-FPING=${FPING:-/usr/bin/fping}
-[ -x "$FPING" ] || fail "no $FPING: a requirement (make deps installs fping)"
-"$FPING" -v 2>&1 | grep -q 'Version 5\.' || skip "$FPING is not fping 5.x: $("$FPING" -v 2>&1)"
+. "$(dirname "$0")/fping_compare.sh"
+need_fping
 
 topo_up
 
 A=$ANSWERED
 S=$SILENT
-FAILS=0
-
-# What differs between two runs: times, wall-clock stamps, the -Q clock.
-mask() {
-	sed -E -e "s#^$FPING: #fping: #" -e 's/^\[[0-9]+\.[0-9]{5}\] /[TS] /' \
-		-e 's/^\[[0-9]{2}:[0-9]{2}:[0-9]{2}\]$/[HH:MM:SS]/' \
-		-e 's#([ (/])[0-9]+(\.[0-9]+)?(e[+-][0-9]+)? (ms|sec|avg)#\1T \4#g' \
-		-e 's#min/avg/max = [0-9.e+-]+/[0-9.e+-]+/[0-9.e+-]+#min/avg/max = T/T/T#'
-}
-
-# -C lines ("host : 0.031 - 0.040"): every time after the colon.
-mask_rtts() {
-	sed -E -e ':a' -e 's/^([^ ]+ +:( T| -)*) [0-9]+\.[0-9]+/\1 T/' -e 'ta'
-}
-
-# A failed comparison is reported and counted; the test goes on to show every difference.
-differs() {
-	echo "# MISMATCH ($1): $2"
-	FAILS=$((FAILS + 1))
-}
-
-show_diff() {
-	diff -u "$1" "$2" | head -40 | sed 's/^/#   /'
-}
-
-# both NAME [--sort] ARGS...: fping and "icmpmon fping" with ARGS; compares
-# exit statuses and masked stdout/stderr (--sort: lines grouped by target,
-# each target's lines in their order, for runs where the interleaving of
-# targets depends on timing). STDIN=FILE feeds both; DROP=REGEX leaves out
-# lines that come or not depending on timing.
-both() {
-	local name=$1 sort=0 f
-	shift
-	if [ "${1:-}" = --sort ]; then
-		sort=1
-		shift
-	fi
-	run_p "$name.ref" 60 "$FPING" "$@" < "${STDIN:-/dev/null}"
-	local rc_ref=$RC
-	run_p "$name.im" 60 "$ICMPMON" fping "$@" < "${STDIN:-/dev/null}"
-	local rc_im=$RC
-	for f in ref im; do
-		mask < "$TMPD/$name.$f.out" | mask_rtts > "$TMPD/$name.$f.mout"
-		mask < "$TMPD/$name.$f.err" | mask_rtts > "$TMPD/$name.$f.merr"
-		if [ -n "${DROP:-}" ]; then
-			grep -Ev -- "$DROP" "$TMPD/$name.$f.mout" > "$TMPD/$name.$f.tmp"; mv "$TMPD/$name.$f.tmp" "$TMPD/$name.$f.mout"
-			grep -Ev -- "$DROP" "$TMPD/$name.$f.merr" > "$TMPD/$name.$f.tmp"; mv "$TMPD/$name.$f.tmp" "$TMPD/$name.$f.merr"
-		fi
-		if [ "$sort" = 1 ]; then
-			sort -s -k1,1 -o "$TMPD/$name.$f.mout" "$TMPD/$name.$f.mout"
-		fi
-	done
-	if [ "$rc_ref" != "$rc_im" ]; then
-		differs "$name" "exit status: fping $rc_ref, icmpmon $rc_im (args: $*)"
-		diag_file "$TMPD/$name.im.err"
-	fi
-	if ! cmp -s "$TMPD/$name.ref.mout" "$TMPD/$name.im.mout"; then
-		differs "$name" "stdout differs (args: $*)"
-		show_diff "$TMPD/$name.ref.mout" "$TMPD/$name.im.mout"
-	fi
-	if ! cmp -s "$TMPD/$name.ref.merr" "$TMPD/$name.im.merr"; then
-		differs "$name" "stderr differs (args: $*)"
-		show_diff "$TMPD/$name.ref.merr" "$TMPD/$name.im.merr"
-	fi
-}
 
 # Default mode: is it alive, with retries (-r 3) and backoff (1.5) for the
 # silent target (-s: 4 timeouts, 5 probes sent).
@@ -181,35 +114,7 @@ got=$(sed -E 's/.* : \[([0-9]+)\].*/\1/' "$TMPD/loop.im.out" | tr '\n' ' ')
 grep -Eq "^$A : xmt/rcv/%loss = $n/$n/0%, " "$TMPD/loop.im.err" ||
 	{ differs loop "-l summary does not count $n replies"; diag_file "$TMPD/loop.im.err"; }
 
-# Bad arguments: one line on stderr and status 3 (fping documents 3; fping 5.1 itself exits 1 after its usage text).
-bad() {
-	run_p bad 10 "$ICMPMON" fping "$@"
-	[ "$RC" = 3 ] || differs bad "icmpmon fping $* exited $RC, expected 3"
-	[ "$(wc -l < "$TMPD/bad.err")" = 1 ] || { differs bad "icmpmon fping $*: not one line on stderr"; diag_file "$TMPD/bad.err"; }
-	grep -q '^fping: ' "$TMPD/bad.err" || differs bad "icmpmon fping $*: stderr does not start with 'fping: '"
-	! grep -q . "$TMPD/bad.out" || differs bad "icmpmon fping $*: wrote on stdout"
-}
-bad -Z "$A"
-bad -c
-bad -c 0 "$A"
-bad -a -u "$A"
-bad -c 2 -l "$A"
-bad -H 300 "$A"
-bad -B 9 "$A"
-bad -b 70000 "$A"
-bad -g
-bad -g 10.201.0.0/33
-bad -f "$TMPD/targets" "$A"
-bad --bogus "$A"
-# the messages fping 5.1 prints first, word for word
-for args in "-Z $A" "-c" "-a -u $A" "-c 2 -l $A" "-H 300 $A" "-B 9 $A" "-b 70000 $A"; do
-	# shellcheck disable=SC2086
-	run_p bad.ref 10 "$FPING" $args
-	# shellcheck disable=SC2086
-	run_p bad.im 10 "$ICMPMON" fping $args
-	[ "$(head -n 1 "$TMPD/bad.ref.err" | mask)" = "$(mask < "$TMPD/bad.im.err")" ] ||
-		differs bad "message for '$args': fping '$(head -n 1 "$TMPD/bad.ref.err")', icmpmon '$(cat "$TMPD/bad.im.err")'"
-done
+# Bad arguments: t_44_fping_bad_args.sh.
 # An unreadable file is a system error (4), for fping too.
 both nofile -f "$TMPD/no-such-file"
 

@@ -59,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[sizeof(err) - 1] = '\0';
 
 	rc = options_parse(argc, argv, &cfg, err, sizeof(err));
-	check(rc == OPTIONS_RUN || rc == OPTIONS_EXIT || rc == OPTIONS_ERROR);
+	check(rc == OPTIONS_RUN || rc == OPTIONS_EXIT || rc == OPTIONS_ERROR || rc == OPTIONS_BAD_VALUE ||
+	      rc == OPTIONS_USAGE || rc == OPTIONS_HELP);
 	/* getopt may permute argv, never invent pointers */
 	for (i = 1; i < argc; i++) {
 		int j, found = 0;
@@ -68,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			found |= argv[i] == orig[j];
 		check(found);
 	}
-	if (rc == OPTIONS_ERROR) {
+	if (rc == OPTIONS_ERROR || rc == OPTIONS_BAD_VALUE || rc == OPTIONS_USAGE) {
 		size_t k, n = strlen(err);
 
 		check(n > 0 && n < sizeof(err));
@@ -78,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(cfg.count >= 0);
 		check(cfg.interval_s >= 0 && isfinite(cfg.interval_s));
 		check(cfg.size >= 0 && cfg.size <= ICMPMON_MAX_PAYLOAD);
-		check(cfg.ttl >= 1 && cfg.ttl <= 255);
+		check(cfg.ttl >= 0 && cfg.ttl <= 255); /* ping takes -t 0; the socket refuses it */
 		check(cfg.timeout_s > 0 && isfinite(cfg.timeout_s));
 		check(cfg.deadline_s >= 0 && isfinite(cfg.deadline_s));
 		check(cfg.pattern_len >= 0 && cfg.pattern_len <= ICMPMON_MAX_PATTERN);

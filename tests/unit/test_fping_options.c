@@ -14,6 +14,7 @@
 #include "cli/fping_options.h"
 
 #define MS 1000000ll
+#define HINT "see 'fping -h' for usage information"
 
 static struct config cfg;
 static struct fping_opts o;
@@ -129,11 +130,11 @@ static void test_loop_mode(void **state)
 static void test_probe_options(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("fping -b 100 -H 7 -I veth0 -r 1 -B 2 -t 50 -O 0x10 -S 10.0.0.9 -e -s -D -4 a"),
+	assert_int_equal(parse("fping -b 100 -H 7 -I lo -r 1 -B 2 -t 50 -O 0x10 -S 10.0.0.9 -e -s -D -4 a"),
 			 FPING_PARSE_RUN);
 	assert_int_equal(cfg.size, 100);
 	assert_int_equal(cfg.ttl, 7);
-	assert_string_equal(cfg.ifname, "veth0");
+	assert_string_equal(cfg.ifname, "lo");
 	assert_int_equal(o.retry, 1);
 	assert_true(o.backoff == 2.0);
 	assert_int_equal(o.timeout_ns, 50 * MS);
@@ -158,6 +159,18 @@ static void test_probe_options(void **state)
 	/* accepted, no effect */
 	assert_int_equal(parse("fping -i 5 -R -m -T 3 a"), FPING_PARSE_RUN);
 	assert_int_equal(o.interval_ns, 5 * MS);
+	/* any int: the sockets judge it (fping warns about the IPv6 class and probes) */
+	assert_int_equal(parse("fping -O 300 a"), FPING_PARSE_RUN);
+	assert_int_equal(o.tos, 300);
+	assert_int_equal(parse("fping -O -5 a"), FPING_PARSE_RUN);
+	assert_int_equal(o.tos, -5);
+	/* a name with fping6 in it is fping -6 */
+	assert_int_equal(parse("fping a"), FPING_PARSE_RUN);
+	assert_int_equal(cfg.family, 0);
+	assert_int_equal(parse("/usr/bin/fping6 a"), FPING_PARSE_RUN);
+	assert_int_equal(cfg.family, AF_INET6);
+	assert_int_equal(parse("fping6 -6 a"), FPING_PARSE_RUN);
+	assert_int_equal(cfg.family, AF_INET6);
 }
 
 static void test_targets(void **state)
@@ -204,19 +217,19 @@ static void test_gather(void **state)
 	name_list_free(&l);
 	assert_int_equal(parse("fping -g 10.0.0.0 10.2.0.0"), FPING_PARSE_RUN);
 	assert_int_equal(fping_gather_names(&o, &l, err, sizeof(err)), FPING_EXIT_USAGE);
-	assert_string_equal(err, "-g parameter generates too many addresses");
+	assert_string_equal(err, "fping: -g parameter generates too many addresses");
 	name_list_free(&l);
 	assert_int_equal(parse("fping -g 10.0.0.0/33"), FPING_PARSE_RUN);
 	assert_int_equal(fping_gather_names(&o, &l, err, sizeof(err)), FPING_EXIT_USAGE);
-	assert_string_equal(err, "netmask must be between 1 and 32 (is: 33)");
+	assert_string_equal(err, "fping: netmask must be between 1 and 32 (is: 33)");
 	name_list_free(&l);
 	assert_int_equal(parse("fping -g ::1/120"), FPING_PARSE_RUN);
 	assert_int_equal(fping_gather_names(&o, &l, err, sizeof(err)), FPING_EXIT_USAGE);
-	assert_string_equal(err, "-g works only with IPv4 addresses");
+	assert_string_equal(err, "fping: -g works only with IPv4 addresses");
 	name_list_free(&l);
 	assert_int_equal(parse("fping -f /nonexistent/list"), FPING_PARSE_RUN);
 	assert_int_equal(fping_gather_names(&o, &l, err, sizeof(err)), FPING_EXIT_SYSTEM);
-	assert_string_equal(err, "fopen : No such file or directory");
+	assert_string_equal(err, "fping: fopen : No such file or directory");
 	name_list_free(&l);
 }
 
@@ -248,25 +261,29 @@ static void test_file(void **state)
 static void test_errors(void **state)
 {
 	(void)state;
-	expect_error("fping -Z a", "invalid option -- 'Z'");
-	expect_error("fping --bogus a", "invalid option -- 'bogus'");
-	expect_error("fping -c", "option requires an argument -- 'c'");
-	expect_error("fping a --count", "option requires an argument -- 'count'");
-	expect_error("fping -c 0 a", "invalid argument '0' for -c");
-	expect_error("fping -c x a", "invalid argument 'x' for -c");
-	expect_error("fping -p -5 a", "invalid argument '-5' for -p");
-	expect_error("fping -t abc a", "invalid argument 'abc' for -t");
-	expect_error("fping -a -u a", "specify only one of a, u");
-	expect_error("fping -c 2 -l a", "specify only one of c, l");
-	expect_error("fping -n -d a", "use either one of -d or -n");
-	expect_error("fping -4 -6 a", "can't specify both -4 and -6");
-	expect_error("fping -H 300 a", "ttl 300 out of range");
-	expect_error("fping -H 0 a", "invalid argument '0' for -H");
-	expect_error("fping -b 65489 a", "data size 65489 not valid, must be lower than 65488");
-	expect_error("fping -B 6 a", "backoff factor 6.0 not valid, must be between 1.0 and 5.0");
-	expect_error("fping -B 0.5 a", "backoff factor 0.5 not valid, must be between 1.0 and 5.0");
-	expect_error("fping -S nowhere a", "can't parse source address: nowhere");
-	expect_error("fping -N -l -Q 1 a", "-N (netdata output) is not supported");
+	/* fping 5.1's words; where it prints its usage, the bad value and its -h hint */
+	expect_error("fping -Z a", "fping: invalid option -- 'Z'\n" HINT);
+	expect_error("fping --bogus a", "fping: invalid option -- 'bogus'\n" HINT);
+	expect_error("fping -c", "fping: option requires an argument -- 'c'\n" HINT);
+	expect_error("fping a --count", "fping: option requires an argument -- 'count'\n" HINT);
+	expect_error("fping -c 0 a", "fping: invalid argument '0' for -c\n" HINT);
+	expect_error("fping -c x a", "fping: invalid argument 'x' for -c\n" HINT);
+	expect_error("fping -p -5 a", "fping: invalid argument '-5' for -p\n" HINT);
+	expect_error("fping -t abc a", "fping: invalid argument 'abc' for -t\n" HINT);
+	expect_error("fping -O abc a", "fping: invalid argument 'abc' for -O\n" HINT);
+	expect_error("fping -a -u a", "fping: specify only one of a, u");
+	expect_error("fping -c 2 -l a", "fping: specify only one of c, l");
+	expect_error("fping -n -d a", "fping: use either one of -d or -n");
+	expect_error("fping -4 -6 a", "fping: can't specify both -4 and -6");
+	expect_error("fping6 -4 a", "fping6: can't specify both -4 and -6");
+	expect_error("fping -H 300 a", "fping: ttl 300 out of range");
+	expect_error("fping -H 0 a", "fping: invalid argument '0' for -H\n" HINT);
+	expect_error("fping -b 65489 a", "fping: data size 65489 not valid, must be lower than 65488");
+	expect_error("fping -B 6 a", "fping: backoff factor 6.0 not valid, must be between 1.0 and 5.0");
+	expect_error("fping -B 0.5 a", "fping: backoff factor 0.5 not valid, must be between 1.0 and 5.0");
+	expect_error("fping -S nowhere a", "fping: can't parse source address: nowhere");
+	expect_error("fping -N -l -Q 1 a", "fping: -N (netdata output) is not supported");
+	expect_error("fping -I nosuchif0 a", "binding to specific interface (SO_BINTODEVICE): No such device");
 	assert_int_equal(parse("fping -f x a"), FPING_PARSE_ERROR);
 	assert_int_equal(parse("fping -f x -g 10.0.0.0/30"), FPING_PARSE_ERROR);
 	assert_int_equal(parse("fping -g"), FPING_PARSE_ERROR);
