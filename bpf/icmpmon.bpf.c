@@ -8,6 +8,12 @@
  *     update per-target aggregates and emit one ring-buffer event per reply.
  * Everything that is not ours passes untouched.
  */
+/*
+ * Only UAPI structs are read here (packet headers, xdp_md, __sk_buff), whose
+ * layout never changes: without CO-RE relocations libbpf need not read and
+ * parse the kernel's BTF at every start.
+ */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
