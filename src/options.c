@@ -35,6 +35,7 @@ enum long_only {
 	OPT_METRICS_BUCKETS,
 	OPT_DAEMON,
 	OPT_MAX_TARGETS,
+	OPT_TICK,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +57,7 @@ static const struct option long_options[] = {
 	{ "metrics-buckets", required_argument, NULL, OPT_METRICS_BUCKETS },
 	{ "daemon", no_argument, NULL, OPT_DAEMON },
 	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+	{ "tick", required_argument, NULL, OPT_TICK },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -94,6 +96,7 @@ void options_usage(FILE *out)
 		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
 		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
 		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n"
+		"  --tick MS              wake at most every MS ms: send what is due, read replies (default 1, 0 = per probe)\n"
 		"\n"
 		"monitor options:\n"
 		"  --file FILE            read targets from FILE, one per line, # comments (- for stdin)\n"
@@ -207,6 +210,7 @@ void config_defaults(struct config *cfg)
 	cfg->xdp_mode = XDP_MODE_AUTO;
 	cfg->mode = RX_KERNEL;
 	cfg->ringbuf_kib = 1024;
+	cfg->tick_s = 0.001;
 }
 
 static int is_power_of_two(unsigned long v)
@@ -279,6 +283,11 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 		return metrics_parse_listen(arg, &cfg->metrics_addr, &cfg->metrics_port, err, errlen);
 	case OPT_METRICS_BUCKETS:
 		return metrics_parse_buckets(arg, cfg->metrics_le, &cfg->n_metrics_le, err, errlen);
+	case OPT_TICK:
+		if (parse_seconds(arg, 0, 100, &cfg->tick_s))
+			return fail(err, errlen, "invalid --tick '%s': expected 0..100 milliseconds", arg);
+		cfg->tick_s /= 1000;
+		return 0;
 	case OPT_MAX_TARGETS:
 		if (parse_long(arg, 1, 1L << 22, &l))
 			return fail(err, errlen, "invalid --max-targets '%s': expected 1..4194304", arg);

@@ -118,6 +118,12 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.max_outstanding = outstanding_size(cfg, r->slots),
 		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
+		.events = !cfg->daemon, /* the daemon prints nothing per reply: the aggregates are all it reads */
+		.wake_tick_ns = seconds_ns(cfg->tick_s),
+		.wake_bytes = cfg->ringbuf_kib * 1024u / 4,
+		.ifs = ifs,
+		.n_ifs = n_ifs,
+		.hook = cfg->attach,
 	};
 	uint32_t i;
 	int k;
@@ -309,9 +315,14 @@ static void on_socket_reply(void *ctx, const struct icmpmon_event *ev)
 
 static void read_replies(struct run *r)
 {
-	if (r->cfg->mode == RX_KERNEL)
-		collector_consume(r);
-	else
+	/*
+	 * With batched wake-ups the events that follow the one that woke us wake
+	 * no one for a tick (icmpmon.bpf.c): look again a tick later.
+	 */
+	if (r->cfg->mode == RX_KERNEL) {
+		if (collector_consume(r) > 0 && r->tick_ns)
+			r->redrain_ns = clock_mono_ns() + r->tick_ns;
+	} else
 		socket_rx_drain(&r->srx, &r->targets, on_socket_reply, r);
 }
 
@@ -390,7 +401,20 @@ static uint64_t next_wake(struct run *r, uint64_t now)
 		wake = r->next_sweep_ns;
 	if (r->next_report_ns && r->next_report_ns < wake)
 		wake = r->next_report_ns;
+	if (r->redrain_ns && r->redrain_ns < wake)
+		wake = r->redrain_ns;
 	return wake;
+}
+
+/* The next tick at or after wake: everything due by then goes out in one batch. */
+static uint64_t on_tick(const struct run *r, uint64_t wake)
+{
+	uint64_t ticks;
+
+	if (!r->tick_ns || wake <= r->start_ns)
+		return wake;
+	ticks = (wake - r->start_ns + r->tick_ns - 1) / r->tick_ns;
+	return r->start_ns + ticks * r->tick_ns;
 }
 
 static int arm_timer(int tfd, uint64_t at_ns)
@@ -431,6 +455,7 @@ static void setup_schedule(struct run *r)
 
 	r->start_ns = clock_mono_ns();
 	r->mono_to_real_ns = (int64_t)(clock_real_ns() - r->start_ns);
+	r->tick_ns = seconds_ns(cfg->tick_s);
 	r->sweep_period_ns = seconds_ns(cfg->timeout_s) / 10;
 	if (r->sweep_period_ns < 10000000)
 		r->sweep_period_ns = 10000000;
@@ -479,6 +504,10 @@ int run_loop(struct run *r)
 		uint64_t now = clock_mono_ns(), wake;
 
 		send_due(r, now);
+		if (r->redrain_ns && now >= r->redrain_ns) {
+			r->redrain_ns = 0;
+			read_replies(r);
+		}
 		if (now >= r->next_sweep_ns) {
 			if (r->cfg->mode == RX_KERNEL)
 				collector_sweep(r, now);
@@ -494,7 +523,7 @@ int run_loop(struct run *r)
 		wake = next_wake(r, now);
 		if (finished(r, now, &wake))
 			break;
-		arm_timer(tfd, wake);
+		arm_timer(tfd, on_tick(r, wake));
 		n = epoll_wait(epfd, evs, 8, -1);
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == sfd) {

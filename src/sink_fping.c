@@ -474,6 +474,7 @@ static void drain(struct run *r)
 		if (now >= until || interrupt_pending())
 			break;
 		ring_buffer__poll(r->rb, 10);
+		collector_consume(r); /* what came without a wake-up (batched, icmpmon.bpf.c) */
 	}
 }
 
