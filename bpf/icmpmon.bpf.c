@@ -33,14 +33,16 @@ const volatile __u8 consume = 0;     /* drop matched replies instead of passing 
 const volatile __u8 emit_events = 1; /* 0: nothing is printed per reply, the aggregates say it all */
 /*
  * Reader wake-ups: 0 wakes it for every event. Else an event wakes it only
- * when wake_tick_ns passed since the last wake-up, or when wake_bytes are
- * waiting; the reader drains once more a tick after each wake-up, so no
- * event waits longer than about a tick.
+ * when it is not going to look within a tick by itself (reader_wake_ns, set
+ * by userland before it sleeps) and wake_tick_ns passed since the last
+ * wake-up, or when wake_bytes are waiting; the reader drains once more a tick
+ * after each wake-up, so no event waits longer than about a tick.
  */
 const volatile __u64 wake_tick_ns = 0;
 const volatile __u64 wake_bytes = 0;
 
 __u64 last_wake_ns = 0;
+__u64 reader_wake_ns = ~0ULL; /* CLOCK_MONOTONIC, as bpf_ktime_get_ns(); until set: not looking */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -184,6 +186,8 @@ static __always_inline __u64 wake_flag(__u64 now)
 		return 0;
 	if (bpf_ringbuf_query(&icmpmon_events, BPF_RB_AVAIL_DATA) >= wake_bytes)
 		return BPF_RB_FORCE_WAKEUP;
+	if (reader_wake_ns <= now + wake_tick_ns)
+		return BPF_RB_NO_WAKEUP;
 	if (now - last_wake_ns >= wake_tick_ns) {
 		last_wake_ns = now;
 		return BPF_RB_FORCE_WAKEUP;

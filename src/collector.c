@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -21,14 +23,50 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* The ring's consumer and producer positions (the BPF ring buffer's first two pages), read-only. */
+static const unsigned long *cons_pos, *prod_pos;
+
 int collector_open(struct run *r, char *err, size_t errlen)
 {
-	r->rb = ring_buffer__new(loader_ringbuf_fd(&r->ld), on_event, r, NULL);
+	long page = sysconf(_SC_PAGESIZE);
+	int fd = loader_ringbuf_fd(&r->ld);
+	void *c, *p;
+
+	r->rb = ring_buffer__new(fd, on_event, r, NULL);
 	if (!r->rb) {
 		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
 		return -1;
 	}
+	c = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, 0);
+	p = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, page);
+	if (c == MAP_FAILED || p == MAP_FAILED) {
+		snprintf(err, errlen, "cannot map the ring buffer's positions: %s", strerror(errno));
+		if (c != MAP_FAILED)
+			munmap(c, (size_t)page);
+		if (p != MAP_FAILED)
+			munmap(p, (size_t)page);
+		return -1;
+	}
+	cons_pos = c;
+	prod_pos = p;
 	return 0;
+}
+
+uint64_t collector_before_sleep(struct run *r, uint64_t wake, uint64_t now, uint64_t tick)
+{
+	uint64_t soon = now + tick;
+	int got;
+
+	loader_set_reader_wake(&r->ld, wake);
+	/* An event reserved before the store above may have decided not to wake us: read it now. */
+	got = ring_buffer__consume(r->rb);
+	/* ...or it is still being written (reserved, not committed): look again in a tick. */
+	if ((got > 0 || __atomic_load_n(prod_pos, __ATOMIC_ACQUIRE) != __atomic_load_n(cons_pos, __ATOMIC_ACQUIRE)) &&
+	    soon < wake) {
+		wake = soon;
+		loader_set_reader_wake(&r->ld, wake);
+	}
+	return wake;
 }
 
 int collector_consume(struct run *r)
@@ -91,6 +129,13 @@ uint64_t collector_outstanding(struct run *r)
 
 void collector_close(struct run *r)
 {
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (cons_pos)
+		munmap((void *)cons_pos, (size_t)page);
+	if (prod_pos)
+		munmap((void *)prod_pos, (size_t)page);
+	cons_pos = prod_pos = NULL;
 	ring_buffer__free(r->rb);
 	r->rb = NULL;
 }

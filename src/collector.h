@@ -11,6 +11,12 @@ int collector_open(struct run *r, char *err, size_t errlen);
 /* Consumes every event waiting in the ring buffer. */
 int collector_consume(struct run *r);
 /*
+ * Before the reader sleeps until wake: the BPF side learns when it looks
+ * next, then what came meanwhile is read. Returns the time to wake at: wake,
+ * or a tick from now when an event may have come without waking anyone.
+ */
+uint64_t collector_before_sleep(struct run *r, uint64_t wake, uint64_t now, uint64_t tick);
+/*
  * Deletes probes older than the timeout from the outstanding map. The delete
  * decides races with the XDP program: whichever deletes the entry owns it.
  * Returns how many probes timed out.

@@ -440,6 +440,15 @@ int loader_ringbuf_fd(const struct loader *ld)
 	return bpf_map__fd(ld->skel->maps.icmpmon_events);
 }
 
+void loader_set_reader_wake(struct loader *ld, __u64 mono_ns)
+{
+	int i;
+
+	__atomic_store_n(&ld->skel->data->reader_wake_ns, mono_ns, __ATOMIC_SEQ_CST);
+	for (i = 0; i < ld->n_extra; i++)
+		__atomic_store_n(&ld->extra[i]->data->reader_wake_ns, mono_ns, __ATOMIC_SEQ_CST);
+}
+
 int loader_probes_fd(const struct loader *ld)
 {
 	return bpf_map__fd(ld->skel->maps.icmpmon_probes);

@@ -64,6 +64,8 @@ int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen);
 int loader_ringbuf_fd(const struct loader *ld);
+/* Tells the BPF side when the reader looks at the ring buffer next by itself (icmpmon.bpf.c). */
+void loader_set_reader_wake(struct loader *ld, __u64 mono_ns);
 int loader_probes_fd(const struct loader *ld);
 /* Sum of one global counter over all CPUs. */
 __u64 loader_counter(const struct loader *ld, enum icmpmon_counter which);

@@ -120,7 +120,7 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.pin_dir = cfg->pin_dir,
 		.events = !cfg->daemon, /* the daemon prints nothing per reply: the aggregates are all it reads */
 		.wake_tick_ns = seconds_ns(cfg->tick_s),
-		.wake_bytes = cfg->ringbuf_kib * 1024u / 4,
+		.wake_bytes = cfg->ringbuf_kib * 1024u / 2,
 		.ifs = ifs,
 		.n_ifs = n_ifs,
 		.hook = cfg->attach,
@@ -523,7 +523,10 @@ int run_loop(struct run *r)
 		wake = next_wake(r, now);
 		if (finished(r, now, &wake))
 			break;
-		arm_timer(tfd, on_tick(r, wake));
+		wake = on_tick(r, wake);
+		if (r->cfg->mode == RX_KERNEL && r->tick_ns)
+			wake = collector_before_sleep(r, wake, clock_mono_ns(), r->tick_ns);
+		arm_timer(tfd, wake);
 		n = epoll_wait(epfd, evs, 8, -1);
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == sfd) {
