@@ -103,6 +103,7 @@ static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_
 		}
 		ifs[(*n_ifs)++] = ifindex;
 	}
+	route_close();
 	return 0;
 }
 
@@ -568,4 +569,5 @@ void run_teardown(struct run *r)
 	free(r->ewma8);
 	targets_free(&r->targets);
 	name_list_free(&r->names);
+	route_close();
 }
