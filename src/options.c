@@ -96,7 +96,7 @@ void options_usage(FILE *out)
 		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
 		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
 		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n"
-		"  --tick MS              wake at most every MS ms: send what is due, read replies (default 1, 0 = per probe)\n"
+		"  --tick MS              wake at most every MS ms: send what is due, read replies (default 1, 10 with --daemon; 0 = as due)\n"
 		"\n"
 		"monitor options:\n"
 		"  --file FILE            read targets from FILE, one per line, # comments (- for stdin)\n"
@@ -210,7 +210,7 @@ void config_defaults(struct config *cfg)
 	cfg->xdp_mode = XDP_MODE_AUTO;
 	cfg->mode = RX_KERNEL;
 	cfg->ringbuf_kib = 1024;
-	cfg->tick_s = 0.001;
+	cfg->tick_s = -1; /* run.c: 1 ms, 10 ms with --daemon */
 }
 
 static int is_power_of_two(unsigned long v)

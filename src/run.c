@@ -30,6 +30,17 @@ static uint64_t seconds_ns(double s)
 	return (uint64_t)(s * 1e9 + 0.5);
 }
 
+/*
+ * How often the loop may wake. With --daemon nothing is printed per reply and
+ * send times are stamped by the kernel, so a coarser tick only costs send jitter.
+ */
+static double tick_s(const struct config *cfg)
+{
+	if (cfg->tick_s >= 0)
+		return cfg->tick_s;
+	return cfg->daemon ? 0.01 : 0.001;
+}
+
 static int random_ids(struct run *r)
 {
 	uint64_t v[2];
@@ -120,7 +131,7 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
 		.events = !cfg->daemon, /* the daemon prints nothing per reply: the aggregates are all it reads */
-		.wake_tick_ns = seconds_ns(cfg->tick_s),
+		.wake_tick_ns = seconds_ns(tick_s(cfg)),
 		.wake_bytes = cfg->ringbuf_kib * 1024u / 2,
 		.ifs = ifs,
 		.n_ifs = n_ifs,
@@ -456,7 +467,7 @@ static void setup_schedule(struct run *r)
 
 	r->start_ns = clock_mono_ns();
 	r->mono_to_real_ns = (int64_t)(clock_real_ns() - r->start_ns);
-	r->tick_ns = seconds_ns(cfg->tick_s);
+	r->tick_ns = seconds_ns(tick_s(cfg));
 	r->sweep_period_ns = seconds_ns(cfg->timeout_s) / 10;
 	if (r->sweep_period_ns < 10000000)
 		r->sweep_period_ns = 10000000;
