@@ -468,6 +468,7 @@ static void drain(struct run *r)
 
 	if (r->cfg->mode != RX_KERNEL || !r->rb)
 		return;
+	loader_set_reader_wake(&r->ld, UINT64_MAX); /* the loop below sleeps in poll: wake it per reply again */
 	while (S.attempts > S.settled) {
 		now = clock_mono_ns();
 		collector_sweep(r, now);
