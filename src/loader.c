@@ -177,7 +177,7 @@ static void choose_progs(struct icmpmon_bpf *skel, const struct loader_opts *o)
 	for (role = 0; role < 3; role++)
 		for (kind = 0; kind < 2; kind++)
 			bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, prog_names[role][kind]),
-						  want[role][kind]);
+						  o->all_progs || want[role][kind]);
 }
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen)

@@ -29,6 +29,7 @@ struct loader_opts {
 	const int *ifs;
 	int n_ifs;
 	enum attach_hook hook;
+	int all_progs;       /* load every program now: attaches after the privileges are dropped cannot load */
 };
 
 struct attached_if {

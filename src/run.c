@@ -136,6 +136,8 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.ifs = ifs,
 		.n_ifs = n_ifs,
 		.hook = cfg->attach,
+		/* SIGHUP may attach new interfaces once only CAP_NET_ADMIN is left (privileges.h) */
+		.all_progs = cfg->daemon,
 	};
 	uint32_t i;
 	int k;
