@@ -395,18 +395,8 @@ static __always_inline int on_quoted(void *data, void *data_end, __u32 off, stru
 	return settle(m);
 }
 
-__noinline int quoted_xdp(struct xdp_md *ctx, __u32 off, struct match *m)
-{
-	return on_quoted((void *)(long)ctx->data, (void *)(long)ctx->data_end, off, m);
-}
-
-__noinline int quoted_skb(struct __sk_buff *ctx, __u32 off, struct match *m)
-{
-	return on_quoted((void *)(long)ctx->data, (void *)(long)ctx->data_end, off, m);
-}
-
-static __always_inline enum verdict on_error(void *ctx, int is_xdp, const struct cursor *c, const struct l3 *l,
-					     struct icmphdr *icmp)
+static __always_inline enum verdict on_error(void *data, void *data_end, const struct cursor *c,
+					     const struct l3 *l, struct icmphdr *icmp)
 {
 	struct match m = {};
 
@@ -418,9 +408,7 @@ static __always_inline enum verdict on_error(void *ctx, int is_xdp, const struct
 	m.type = icmp->type;
 	m.code = icmp->code;
 	m.info = bpf_ntohl(icmp->un.gateway);
-	if (is_xdp)
-		return quoted_xdp(ctx, c->off, &m) == V_OURS ? V_OURS : V_PASS;
-	return quoted_skb(ctx, c->off, &m) == V_OURS ? V_OURS : V_PASS;
+	return on_quoted(data, data_end, c->off, &m) == V_OURS ? V_OURS : V_PASS;
 }
 
 static __always_inline int is_error_type(__u32 family, __u8 type)
@@ -431,6 +419,37 @@ static __always_inline int is_error_type(__u32 family, __u8 type)
 	return type == ICMP_DEST_UNREACH_ || type == ICMP_TIME_EXCEEDED_ || type == ICMP_PARAMETERPROB_;
 }
 
+/* An echo reply or ICMP error whose header starts at off, after the IP header l describes. */
+static __always_inline int on_icmp(void *data, void *data_end, __u32 off, const struct l3 *l)
+{
+	struct cursor c = { .end = data_end, .off = off };
+	struct icmphdr *icmp;
+
+	if (!l || off > QUOTE_MAX_OFF)
+		return V_PASS;
+	c.pos = data + off;
+	icmp = cursor_take(&c, sizeof(*icmp));
+	if (!icmp)
+		return V_PASS;
+	if (icmp->type == (l->family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REPLY_ : ICMP_ECHOREPLY_))
+		return on_echo_reply(&c, l, icmp);
+	return on_error(data, data_end, &c, l, icmp);
+}
+
+/*
+ * Global functions, one per context type: the verifier checks what follows
+ * the IP header once, not once for every link and IP header layout.
+ */
+__noinline int icmp_xdp(struct xdp_md *ctx, __u32 off, const struct l3 *l)
+{
+	return on_icmp((void *)(long)ctx->data, (void *)(long)ctx->data_end, off, l);
+}
+
+__noinline int icmp_skb(struct __sk_buff *ctx, __u32 off, const struct l3 *l)
+{
+	return on_icmp((void *)(long)ctx->data, (void *)(long)ctx->data_end, off, l);
+}
+
 /* wire_len: the whole frame's length, data_end may stop short of it (non-linear skb). */
 static __always_inline enum verdict classify_ingress(void *ctx, int is_xdp, void *data, void *data_end, __u32 wire_len,
 						     const int ip_link)
@@ -439,7 +458,7 @@ static __always_inline enum verdict classify_ingress(void *ctx, int is_xdp, void
 	struct icmphdr *icmp;
 	__u16 ethertype;
 	struct l3 l;
-	__u32 l3_off;
+	__u32 l3_off, icmp_off;
 
 	ethertype = parse_link(&c, ip_link);
 	l3_off = c.off;
@@ -448,14 +467,20 @@ static __always_inline enum verdict classify_ingress(void *ctx, int is_xdp, void
 	/* Truncated, or the length field lies: the stack would drop it, so must we. */
 	if (l3_off + l.total_len > wire_len)
 		return V_PASS;
+	icmp_off = c.off;
 	icmp = cursor_take(&c, sizeof(*icmp));
 	if (!icmp || icmp_bytes(&l) < sizeof(*icmp))
 		return V_PASS;
-	if (icmp->type == (l.family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REPLY_ : ICMP_ECHOREPLY_))
-		return on_echo_reply(&c, &l, icmp);
-	if (is_error_type(l.family, icmp->type))
-		return on_error(ctx, is_xdp, &c, &l, icmp);
-	return V_PASS;
+	/* What is not ours leaves here, without a call (the flood's echo requests, other probers' replies). */
+	if (icmp->type == (l.family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REPLY_ : ICMP_ECHOREPLY_)) {
+		if (icmp->un.echo.id != run_id)
+			return V_PASS;
+	} else if (!is_error_type(l.family, icmp->type)) {
+		return V_PASS;
+	}
+	if (is_xdp)
+		return icmp_xdp(ctx, icmp_off, &l) == V_OURS ? V_OURS : V_PASS;
+	return icmp_skb(ctx, icmp_off, &l) == V_OURS ? V_OURS : V_PASS;
 }
 
 static __always_inline int xdp_verdict(struct xdp_md *ctx, const int ip_link)
