@@ -38,6 +38,7 @@ enum long_only {
 	OPT_METRICS_TARGET_HIST,
 	OPT_DAEMON,
 	OPT_MAX_TARGETS,
+	OPT_TICK,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +62,7 @@ static const struct option long_options[] = {
 	{ "metrics-target-histograms", required_argument, NULL, OPT_METRICS_TARGET_HIST },
 	{ "daemon", no_argument, NULL, OPT_DAEMON },
 	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+	{ "tick", required_argument, NULL, OPT_TICK },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -99,6 +101,7 @@ void options_usage(FILE *out)
 		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
 		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
 		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n"
+		"  --tick MS              wake at most every MS ms: send what is due, read replies (default 1, 10 with --daemon; 0 = as due)\n"
 		"\n"
 		"monitor options:\n"
 		"  --file FILE            read targets from FILE, one per line, # comments (- for stdin)\n"
@@ -205,6 +208,7 @@ void config_defaults(struct config *cfg)
 	cfg->xdp_mode = XDP_MODE_AUTO;
 	cfg->mode = RX_KERNEL;
 	cfg->ringbuf_kib = 1024;
+	cfg->tick_s = -1; /* run.c: 1 ms, 10 ms with --daemon */
 }
 
 static int is_power_of_two(unsigned long v)
@@ -281,6 +285,11 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 		return metrics_parse_group_by(arg, cfg, err, errlen);
 	case OPT_METRICS_TARGET_HIST:
 		return metrics_parse_target_hist(arg, &cfg->metrics_target_hist, err, errlen);
+	case OPT_TICK:
+		if (parse_seconds(arg, 0, 100, &cfg->tick_s))
+			return fail_line(err, errlen, "invalid --tick '%s': expected 0..100 milliseconds", arg);
+		cfg->tick_s /= 1000;
+		return 0;
 	case OPT_MAX_TARGETS:
 		if (parse_long(arg, 1, 1L << 22, &l))
 			return fail_line(err, errlen, "invalid --max-targets '%s': expected 1..4194304", arg);

@@ -40,6 +40,7 @@ struct config {
 	const char *pin_dir;   /* --pin */
 	enum rx_mode mode;     /* --mode kernel|socket */
 	unsigned ringbuf_kib;  /* --ringbuf-kib */
+	double tick_s;         /* --tick: the loop wakes at most this often (batched sends, reads); 0 = as due, < 0 = default */
 	unsigned max_outstanding; /* --max-outstanding: outstanding-probe map size, 0 = derived */
 	int outstanding_exact;    /* max_outstanding is a proven bound on probes in flight (fping's retries) */
 	char **targets;        /* points into argv */

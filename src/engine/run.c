@@ -18,6 +18,7 @@
 #include "util/clock.h"
 #include "util/one_line.h"
 #include "util/privileges.h"
+#include "util/route.h"
 #include "util/stats.h"
 
 #define SEND_BUDGET 4096 /* probes per loop turn, so replies are read in between */
@@ -26,6 +27,17 @@
 static uint64_t seconds_ns(double s)
 {
 	return (uint64_t)(s * 1e9 + 0.5);
+}
+
+/*
+ * How often the loop may wake. With --daemon nothing is printed per reply and
+ * send times are stamped by the kernel, so a coarser tick only costs send jitter.
+ */
+static double tick_s(const struct config *cfg)
+{
+	if (cfg->tick_s >= 0)
+		return cfg->tick_s;
+	return cfg->daemon ? 0.01 : 0.001;
 }
 
 static int random_ids(struct run *r)
@@ -101,6 +113,7 @@ static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_
 		}
 		ifs[(*n_ifs)++] = ifindex;
 	}
+	route_close();
 	return 0;
 }
 
@@ -133,6 +146,14 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.max_outstanding = outstanding_size(cfg, r->slots),
 		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
+		.events = !cfg->daemon, /* the daemon prints nothing per reply: the aggregates are all it reads */
+		.wake_tick_ns = seconds_ns(tick_s(cfg)),
+		.wake_bytes = cfg->ringbuf_kib * 1024u / 2,
+		.ifs = ifs,
+		.n_ifs = n_ifs,
+		.hook = cfg->attach,
+		/* SIGHUP may attach new interfaces once only CAP_NET_ADMIN is left (privileges.h) */
+		.all_progs = cfg->daemon,
 	};
 	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_kernel_timeout, .ctx = r };
 	uint32_t i;
@@ -276,8 +297,12 @@ void run_sweep(struct run *r, uint64_t now_ns)
 
 void run_poll_replies(struct run *r, int timeout_ms)
 {
-	if (r->col.rb)
-		collector_poll(&r->col, timeout_ms);
+	if (!r->col.rb)
+		return;
+	/* The caller sleeps in the poll, not on the tick: replies wake it again (icmpmon.bpf.c). */
+	loader_set_reader_wake(&r->ld, UINT64_MAX);
+	collector_poll(&r->col, timeout_ms);
+	collector_consume(&r->col); /* what came without a wake-up (batched) */
 }
 
 const char *run_target_ifname(const struct run *r, uint32_t tidx, char buf[IF_NAMESIZE])
@@ -358,9 +383,14 @@ static void on_socket_reply(void *ctx, const struct icmpmon_event *ev)
 
 static void read_replies(struct run *r)
 {
-	if (r->cfg->mode == RX_KERNEL)
-		collector_consume(&r->col);
-	else
+	/*
+	 * With batched wake-ups the events that follow the one that woke us wake
+	 * no one for a tick (icmpmon.bpf.c): look again a tick later.
+	 */
+	if (r->cfg->mode == RX_KERNEL) {
+		if (collector_consume(&r->col) > 0 && r->tick_ns)
+			r->redrain_ns = clock_mono_ns() + r->tick_ns;
+	} else
 		socket_rx_drain(&r->srx, &r->targets, on_socket_reply, r);
 }
 
@@ -439,7 +469,41 @@ static uint64_t next_wake(struct run *r, uint64_t now)
 		wake = r->next_sweep_ns;
 	if (r->next_report_ns && r->next_report_ns < wake)
 		wake = r->next_report_ns;
+	if (r->redrain_ns && r->redrain_ns < wake)
+		wake = r->redrain_ns;
 	return wake;
+}
+
+/*
+ * Before the reader sleeps until wake: the BPF side learns when it looks next,
+ * then what came meanwhile is read. Returns the time to wake at: wake, or a
+ * tick from now when an event may have come without waking anyone.
+ */
+static uint64_t before_sleep(struct run *r, uint64_t wake, uint64_t now)
+{
+	uint64_t soon = now + r->tick_ns;
+	int got;
+
+	loader_set_reader_wake(&r->ld, wake);
+	/* An event reserved before the store above may have decided not to wake us: read it now. */
+	got = collector_consume(&r->col);
+	/* ...or it is still being written (reserved, not committed): look again in a tick. */
+	if ((got > 0 || collector_pending(&r->col)) && soon < wake) {
+		wake = soon;
+		loader_set_reader_wake(&r->ld, wake);
+	}
+	return wake;
+}
+
+/* The next tick at or after wake: everything due by then goes out in one batch. */
+static uint64_t on_tick(const struct run *r, uint64_t wake)
+{
+	uint64_t ticks;
+
+	if (!r->tick_ns || wake <= r->start_ns)
+		return wake;
+	ticks = (wake - r->start_ns + r->tick_ns - 1) / r->tick_ns;
+	return r->start_ns + ticks * r->tick_ns;
 }
 
 static int arm_timer(int tfd, uint64_t at_ns)
@@ -480,6 +544,7 @@ static void setup_schedule(struct run *r)
 
 	r->start_ns = clock_mono_ns();
 	r->mono_to_real_ns = (int64_t)(clock_real_ns() - r->start_ns);
+	r->tick_ns = seconds_ns(tick_s(cfg));
 	r->sweep_period_ns = seconds_ns(cfg->timeout_s) / 10;
 	if (r->sweep_period_ns < 10000000)
 		r->sweep_period_ns = 10000000;
@@ -528,6 +593,10 @@ int run_loop(struct run *r)
 		uint64_t now = clock_mono_ns(), wake;
 
 		send_due(r, now);
+		if (r->redrain_ns && now >= r->redrain_ns) {
+			r->redrain_ns = 0;
+			read_replies(r);
+		}
 		if (now >= r->next_sweep_ns) {
 			run_sweep(r, now);
 			/* Wall time is only for printing; follow clock adjustments on long runs. */
@@ -542,6 +611,9 @@ int run_loop(struct run *r)
 		wake = next_wake(r, now);
 		if (finished(r, now, &wake))
 			break;
+		wake = on_tick(r, wake);
+		if (r->cfg->mode == RX_KERNEL && r->tick_ns)
+			wake = before_sleep(r, wake, clock_mono_ns());
 		arm_timer(tfd, wake);
 		n = epoll_wait(epfd, evs, 8, -1);
 		for (i = 0; i < n; i++) {
@@ -586,4 +658,5 @@ void run_teardown(struct run *r)
 	targets_free(&r->targets);
 	name_list_free(&r->names);
 	pthread_mutex_destroy(&r->slots_lock);
+	route_close();
 }

@@ -72,6 +72,8 @@ struct run {
 	uint64_t sweep_period_ns;
 	uint64_t next_sweep_ns;
 	uint64_t next_report_ns;
+	uint64_t tick_ns;             /* --tick: wake-ups at most this often, 0 = as due */
+	uint64_t redrain_ns;          /* read the ring buffer again then: events since the last wake-up woke no one */
 	int stop;
 	uint32_t slots;               /* target slots in the maps: targets.n, more with SIGHUP reloads (reload.h) */
 	struct reload *reload;        /* --daemon --file: reload state, else NULL */

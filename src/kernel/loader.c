@@ -136,22 +136,67 @@ static void unpin_maps(struct loader *ld)
 	ld->made_pin_dir = 0;
 }
 
+/* The programs, by what they do and the kind of link they are for (0 Ethernet, 1 IP). */
+enum prog_role { ROLE_XDP, ROLE_TC_IN, ROLE_EGRESS };
+
+static const char *const prog_names[3][2] = {
+	[ROLE_XDP] = { "icmpmon_xdp", "icmpmon_xdp_l3" },
+	[ROLE_TC_IN] = { "icmpmon_tc_in", "icmpmon_tcin_l3" },
+	[ROLE_EGRESS] = { "icmpmon_egress", "icmpmon_egr_l3" },
+};
+
+static int link_kind(const char *name, char *err, size_t errlen);
+
+static void set_rodata(struct icmpmon_bpf *skel, const struct loader_opts *o)
+{
+	skel->rodata->run_id = o->run_id;
+	skel->rodata->run_cookie = o->cookie;
+	skel->rodata->cookie_len = o->cookie_len;
+	skel->rodata->consume = (__u8)o->consume;
+	skel->rodata->emit_events = (__u8)o->events;
+	skel->rodata->wake_tick_ns = o->wake_tick_ns;
+	skel->rodata->wake_bytes = o->wake_bytes;
+}
+
+/*
+ * Verifying a program is most of a start's cost: load only those the
+ * interfaces need (want[role][kind]); the tc ingress fallback, and the
+ * programs of interfaces added later, are loaded when asked for.
+ */
+static void choose_progs(struct icmpmon_bpf *skel, const struct loader_opts *o)
+{
+	int want[3][2] = { { 0 } }, k, kind, role;
+	char name[IF_NAMESIZE], err[160];
+
+	for (k = 0; k < o->n_ifs; k++) {
+		kind = if_indextoname((unsigned)o->ifs[k], name) ? link_kind(name, err, sizeof(err)) : -1;
+		if (kind < 0)
+			continue; /* loader_attach says why */
+		want[ROLE_EGRESS][kind] = 1;
+		want[o->hook == ATTACH_TC ? ROLE_TC_IN : ROLE_XDP][kind] = 1;
+	}
+	for (role = 0; role < 3; role++)
+		for (kind = 0; kind < 2; kind++)
+			bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, prog_names[role][kind]),
+						  o->all_progs || want[role][kind]);
+}
+
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct icmpmon_bpf *skel;
 	int rc;
 
 	memset(ld, 0, sizeof(*ld));
+	ld->opts = *o;
+	ld->opts.ifs = NULL;
 	skel = icmpmon_bpf__open();
 	if (!skel) {
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
 	ld->skel = skel;
-	skel->rodata->run_id = o->run_id;
-	skel->rodata->run_cookie = o->cookie;
-	skel->rodata->cookie_len = o->cookie_len;
-	skel->rodata->consume = (__u8)o->consume;
+	set_rodata(skel, o);
+	choose_progs(skel, o);
 	if (size_maps(skel, o)) {
 		snprintf(err, errlen, "cannot size the BPF maps");
 		return -1;
@@ -227,21 +272,61 @@ static int attach_xdp(struct attached_if *ai, int prog_fd, enum xdp_mode mode, c
 	return -1;
 }
 
-/* The programs for one kind of link: with an Ethernet header, or starting at the IP header. */
-struct link_progs {
-	int xdp, tc_in, egress;
-};
-
-static struct link_progs link_progs(const struct loader *ld, int ip_link)
+/* A second object with only this program, using the first one's maps. */
+static int load_extra(struct loader *ld, const char *prog, char *err, size_t errlen)
 {
-	const struct icmpmon_bpf *k = ld->skel;
-	struct link_progs p = {
-		.xdp = bpf_program__fd(ip_link ? k->progs.icmpmon_xdp_l3 : k->progs.icmpmon_xdp),
-		.tc_in = bpf_program__fd(ip_link ? k->progs.icmpmon_tcin_l3 : k->progs.icmpmon_tc_in),
-		.egress = bpf_program__fd(ip_link ? k->progs.icmpmon_egr_l3 : k->progs.icmpmon_egress),
-	};
+	struct icmpmon_bpf *x;
+	struct bpf_program *p;
+	struct bpf_map *m, *mine;
+	int rc;
 
-	return p;
+	if (ld->n_extra == LOADER_MAX_EXTRA) {
+		snprintf(err, errlen, "cannot load %s: too many BPF objects", prog);
+		return -1;
+	}
+	x = icmpmon_bpf__open();
+	if (!x) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	ld->extra[ld->n_extra++] = x;
+	set_rodata(x, &ld->opts);
+	bpf_object__for_each_program(p, x->obj)
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
+	rc = 0;
+	bpf_object__for_each_map(m, x->obj) {
+		if (bpf_map__is_internal(m))
+			continue;
+		mine = bpf_object__find_map_by_name(ld->skel->obj, bpf_map__name(m));
+		if (mine)
+			rc |= bpf_map__reuse_fd(m, bpf_map__fd(mine));
+	}
+	if (!rc)
+		rc = icmpmon_bpf__load(x);
+	if (rc) {
+		snprintf(err, errlen, "cannot load the BPF program %s: %s (see -v for the verifier log)", prog,
+			 strerror(rc < 0 ? -rc : errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The fd of a program, loading it first when the start did not. */
+static int prog_fd(struct loader *ld, enum prog_role role, int ip_link, char *err, size_t errlen)
+{
+	const char *name = prog_names[role][ip_link];
+	struct bpf_program *p;
+	int i, fd;
+
+	for (i = -1; i < ld->n_extra; i++) {
+		p = bpf_object__find_program_by_name(i < 0 ? ld->skel->obj : ld->extra[i]->obj, name);
+		fd = p ? bpf_program__fd(p) : -1;
+		if (fd >= 0)
+			return fd;
+	}
+	if (load_extra(ld, name, err, errlen))
+		return -1;
+	return bpf_program__fd(bpf_object__find_program_by_name(ld->extra[ld->n_extra - 1]->obj, name));
 }
 
 static int attach_tc_ingress(struct attached_if *ai, int prog_fd, char *err, size_t errlen)
@@ -256,17 +341,25 @@ static int attach_tc_ingress(struct attached_if *ai, int prog_fd, char *err, siz
 	return 0;
 }
 
-static int attach_catcher(struct attached_if *ai, const struct link_progs *p, enum attach_hook hook,
+static int attach_catcher(struct loader *ld, struct attached_if *ai, int ip_link, enum attach_hook hook,
 			  enum xdp_mode mode, char *err, size_t errlen)
 {
-	if (hook == ATTACH_TC)
-		return attach_tc_ingress(ai, p->tc_in, err, errlen);
-	if (!attach_xdp(ai, p->xdp, mode, err, errlen))
+	int fd;
+
+	if (hook == ATTACH_TC) {
+		fd = prog_fd(ld, ROLE_TC_IN, ip_link, err, errlen);
+		return fd < 0 ? -1 : attach_tc_ingress(ai, fd, err, errlen);
+	}
+	fd = prog_fd(ld, ROLE_XDP, ip_link, err, errlen);
+	if (fd < 0)
+		return -1;
+	if (!attach_xdp(ai, fd, mode, err, errlen))
 		return 0;
 	if (hook == ATTACH_XDP)
 		return -1;
 	snprintf(ai->fallback, sizeof(ai->fallback), "%s", err);
-	return attach_tc_ingress(ai, p->tc_in, err, errlen);
+	fd = prog_fd(ld, ROLE_TC_IN, ip_link, err, errlen);
+	return fd < 0 ? -1 : attach_tc_ingress(ai, fd, err, errlen);
 }
 
 /* Filters a killed run left, whichever kind of link they were made for. */
@@ -317,9 +410,8 @@ static int link_kind(const char *name, char *err, size_t errlen)
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen)
 {
-	struct link_progs progs;
 	struct attached_if *ai;
-	int i, slot, kind;
+	int i, slot, kind, egress;
 
 	for (i = 0; i < ld->n_ifs; i++)
 		if (ld->ifs[i].ifindex == ifindex)
@@ -341,11 +433,13 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 	kind = link_kind(ai->name, err, errlen);
 	if (kind < 0)
 		return -1;
-	progs = link_progs(ld, kind);
 	remove_stale_filters(ifindex);
-	if (attach_catcher(ai, &progs, hook, mode, err, errlen))
+	if (attach_catcher(ld, ai, kind, hook, mode, err, errlen))
 		return -1;
-	slot = tc_slot_attach(ifindex, BPF_TC_EGRESS, progs.egress);
+	egress = prog_fd(ld, ROLE_EGRESS, kind, err, errlen);
+	if (egress < 0)
+		return -1;
+	slot = tc_slot_attach(ifindex, BPF_TC_EGRESS, egress);
 	if (slot < 0) {
 		snprintf(err, errlen, "%s: cannot attach the tc egress program: %s", ai->name, strerror(-slot));
 		return -1;
@@ -357,6 +451,15 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 int loader_ringbuf_fd(const struct loader *ld)
 {
 	return bpf_map__fd(ld->skel->maps.icmpmon_events);
+}
+
+void loader_set_reader_wake(struct loader *ld, __u64 mono_ns)
+{
+	int i;
+
+	__atomic_store_n(&ld->skel->data->reader_wake_ns, mono_ns, __ATOMIC_SEQ_CST);
+	for (i = 0; i < ld->n_extra; i++)
+		__atomic_store_n(&ld->extra[i]->data->reader_wake_ns, mono_ns, __ATOMIC_SEQ_CST);
 }
 
 int loader_probes_fd(const struct loader *ld)
@@ -404,6 +507,9 @@ void loader_destroy(struct loader *ld)
 	ld->stats = NULL;
 	if (ld->skel && (ld->pinned || ld->made_pin_dir))
 		unpin_maps(ld);
+	for (i = 0; i < ld->n_extra; i++)
+		icmpmon_bpf__destroy(ld->extra[i]);
+	ld->n_extra = 0;
 	icmpmon_bpf__destroy(ld->skel);
 	ld->skel = NULL;
 }

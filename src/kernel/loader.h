@@ -22,6 +22,14 @@ struct loader_opts {
 	__u32 max_outstanding;
 	__u32 ringbuf_bytes;
 	const char *pin_dir;
+	int events;          /* 0: nothing per reply is printed, the BPF side emits no event */
+	__u64 wake_tick_ns;  /* 0: wake the reader per event; else batched (icmpmon.bpf.c) */
+	__u32 wake_bytes;
+	/* What to load up front: the programs these interfaces need with this hook; others on demand. */
+	const int *ifs;
+	int n_ifs;
+	enum attach_hook hook;
+	int all_progs;       /* load every program now: attaches after the privileges are dropped cannot load */
 };
 
 struct attached_if {
@@ -34,8 +42,14 @@ struct attached_if {
 	char fallback[160]; /* why XDP was not used, when tc ingress took over */
 };
 
+#define LOADER_MAX_EXTRA 6
+
 struct loader {
 	struct icmpmon_bpf *skel;
+	/* objects loaded later for one program each, sharing skel's maps */
+	struct icmpmon_bpf *extra[LOADER_MAX_EXTRA];
+	int n_extra;
+	struct loader_opts opts;
 	struct target_stats *stats; /* mmap of icmpmon_stats, read-only */
 	size_t stats_len;
 	struct attached_if ifs[LOADER_MAX_IFS];
@@ -55,6 +69,8 @@ int loader_zero_stats(struct loader *ld, __u32 idx);
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen);
 int loader_ringbuf_fd(const struct loader *ld);
+/* Tells the BPF side when the reader looks at the ring buffer next by itself (icmpmon.bpf.c). */
+void loader_set_reader_wake(struct loader *ld, __u64 mono_ns);
 int loader_probes_fd(const struct loader *ld);
 /* Sum of one global counter over all CPUs. */
 __u64 loader_counter(const struct loader *ld, enum icmpmon_counter which);

@@ -30,6 +30,9 @@ pattern-too-long -p 0123456789abcdef0123456789abcdef0 $T
 consume-socket   --consume --mode socket $T
 max-outst-zero   --max-outstanding 0 $T
 attach-bogus     --attach bogus $T
+tick-negative    --tick -1 $T
+tick-too-big     --tick 101 $T
+tick-nonnumeric  --tick soon $T
 second-bad-host  -c 1 $T no-such-host.invalid
 EOC
 )
