@@ -4,6 +4,8 @@
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <stdio.h>
@@ -85,6 +87,41 @@ static int bpffs_dir(struct loader *ld, const char *dir, char *err, size_t errle
 	return 0;
 }
 
+/* One run per pin directory: a second one would unlink the first's live pins, and its exit theirs. */
+static int lock_pin_dir(struct loader *ld, const char *dir, char *err, size_t errlen)
+{
+	ld->pin_lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ld->pin_lock_fd < 0) {
+		snprintf(err, errlen, "--pin %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (flock(ld->pin_lock_fd, LOCK_EX | LOCK_NB)) {
+		snprintf(err, errlen, "--pin %s: %s", dir,
+			 errno == EWOULDBLOCK ? "in use by another icmpmon (give each run its own directory)"
+					      : strerror(errno));
+		close(ld->pin_lock_fd);
+		ld->pin_lock_fd = -1;
+		ld->made_pin_dir = 0; /* not ours to remove */
+		return -1;
+	}
+	return 0;
+}
+
+/* Is the pin at path still map m (and not something put there since)? */
+static int pin_is(const char *path, const struct bpf_map *m)
+{
+	struct bpf_map_info a = {}, b = {};
+	__u32 la = sizeof(a), lb = sizeof(b);
+	int fd = bpf_obj_get(path), same;
+
+	if (fd < 0)
+		return 0;
+	same = !bpf_obj_get_info_by_fd(fd, &a, &la) && !bpf_obj_get_info_by_fd(bpf_map__fd(m), &b, &lb) &&
+	       a.id == b.id;
+	close(fd);
+	return same;
+}
+
 static struct bpf_map *pinned_maps(struct icmpmon_bpf *skel, int i)
 {
 	struct bpf_map *maps[] = { skel->maps.icmpmon_stats, skel->maps.icmpmon_targets, skel->maps.icmpmon_probes,
@@ -105,11 +142,11 @@ static int pin_maps(struct loader *ld, const char *dir, char *err, size_t errlen
 	int i, rc;
 
 	snprintf(ld->pin_dir, sizeof(ld->pin_dir), "%s", dir);
-	if (bpffs_dir(ld, dir, err, errlen))
+	if (bpffs_dir(ld, dir, err, errlen) || lock_pin_dir(ld, dir, err, errlen))
 		return -1;
 	for (i = 0; (m = pinned_maps(ld->skel, i)); i++) {
 		pin_path(path, sizeof(path), dir, m);
-		unlink(path); /* a pin left by a killed run */
+		unlink(path); /* a pin left by a killed run: the lock says no live run owns it */
 		rc = bpf_map__pin(m, path);
 		if (rc) {
 			snprintf(err, errlen, "--pin: cannot pin %s: %s", path, strerror(-rc));
@@ -128,7 +165,8 @@ static void unpin_maps(struct loader *ld)
 
 	for (i = 0; i < ld->pinned && (m = pinned_maps(ld->skel, i)); i++) {
 		pin_path(path, sizeof(path), ld->pin_dir, m);
-		bpf_map__unpin(m, path);
+		if (pin_is(path, m))
+			bpf_map__unpin(m, path);
 	}
 	ld->pinned = 0;
 	if (ld->made_pin_dir)
@@ -142,6 +180,7 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 	int rc;
 
 	memset(ld, 0, sizeof(*ld));
+	ld->pin_lock_fd = -1;
 	skel = icmpmon_bpf__open();
 	if (!skel) {
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
@@ -404,6 +443,9 @@ void loader_destroy(struct loader *ld)
 	ld->stats = NULL;
 	if (ld->skel && (ld->pinned || ld->made_pin_dir))
 		unpin_maps(ld);
+	if (ld->pin_lock_fd >= 0)
+		close(ld->pin_lock_fd); /* after the unpinning: the next run may take the directory */
+	ld->pin_lock_fd = -1;
 	icmpmon_bpf__destroy(ld->skel);
 	ld->skel = NULL;
 }

@@ -43,6 +43,7 @@ struct loader {
 	char pin_dir[256];
 	int pinned;
 	int made_pin_dir;
+	int pin_lock_fd;   /* the pin directory, flock-ed while the run lasts; -1 without --pin */
 };
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
