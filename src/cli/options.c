@@ -319,13 +319,15 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 			return fail_line(err, errlen, "invalid --mode '%s': expected kernel or socket", arg);
 		return 0;
 	case OPT_RINGBUF_KIB:
-		if (parse_long(arg, 4, 1L << 20, &l) || !is_power_of_two((unsigned long)l))
-			return fail_line(err, errlen, "invalid --ringbuf-kib '%s': expected a power of two, 4..1048576", arg);
+		if (parse_long(arg, 4, ICMPMON_MAX_RINGBUF_KIB, &l) || !is_power_of_two((unsigned long)l))
+			return fail_line(err, errlen, "invalid --ringbuf-kib '%s': expected a power of two, 4..%u", arg,
+					 ICMPMON_MAX_RINGBUF_KIB);
 		cfg->ringbuf_kib = (unsigned)l;
 		return 0;
 	case OPT_MAX_OUTSTANDING:
-		if (parse_long(arg, 1, 1L << 26, &l))
-			return fail_line(err, errlen, "invalid --max-outstanding '%s': expected 1..67108864", arg);
+		if (parse_long(arg, 1, ICMPMON_MAX_OUTSTANDING, &l))
+			return fail_line(err, errlen, "invalid --max-outstanding '%s': expected 1..%u", arg,
+					 ICMPMON_MAX_OUTSTANDING);
 		cfg->max_outstanding = (unsigned)l;
 		return 0;
 	}

@@ -40,14 +40,23 @@ static int random_ids(struct run *r)
 }
 
 #define OUTSTANDING_MIN 64
-#define OUTSTANDING_MAX (1u << 24)
+#define OUTSTANDING_MAX ICMPMON_MAX_OUTSTANDING
+/* Above any rate the sender reaches (one sendmmsg per batch of SEND_BUDGET): bounds what -i 1e-9 can put in flight. */
+#define SENDER_MAX_PPS 2e6
 
-/* Probes that can be in flight at once: per target, timeout / interval, plus slack. */
+/*
+ * Probes that can be in flight at once: the send rate times the timeout, the
+ * rate being targets / interval but never more than the sender can send, plus
+ * two per target of slack; never more than -c probes per target in all.
+ */
 static double outstanding_needed(const struct config *cfg, __u32 n)
 {
-	double per_target = cfg->interval_s > 0 ? cfg->timeout_s / cfg->interval_s + 2 : 4096;
+	double rate = cfg->interval_s > 0 ? n / cfg->interval_s : SENDER_MAX_PPS;
+	double need = (rate < SENDER_MAX_PPS ? rate : SENDER_MAX_PPS) * cfg->timeout_s + 2.0 * n;
 
-	return per_target * n;
+	if (cfg->count > 0 && (double)cfg->count * n < need)
+		need = (double)cfg->count * n;
+	return need;
 }
 
 /* The outstanding-probe map's size; says so at start when it cannot hold every probe in flight. */
