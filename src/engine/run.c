@@ -539,6 +539,7 @@ int run_loop(struct run *r)
 		send_due(r, now);
 		if (now >= r->next_sweep_ns) {
 			run_sweep(r, now);
+			reload_tick(r, now);
 			/* Wall time is only for printing; follow clock adjustments on long runs. */
 			r->mono_to_real_ns = (int64_t)(clock_real_ns() - clock_mono_ns());
 			r->next_sweep_ns = now + r->sweep_period_ns;
