@@ -32,6 +32,7 @@ enum long_only {
 	OPT_JSON,
 	OPT_HIST,
 	OPT_ATTACH,
+	OPT_TC_LINK,
 	OPT_METRICS,
 	OPT_METRICS_BUCKETS,
 	OPT_DAEMON,
@@ -42,6 +43,7 @@ static const struct option long_options[] = {
 	{ "consume", no_argument, NULL, OPT_CONSUME },
 	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
 	{ "attach", required_argument, NULL, OPT_ATTACH },
+	{ "tc-link", required_argument, NULL, OPT_TC_LINK },
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "ringbuf-kib", required_argument, NULL, OPT_RINGBUF_KIB },
@@ -91,6 +93,7 @@ void options_usage(FILE *out)
 		"  --mode kernel|socket   receive replies in the kernel (default) or from a raw socket\n"
 		"  --attach auto|xdp|tc   catch replies in XDP or tc ingress; auto uses tc when XDP is taken\n"
 		"  --xdp-mode auto|native|generic   XDP attach mode (default auto)\n"
+		"  --tc-link auto|tcx|clsact   tc programs as TCX links (first in line; auto: where the kernel has TCX)\n"
 		"  --consume              drop matched replies in XDP instead of passing them on\n"
 		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
 		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
@@ -309,6 +312,16 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 			cfg->attach = ATTACH_TC;
 		else
 			return fail_line(err, errlen, "invalid --attach '%s': expected auto, xdp or tc", arg);
+		return 0;
+	case OPT_TC_LINK:
+		if (!strcmp(arg, "auto"))
+			cfg->tc_link = TC_LINK_AUTO;
+		else if (!strcmp(arg, "tcx"))
+			cfg->tc_link = TC_LINK_TCX;
+		else if (!strcmp(arg, "clsact"))
+			cfg->tc_link = TC_LINK_CLSACT;
+		else
+			return fail_line(err, errlen, "invalid --tc-link '%s': expected auto, tcx or clsact", arg);
 		return 0;
 	case OPT_MODE:
 		if (!strcmp(arg, "kernel"))

@@ -42,6 +42,7 @@ struct config {
 	int consume;           /* --consume */
 	enum xdp_mode xdp_mode;
 	enum attach_hook attach; /* --attach: where replies are caught */
+	enum tc_link tc_link;    /* --tc-link: TCX links or clsact filters */
 	const char *pin_dir;   /* --pin */
 	enum rx_mode mode;     /* --mode kernel|socket */
 	unsigned ringbuf_kib;  /* --ringbuf-kib */

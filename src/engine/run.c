@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "engine/reload.h"
+#include "engine/unstamped.h"
 #include "engine/run.h"
 #include "kernel/collector.h"
 #include "util/clock.h"
@@ -142,6 +143,7 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.max_outstanding = outstanding_size(cfg, r->slots),
 		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
+		.tc_link = cfg->tc_link,
 	};
 	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_kernel_timeout, .ctx = r };
 	uint32_t i;
@@ -164,7 +166,10 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 			fprintf(stderr, "icmpmon: %s; catching replies in tc ingress instead\n", ai->fallback);
 		else if (cfg->verbose)
 			fprintf(stderr, "icmpmon: %s: replies caught in %s\n", ai->name,
-				ai->ingress_slot >= 0 ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
+				attached_tc_ingress(ai) ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
+		if (cfg->verbose)
+			fprintf(stderr, "icmpmon: %s: probes stamped by %s\n", ai->name,
+				ai->egress_link_fd >= 0 ? "a TCX egress link, first in line" : "a clsact egress filter");
 	}
 	r->stats = r->ld.stats;
 	return collector_open(&r->col, loader_ringbuf_fd(&r->ld), loader_probes_fd(&r->ld), &collector_ops, err,
@@ -539,6 +544,7 @@ int run_loop(struct run *r)
 		send_due(r, now);
 		if (now >= r->next_sweep_ns) {
 			run_sweep(r, now);
+			unstamped_check(r, 0);
 			reload_tick(r, now);
 			/* Wall time is only for printing; follow clock adjustments on long runs. */
 			r->mono_to_real_ns = (int64_t)(clock_real_ns() - clock_mono_ns());
@@ -568,6 +574,7 @@ int run_loop(struct run *r)
 		}
 	}
 	read_replies(r);
+	unstamped_check(r, 1);
 	status = r->sink->finish(r);
 out:
 	if (epfd >= 0)

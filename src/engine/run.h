@@ -76,6 +76,7 @@ struct run {
 	uint32_t slots;               /* target slots in the maps: targets.n, more with SIGHUP reloads (reload.h) */
 	struct reload *reload;        /* --daemon --file: reload state, else NULL */
 	struct reload_counts reloads;
+	int unstamped_said;           /* the unstamped-probes line is on stderr (unstamped.h) */
 	pthread_mutex_t slots_lock;   /* held while a reload rewrites target slots */
 	const struct run_service *service;
 	void *service_state;

@@ -21,6 +21,7 @@
 #include "icmpmon.skel.h"
 #include "kernel/loader.h"
 #include "kernel/tc_slots.h"
+#include "kernel/tcx.h"
 
 #ifndef ARPHRD_RAWIP
 #define ARPHRD_RAWIP 519
@@ -187,6 +188,7 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 		return -1;
 	}
 	ld->skel = skel;
+	ld->tc_link = o->tc_link;
 	skel->rodata->run_id = o->run_id;
 	skel->rodata->run_cookie = o->cookie;
 	skel->rodata->cookie_len = o->cookie_len;
@@ -283,29 +285,43 @@ static struct link_progs link_progs(const struct loader *ld, int ip_link)
 	return p;
 }
 
-static int attach_tc_ingress(struct attached_if *ai, int prog_fd, char *err, size_t errlen)
+/* A tc program: a TCX link where the kernel has them (unless --tc-link clsact), else a clsact filter. */
+static int attach_tc(const struct loader *ld, struct attached_if *ai, enum bpf_tc_attach_point where, int prog_fd,
+		     char *err, size_t errlen)
 {
-	int slot = tc_slot_attach(ai->ifindex, BPF_TC_INGRESS, prog_fd);
+	int egress = where == BPF_TC_EGRESS;
+	int rc = -EOPNOTSUPP;
 
-	if (slot < 0) {
-		snprintf(err, errlen, "%s: cannot attach the tc ingress program: %s", ai->name, strerror(-slot));
-		return -1;
+	if (ld->tc_link != TC_LINK_CLSACT) {
+		rc = tcx_attach(prog_fd, ai->ifindex, egress);
+		if (rc >= 0) {
+			*(egress ? &ai->egress_link_fd : &ai->ingress_link_fd) = rc;
+			return 0;
+		}
 	}
-	ai->ingress_slot = slot;
-	return 0;
+	if (ld->tc_link != TC_LINK_TCX) {
+		rc = tc_slot_attach(ai->ifindex, where, prog_fd);
+		if (rc >= 0) {
+			*(egress ? &ai->egress_slot : &ai->ingress_slot) = rc;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "%s: cannot attach the tc %s program%s: %s", ai->name, egress ? "egress" : "ingress",
+		 ld->tc_link == TC_LINK_TCX ? " as a TCX link" : "", strerror(-rc));
+	return -1;
 }
 
-static int attach_catcher(struct attached_if *ai, const struct link_progs *p, enum attach_hook hook,
-			  enum xdp_mode mode, char *err, size_t errlen)
+static int attach_catcher(const struct loader *ld, struct attached_if *ai, const struct link_progs *p,
+			  enum attach_hook hook, enum xdp_mode mode, char *err, size_t errlen)
 {
 	if (hook == ATTACH_TC)
-		return attach_tc_ingress(ai, p->tc_in, err, errlen);
+		return attach_tc(ld, ai, BPF_TC_INGRESS, p->tc_in, err, errlen);
 	if (!attach_xdp(ai, p->xdp, mode, err, errlen))
 		return 0;
 	if (hook == ATTACH_XDP)
 		return -1;
 	snprintf(ai->fallback, sizeof(ai->fallback), "%s", err);
-	return attach_tc_ingress(ai, p->tc_in, err, errlen);
+	return attach_tc(ld, ai, BPF_TC_INGRESS, p->tc_in, err, errlen);
 }
 
 /* Filters a killed run left, whichever kind of link they were made for. */
@@ -358,7 +374,7 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 {
 	struct link_progs progs;
 	struct attached_if *ai;
-	int i, slot, kind;
+	int i, kind;
 
 	for (i = 0; i < ld->n_ifs; i++)
 		if (ld->ifs[i].ifindex == ifindex)
@@ -373,6 +389,8 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 	ai->egress_slot = -1;
 	ai->ingress_slot = -1;
 	ai->xdp_link_fd = -1;
+	ai->egress_link_fd = -1;
+	ai->ingress_link_fd = -1;
 	if (!if_indextoname((unsigned)ifindex, ai->name))
 		snprintf(ai->name, sizeof(ai->name), "if%d", ifindex);
 	ld->n_ifs++;
@@ -382,15 +400,9 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 		return -1;
 	progs = link_progs(ld, kind);
 	remove_stale_filters(ifindex);
-	if (attach_catcher(ai, &progs, hook, mode, err, errlen))
+	if (attach_catcher(ld, ai, &progs, hook, mode, err, errlen))
 		return -1;
-	slot = tc_slot_attach(ifindex, BPF_TC_EGRESS, progs.egress);
-	if (slot < 0) {
-		snprintf(err, errlen, "%s: cannot attach the tc egress program: %s", ai->name, strerror(-slot));
-		return -1;
-	}
-	ai->egress_slot = slot;
-	return 0;
+	return attach_tc(ld, ai, BPF_TC_EGRESS, progs.egress, err, errlen);
 }
 
 int loader_ringbuf_fd(const struct loader *ld)
@@ -436,6 +448,10 @@ void loader_destroy(struct loader *ld)
 			tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
 		if (ai->xdp_link_fd >= 0)
 			close(ai->xdp_link_fd);
+		if (ai->egress_link_fd >= 0)
+			close(ai->egress_link_fd);
+		if (ai->ingress_link_fd >= 0)
+			close(ai->ingress_link_fd);
 	}
 	ld->n_ifs = 0;
 	if (ld->stats)

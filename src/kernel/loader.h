@@ -22,6 +22,7 @@ struct loader_opts {
 	__u32 max_outstanding;
 	__u32 ringbuf_bytes;
 	const char *pin_dir;
+	enum tc_link tc_link;
 };
 
 struct attached_if {
@@ -31,8 +32,15 @@ struct attached_if {
 	int xdp_generic;
 	int egress_slot;   /* tc handle slot, -1 when not attached */
 	int ingress_slot;  /* tc ingress slot when replies are caught there, else -1 */
+	int egress_link_fd;  /* TCX link instead of the egress slot, else -1 */
+	int ingress_link_fd; /* TCX link instead of the ingress slot, else -1 */
 	char fallback[160]; /* why XDP was not used, when tc ingress took over */
 };
+
+static inline int attached_tc_ingress(const struct attached_if *ai)
+{
+	return ai->ingress_slot >= 0 || ai->ingress_link_fd >= 0;
+}
 
 struct loader {
 	struct icmpmon_bpf *skel;
@@ -43,7 +51,8 @@ struct loader {
 	char pin_dir[256];
 	int pinned;
 	int made_pin_dir;
-	int pin_lock_fd;   /* the pin directory, flock-ed while the run lasts; -1 without --pin */
+	int pin_lock_fd;
+	enum tc_link tc_link;   /* the pin directory, flock-ed while the run lasts; -1 without --pin */
 };
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);

@@ -107,13 +107,16 @@ static uint64_t load_stat(const __u64 *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-enum target_counter { TC_SENT, TC_STAMPED, TC_REPLIES, TC_DUPS, TC_TIMEOUTS, TC_SEND_ERRORS, TC_N };
+enum target_counter { TC_SENT, TC_STAMPED, TC_UNSTAMPED, TC_REPLIES, TC_DUPS, TC_TIMEOUTS, TC_SEND_ERRORS, TC_N };
 
 static const struct {
 	const char *name, *help;
 } target_counters[TC_N] = {
 	[TC_SENT] = { "icmpmon_probes_sent_total", "Echo requests the send socket accepted (loss = sent - replies)." },
 	[TC_STAMPED] = { "icmpmon_probes_stamped_total", "Echo requests timestamped by the tc egress program." },
+	[TC_UNSTAMPED] = { "icmpmon_probes_unstamped_total",
+			   "Echo requests the socket accepted that the tc egress program never saw (another tc program "
+			   "ahead of it, or dropped before the device); counted as lost." },
 	[TC_REPLIES] = { "icmpmon_replies_total", "First echo replies matched to a probe." },
 	[TC_DUPS] = { "icmpmon_duplicates_total", "Further echo replies to an already answered probe." },
 	[TC_TIMEOUTS] = { "icmpmon_timeouts_total", "Probes with no reply within the timeout (-W)." },
@@ -125,6 +128,7 @@ static uint64_t target_counter(const struct metrics_target *t, enum target_count
 	switch (c) {
 	case TC_SENT: return t->sent;
 	case TC_STAMPED: return load_stat(&t->stats->stamped);
+	case TC_UNSTAMPED: return t->unstamped;
 	case TC_REPLIES: return load_stat(&t->stats->received);
 	case TC_DUPS: return load_stat(&t->stats->duplicates);
 	case TC_TIMEOUTS: return t->timeouts;

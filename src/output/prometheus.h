@@ -31,7 +31,7 @@
 struct metrics_target {
 	const char *addr, *host, *ifname;
 	const struct target_stats *stats; /* live: read with relaxed atomic loads */
-	uint64_t sent, timeouts, send_errors;
+	uint64_t sent, timeouts, send_errors, unstamped;
 };
 
 /* What one scrape shows: the targets through a callback, the rest as numbers. */

@@ -31,6 +31,7 @@ static int scrape_target(const void *ctx, uint32_t i, struct metrics_target *out
 	out->sent = load_u64(&t->sent);
 	out->timeouts = load_u64(&t->timeouts);
 	out->send_errors = load_u64(&t->send_errors);
+	out->unstamped = load_u64(&t->unstamped);
 	return 1;
 }
 
