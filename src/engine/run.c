@@ -172,6 +172,8 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 				ai->egress_link_fd >= 0 ? "a TCX egress link, first in line" : "a clsact egress filter");
 	}
 	r->stats = r->ld.stats;
+	if (links_open(&r->links, err, errlen))
+		return -1;
 	return collector_open(&r->col, loader_ringbuf_fd(&r->ld), loader_probes_fd(&r->ld), &collector_ops, err,
 			      errlen);
 }
@@ -206,6 +208,7 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 	}
 	r->snd.path[0].fd = r->snd.path[1].fd = -1;
 	r->srx.fd = -1;
+	links_init(&r->links);
 	if (target_sources_gather(cfg, &r->names, 0, err, errlen))
 		return -1;
 	if (targets_resolve(&r->targets, r->names.v, r->names.n, cfg->family, cfg->skip_unresolved, err, errlen))
@@ -524,7 +527,8 @@ int run_loop(struct run *r)
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd)) {
+	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd) ||
+	    (r->links.fd >= 0 && add_fd(epfd, r->links.fd))) {
 		fprintf(stderr, "icmpmon: cannot set up the event loop: %s\n", strerror(errno));
 		status = 2;
 		goto out;
@@ -545,6 +549,9 @@ int run_loop(struct run *r)
 		if (now >= r->next_sweep_ns) {
 			run_sweep(r, now);
 			unstamped_check(r, 0);
+			run_slots_lock(r);
+			links_tick(r);
+			run_slots_unlock(r);
 			reload_tick(r, now);
 			/* Wall time is only for printing; follow clock adjustments on long runs. */
 			r->mono_to_real_ns = (int64_t)(clock_real_ns() - clock_mono_ns());
@@ -563,6 +570,11 @@ int run_loop(struct run *r)
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == sfd) {
 				on_signal(r, sfd);
+			} else if (evs[i].data.fd == r->links.fd) {
+				run_slots_lock(r); /* the exporter reads the interfaces for its labels */
+				links_read(r);
+				links_tick(r); /* a route that moved: attach before more probes leave unwatched */
+				run_slots_unlock(r);
 			} else if (evs[i].data.fd == tfd) {
 				uint64_t ticks;
 
@@ -591,6 +603,7 @@ void run_teardown(struct run *r)
 	if (r->service)
 		r->service->stop(r); /* first: its thread reads the targets */
 	reload_free(r);
+	links_close(&r->links);
 	if (r->col.rb)
 		collector_close(&r->col);
 	if (r->ld.skel)

@@ -13,7 +13,8 @@ static void say_once(struct run *r, uint32_t i)
 
 	fprintf(stderr,
 		"icmpmon: %s: %llu probes left the socket but icmpmon's tc egress program%s%s never saw them "
-		"(another tc program ahead of it, or dropped before the device); their replies cannot be matched "
+		"(another tc program ahead of it, dropped before the device, or sent before icmpmon attached there); "
+		"their replies cannot be matched "
 		"and count as lost\n",
 		r->targets.v[i].addr_str, (unsigned long long)r->targets.v[i].unstamped, ifname[0] ? " on " : "", ifname);
 	r->unstamped_said = 1;

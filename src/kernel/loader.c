@@ -435,24 +435,40 @@ __u64 loader_counter(const struct loader *ld, enum icmpmon_counter which)
 	return sum;
 }
 
+static void detach_if(struct attached_if *ai)
+{
+	if (ai->egress_slot >= 0)
+		tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
+	if (ai->ingress_slot >= 0)
+		tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
+	if (ai->xdp_link_fd >= 0)
+		close(ai->xdp_link_fd);
+	if (ai->egress_link_fd >= 0)
+		close(ai->egress_link_fd);
+	if (ai->ingress_link_fd >= 0)
+		close(ai->ingress_link_fd);
+}
+
+void loader_forget(struct loader *ld, int ifindex)
+{
+	int k;
+
+	for (k = 0; k < ld->n_ifs; k++)
+		if (ld->ifs[k].ifindex == ifindex)
+			break;
+	if (k == ld->n_ifs)
+		return;
+	detach_if(&ld->ifs[k]); /* a deleted device took its filters along: the tc calls fail harmlessly */
+	memmove(&ld->ifs[k], &ld->ifs[k + 1], (size_t)(ld->n_ifs - k - 1) * sizeof(ld->ifs[0]));
+	ld->n_ifs--;
+}
+
 void loader_destroy(struct loader *ld)
 {
 	int i;
 
-	for (i = 0; i < ld->n_ifs; i++) {
-		struct attached_if *ai = &ld->ifs[i];
-
-		if (ai->egress_slot >= 0)
-			tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
-		if (ai->ingress_slot >= 0)
-			tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
-		if (ai->xdp_link_fd >= 0)
-			close(ai->xdp_link_fd);
-		if (ai->egress_link_fd >= 0)
-			close(ai->egress_link_fd);
-		if (ai->ingress_link_fd >= 0)
-			close(ai->ingress_link_fd);
-	}
+	for (i = 0; i < ld->n_ifs; i++)
+		detach_if(&ld->ifs[i]);
 	ld->n_ifs = 0;
 	if (ld->stats)
 		munmap(ld->stats, ld->stats_len);

@@ -64,6 +64,8 @@ int loader_zero_stats(struct loader *ld, __u32 idx);
 /* Attaches the reply catcher (XDP or tc ingress) and tc egress on ifindex, once per interface. */
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen);
+/* Detaches from ifindex (or, when the device is gone, lets go of its links) and forgets it. */
+void loader_forget(struct loader *ld, int ifindex);
 int loader_ringbuf_fd(const struct loader *ld);
 int loader_probes_fd(const struct loader *ld);
 /* Sum of one global counter over all CPUs. */

@@ -254,6 +254,12 @@ void metrics_write_scrape(FILE *f, const struct metrics_scrape *m)
 	family(f, "icmpmon_targets_over_capacity", "gauge",
 	       "Targets of the last reload left out because every slot was taken (raise --max-targets).");
 	fprintf(f, "icmpmon_targets_over_capacity %llu\n", (unsigned long long)m->over_capacity);
+	family(f, "icmpmon_interface_events_total", "counter",
+	       "Attached interfaces deleted (their targets unobserved until back), attached again, and new "
+	       "interfaces a target's route moved to.");
+	fprintf(f, "icmpmon_interface_events_total{event=\"deleted\"} %llu\n", (unsigned long long)m->links_lost);
+	fprintf(f, "icmpmon_interface_events_total{event=\"reattached\"} %llu\n", (unsigned long long)m->links_back);
+	fprintf(f, "icmpmon_interface_events_total{event=\"route_moved\"} %llu\n", (unsigned long long)m->links_moved);
 	if (m->has_kernel)
 		metrics_write_kernel(f, m->kernel);
 	family(f, "icmpmon_start_time_seconds", "gauge", "Start of the run, seconds since the Unix epoch.");

@@ -44,6 +44,7 @@ struct metrics_scrape {
 	int n_le;
 	uint64_t outstanding;
 	uint64_t reloads_ok, reloads_failed, over_capacity;
+	uint64_t links_lost, links_back, links_moved; /* interface events (engine/links.h) */
 	int has_kernel;   /* kernel mode: kernel[] holds the global counters */
 	uint64_t kernel[ICMPMON_CNT_MAX];
 	uint64_t start_real_ns; /* 0 before the first probe */

@@ -49,6 +49,9 @@ void metrics_write(FILE *f, const struct run *r)
 		.reloads_ok = r->reloads.ok,
 		.reloads_failed = r->reloads.failed,
 		.over_capacity = r->reloads.over_capacity,
+		.links_lost = r->links.lost_total,
+		.links_back = r->links.back_total,
+		.links_moved = r->links.moved_total,
 		.has_kernel = r->ld.skel != NULL,
 		.start_real_ns = r->start_ns ? run_wall_ns(r, r->start_ns) : 0,
 	};
