@@ -92,6 +92,7 @@ void reload_free(struct run *r)
 		free(rl->owned[i]);
 	free(rl->owned);
 	targets_free(&rl->wanted);
+	name_list_free(&rl->wanted_names);
 	free(rl->left_out);
 	free(rl->free_after_ns);
 	free(rl);
@@ -428,6 +429,8 @@ void reload_tick(struct run *r, uint64_t now)
 	r->reloads.over_capacity = rl->n_left_out;
 	plan_retry(r, now);
 	run_slots_unlock(r);
+	if (!added && !skipped)
+		return;
 	fprintf(stderr, "icmpmon: reload: %u targets left out are probed now that slots came free", added);
 	if (skipped)
 		fprintf(stderr, ", %u skipped", skipped);
