@@ -30,7 +30,7 @@ BPF_TESTS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(wildcard tests/bpf/tes
 
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
             iproute2 iputils-ping fping jq libcap-dev procps \
-            libmicrohttpd-dev curl prometheus man-db groff-base
+            libmicrohttpd-dev curl prometheus man-db groff-base python3
 
 .PHONY: all deps run test unit-test bpf-test e2e-test check-layers vmlinux clean install uninstall fleet-demo fuzz fuzz-build
 
