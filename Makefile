@@ -43,7 +43,7 @@ TEST_HDRS     := $(wildcard tests/lib/*.h tests/bpf/*.h)
 
 DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
             iproute2 iputils-ping fping jq libcap-dev procps \
-            libmicrohttpd-dev curl prometheus man-db groff-base \
+            libmicrohttpd-dev curl prometheus man-db groff-base python3 \
             debhelper dpkg-dev lintian \
             libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev golang-github-prometheus-client-model-dev
 

@@ -512,8 +512,8 @@ void fping_size_run(const struct fping_opts *o, struct config *cfg, uint32_t n)
 		return;
 	/* at most retry + 1 probes per target, ever */
 	want = (uint64_t)n * ((uint64_t)o->retry + 1) + 64;
-	cfg->max_outstanding = want > (1u << 24) ? (1u << 24) : (unsigned)want;
-	cfg->outstanding_exact = want <= (1u << 24);
+	cfg->max_outstanding = want > ICMPMON_MAX_OUTSTANDING ? ICMPMON_MAX_OUTSTANDING : (unsigned)want;
+	cfg->outstanding_exact = want <= ICMPMON_MAX_OUTSTANDING;
 }
 
 static int add(struct name_list *names, const char *name, char *err, size_t errlen)

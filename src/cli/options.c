@@ -32,6 +32,7 @@ enum long_only {
 	OPT_JSON,
 	OPT_HIST,
 	OPT_ATTACH,
+	OPT_TC_LINK,
 	OPT_METRICS,
 	OPT_METRICS_BUCKETS,
 	OPT_METRICS_GROUP_BY,
@@ -45,6 +46,7 @@ static const struct option long_options[] = {
 	{ "consume", no_argument, NULL, OPT_CONSUME },
 	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
 	{ "attach", required_argument, NULL, OPT_ATTACH },
+	{ "tc-link", required_argument, NULL, OPT_TC_LINK },
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "ringbuf-kib", required_argument, NULL, OPT_RINGBUF_KIB },
@@ -97,6 +99,7 @@ void options_usage(FILE *out)
 		"  --mode kernel|socket   receive replies in the kernel (default) or from a raw socket\n"
 		"  --attach auto|xdp|tc   catch replies in XDP or tc ingress; auto uses tc when XDP is taken\n"
 		"  --xdp-mode auto|native|generic   XDP attach mode (default auto)\n"
+		"  --tc-link auto|tcx|clsact   tc programs as TCX links (first in line; auto: where the kernel has TCX)\n"
 		"  --consume              drop matched replies in XDP instead of passing them on\n"
 		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
 		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
@@ -330,6 +333,16 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 		else
 			return fail_line(err, errlen, "invalid --attach '%s': expected auto, xdp or tc", arg);
 		return 0;
+	case OPT_TC_LINK:
+		if (!strcmp(arg, "auto"))
+			cfg->tc_link = TC_LINK_AUTO;
+		else if (!strcmp(arg, "tcx"))
+			cfg->tc_link = TC_LINK_TCX;
+		else if (!strcmp(arg, "clsact"))
+			cfg->tc_link = TC_LINK_CLSACT;
+		else
+			return fail_line(err, errlen, "invalid --tc-link '%s': expected auto, tcx or clsact", arg);
+		return 0;
 	case OPT_MODE:
 		if (!strcmp(arg, "kernel"))
 			cfg->mode = RX_KERNEL;
@@ -339,13 +352,15 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 			return fail_line(err, errlen, "invalid --mode '%s': expected kernel or socket", arg);
 		return 0;
 	case OPT_RINGBUF_KIB:
-		if (parse_long(arg, 4, 1L << 20, &l) || !is_power_of_two((unsigned long)l))
-			return fail_line(err, errlen, "invalid --ringbuf-kib '%s': expected a power of two, 4..1048576", arg);
+		if (parse_long(arg, 4, ICMPMON_MAX_RINGBUF_KIB, &l) || !is_power_of_two((unsigned long)l))
+			return fail_line(err, errlen, "invalid --ringbuf-kib '%s': expected a power of two, 4..%u", arg,
+					 ICMPMON_MAX_RINGBUF_KIB);
 		cfg->ringbuf_kib = (unsigned)l;
 		return 0;
 	case OPT_MAX_OUTSTANDING:
-		if (parse_long(arg, 1, 1L << 26, &l))
-			return fail_line(err, errlen, "invalid --max-outstanding '%s': expected 1..67108864", arg);
+		if (parse_long(arg, 1, ICMPMON_MAX_OUTSTANDING, &l))
+			return fail_line(err, errlen, "invalid --max-outstanding '%s': expected 1..%u", arg,
+					 ICMPMON_MAX_OUTSTANDING);
 		cfg->max_outstanding = (unsigned)l;
 		return 0;
 	}

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "engine/reload.h"
+#include "engine/unstamped.h"
 #include "engine/run.h"
 #include "kernel/collector.h"
 #include "util/clock.h"
@@ -52,14 +53,23 @@ static int random_ids(struct run *r)
 }
 
 #define OUTSTANDING_MIN 64
-#define OUTSTANDING_MAX (1u << 24)
+#define OUTSTANDING_MAX ICMPMON_MAX_OUTSTANDING
+/* Above any rate the sender reaches (one sendmmsg per batch of SEND_BUDGET): bounds what -i 1e-9 can put in flight. */
+#define SENDER_MAX_PPS 2e6
 
-/* Probes that can be in flight at once: per target, timeout / interval, plus slack. */
+/*
+ * Probes that can be in flight at once: the send rate times the timeout, the
+ * rate being targets / interval but never more than the sender can send, plus
+ * two per target of slack; never more than -c probes per target in all.
+ */
 static double outstanding_needed(const struct config *cfg, __u32 n)
 {
-	double per_target = cfg->interval_s > 0 ? cfg->timeout_s / cfg->interval_s + 2 : 4096;
+	double rate = cfg->interval_s > 0 ? n / cfg->interval_s : SENDER_MAX_PPS;
+	double need = (rate < SENDER_MAX_PPS ? rate : SENDER_MAX_PPS) * cfg->timeout_s + 2.0 * n;
 
-	return per_target * n;
+	if (cfg->count > 0 && (double)cfg->count * n < need)
+		need = (double)cfg->count * n;
+	return need;
 }
 
 /* The outstanding-probe map's size; says so at start when it cannot hold every probe in flight. */
@@ -154,6 +164,7 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.hook = cfg->attach,
 		/* SIGHUP may attach new interfaces once only CAP_NET_ADMIN is left (privileges.h) */
 		.all_progs = cfg->daemon,
+		.tc_link = cfg->tc_link,
 	};
 	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_kernel_timeout, .ctx = r };
 	uint32_t i;
@@ -176,9 +187,14 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 			fprintf(stderr, "icmpmon: %s; catching replies in tc ingress instead\n", ai->fallback);
 		else if (cfg->verbose)
 			fprintf(stderr, "icmpmon: %s: replies caught in %s\n", ai->name,
-				ai->ingress_slot >= 0 ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
+				attached_tc_ingress(ai) ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
+		if (cfg->verbose)
+			fprintf(stderr, "icmpmon: %s: probes stamped by %s\n", ai->name,
+				ai->egress_link_fd >= 0 ? "a TCX egress link, first in line" : "a clsact egress filter");
 	}
 	r->stats = r->ld.stats;
+	if (links_open(&r->links, err, errlen))
+		return -1;
 	return collector_open(&r->col, loader_ringbuf_fd(&r->ld), loader_probes_fd(&r->ld), &collector_ops, err,
 			      errlen);
 }
@@ -213,6 +229,7 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 	}
 	r->snd.path[0].fd = r->snd.path[1].fd = -1;
 	r->srx.fd = -1;
+	links_init(&r->links);
 	if (target_sources_gather(cfg, &r->names, 0, err, errlen))
 		return -1;
 	if (targets_resolve_list(&r->targets, &r->names, cfg->family, cfg->skip_unresolved, err, errlen))
@@ -575,7 +592,8 @@ int run_loop(struct run *r)
 	sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd)) {
+	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd) ||
+	    (r->links.fd >= 0 && add_fd(epfd, r->links.fd))) {
 		fprintf(stderr, "icmpmon: cannot set up the event loop: %s\n", strerror(errno));
 		status = 2;
 		goto out;
@@ -599,6 +617,11 @@ int run_loop(struct run *r)
 		}
 		if (now >= r->next_sweep_ns) {
 			run_sweep(r, now);
+			unstamped_check(r, 0);
+			run_slots_lock(r);
+			links_tick(r);
+			run_slots_unlock(r);
+			reload_tick(r, now);
 			/* Wall time is only for printing; follow clock adjustments on long runs. */
 			r->mono_to_real_ns = (int64_t)(clock_real_ns() - clock_mono_ns());
 			r->next_sweep_ns = now + r->sweep_period_ns;
@@ -619,6 +642,11 @@ int run_loop(struct run *r)
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == sfd) {
 				on_signal(r, sfd);
+			} else if (evs[i].data.fd == r->links.fd) {
+				run_slots_lock(r); /* the exporter reads the interfaces for its labels */
+				links_read(r);
+				links_tick(r); /* a route that moved: attach before more probes leave unwatched */
+				run_slots_unlock(r);
 			} else if (evs[i].data.fd == tfd) {
 				uint64_t ticks;
 
@@ -630,6 +658,7 @@ int run_loop(struct run *r)
 		}
 	}
 	read_replies(r);
+	unstamped_check(r, 1);
 	status = r->sink->finish(r);
 out:
 	if (epfd >= 0)
@@ -646,6 +675,7 @@ void run_teardown(struct run *r)
 	if (r->service)
 		r->service->stop(r); /* first: its thread reads the targets */
 	reload_free(r);
+	links_close(&r->links);
 	if (r->col.rb)
 		collector_close(&r->col);
 	if (r->ld.skel)

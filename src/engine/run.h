@@ -10,6 +10,7 @@
 
 #include "bpf/icmpmon.h"
 #include "engine/config.h"
+#include "engine/links.h"
 #include "kernel/collector.h"
 #include "kernel/loader.h"
 #include "engine/schedule.h"
@@ -78,6 +79,8 @@ struct run {
 	uint32_t slots;               /* target slots in the maps: targets.n, more with SIGHUP reloads (reload.h) */
 	struct reload *reload;        /* --daemon --file: reload state, else NULL */
 	struct reload_counts reloads;
+	struct links links;           /* kernel mode: interfaces followed over rtnetlink (links.h) */
+	int unstamped_said;           /* the unstamped-probes line is on stderr (unstamped.h) */
 	pthread_mutex_t slots_lock;   /* held while a reload rewrites target slots */
 	const struct run_service *service;
 	void *service_state;

@@ -4,6 +4,8 @@
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "icmpmon.skel.h"
 #include "kernel/loader.h"
 #include "kernel/tc_slots.h"
+#include "kernel/tcx.h"
 
 #ifndef ARPHRD_RAWIP
 #define ARPHRD_RAWIP 519
@@ -85,6 +88,41 @@ static int bpffs_dir(struct loader *ld, const char *dir, char *err, size_t errle
 	return 0;
 }
 
+/* One run per pin directory: a second one would unlink the first's live pins, and its exit theirs. */
+static int lock_pin_dir(struct loader *ld, const char *dir, char *err, size_t errlen)
+{
+	ld->pin_lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ld->pin_lock_fd < 0) {
+		snprintf(err, errlen, "--pin %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (flock(ld->pin_lock_fd, LOCK_EX | LOCK_NB)) {
+		snprintf(err, errlen, "--pin %s: %s", dir,
+			 errno == EWOULDBLOCK ? "in use by another icmpmon (give each run its own directory)"
+					      : strerror(errno));
+		close(ld->pin_lock_fd);
+		ld->pin_lock_fd = -1;
+		ld->made_pin_dir = 0; /* not ours to remove */
+		return -1;
+	}
+	return 0;
+}
+
+/* Is the pin at path still map m (and not something put there since)? */
+static int pin_is(const char *path, const struct bpf_map *m)
+{
+	struct bpf_map_info a = {}, b = {};
+	__u32 la = sizeof(a), lb = sizeof(b);
+	int fd = bpf_obj_get(path), same;
+
+	if (fd < 0)
+		return 0;
+	same = !bpf_obj_get_info_by_fd(fd, &a, &la) && !bpf_obj_get_info_by_fd(bpf_map__fd(m), &b, &lb) &&
+	       a.id == b.id;
+	close(fd);
+	return same;
+}
+
 static struct bpf_map *pinned_maps(struct icmpmon_bpf *skel, int i)
 {
 	struct bpf_map *maps[] = { skel->maps.icmpmon_stats, skel->maps.icmpmon_targets, skel->maps.icmpmon_probes,
@@ -105,11 +143,11 @@ static int pin_maps(struct loader *ld, const char *dir, char *err, size_t errlen
 	int i, rc;
 
 	snprintf(ld->pin_dir, sizeof(ld->pin_dir), "%s", dir);
-	if (bpffs_dir(ld, dir, err, errlen))
+	if (bpffs_dir(ld, dir, err, errlen) || lock_pin_dir(ld, dir, err, errlen))
 		return -1;
 	for (i = 0; (m = pinned_maps(ld->skel, i)); i++) {
 		pin_path(path, sizeof(path), dir, m);
-		unlink(path); /* a pin left by a killed run */
+		unlink(path); /* a pin left by a killed run: the lock says no live run owns it */
 		rc = bpf_map__pin(m, path);
 		if (rc) {
 			snprintf(err, errlen, "--pin: cannot pin %s: %s", path, strerror(-rc));
@@ -128,7 +166,8 @@ static void unpin_maps(struct loader *ld)
 
 	for (i = 0; i < ld->pinned && (m = pinned_maps(ld->skel, i)); i++) {
 		pin_path(path, sizeof(path), ld->pin_dir, m);
-		bpf_map__unpin(m, path);
+		if (pin_is(path, m))
+			bpf_map__unpin(m, path);
 	}
 	ld->pinned = 0;
 	if (ld->made_pin_dir)
@@ -189,12 +228,14 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 	memset(ld, 0, sizeof(*ld));
 	ld->opts = *o;
 	ld->opts.ifs = NULL;
+	ld->pin_lock_fd = -1;
 	skel = icmpmon_bpf__open();
 	if (!skel) {
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
 	ld->skel = skel;
+	ld->tc_link = o->tc_link;
 	set_rodata(skel, o);
 	choose_progs(skel, o);
 	if (size_maps(skel, o)) {
@@ -304,8 +345,12 @@ static int load_extra(struct loader *ld, const char *prog, char *err, size_t err
 	if (!rc)
 		rc = icmpmon_bpf__load(x);
 	if (rc) {
-		snprintf(err, errlen, "cannot load the BPF program %s: %s (see -v for the verifier log)", prog,
-			 strerror(rc < 0 ? -rc : errno));
+		int e = rc < 0 ? -rc : errno;
+
+		/* After the start only CAP_NET_ADMIN is left (privileges.h): nothing can be loaded then. */
+		snprintf(err, errlen, "cannot load the BPF program %s: %s%s", prog, strerror(e),
+			 e == EPERM ? " (a run loads programs only at its start; --daemon loads them all)"
+				    : " (see -v for the verifier log)");
 		return -1;
 	}
 	return 0;
@@ -329,16 +374,30 @@ static int prog_fd(struct loader *ld, enum prog_role role, int ip_link, char *er
 	return bpf_program__fd(bpf_object__find_program_by_name(ld->extra[ld->n_extra - 1]->obj, name));
 }
 
-static int attach_tc_ingress(struct attached_if *ai, int prog_fd, char *err, size_t errlen)
+/* A tc program: a TCX link where the kernel has them (unless --tc-link clsact), else a clsact filter. */
+static int attach_tc(const struct loader *ld, struct attached_if *ai, enum bpf_tc_attach_point where, int prog_fd,
+		     char *err, size_t errlen)
 {
-	int slot = tc_slot_attach(ai->ifindex, BPF_TC_INGRESS, prog_fd);
+	int egress = where == BPF_TC_EGRESS;
+	int rc = -EOPNOTSUPP;
 
-	if (slot < 0) {
-		snprintf(err, errlen, "%s: cannot attach the tc ingress program: %s", ai->name, strerror(-slot));
-		return -1;
+	if (ld->tc_link != TC_LINK_CLSACT) {
+		rc = tcx_attach(prog_fd, ai->ifindex, egress);
+		if (rc >= 0) {
+			*(egress ? &ai->egress_link_fd : &ai->ingress_link_fd) = rc;
+			return 0;
+		}
 	}
-	ai->ingress_slot = slot;
-	return 0;
+	if (ld->tc_link != TC_LINK_TCX) {
+		rc = tc_slot_attach(ai->ifindex, where, prog_fd);
+		if (rc >= 0) {
+			*(egress ? &ai->egress_slot : &ai->ingress_slot) = rc;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "%s: cannot attach the tc %s program%s: %s", ai->name, egress ? "egress" : "ingress",
+		 ld->tc_link == TC_LINK_TCX ? " as a TCX link" : "", strerror(-rc));
+	return -1;
 }
 
 static int attach_catcher(struct loader *ld, struct attached_if *ai, int ip_link, enum attach_hook hook,
@@ -348,7 +407,7 @@ static int attach_catcher(struct loader *ld, struct attached_if *ai, int ip_link
 
 	if (hook == ATTACH_TC) {
 		fd = prog_fd(ld, ROLE_TC_IN, ip_link, err, errlen);
-		return fd < 0 ? -1 : attach_tc_ingress(ai, fd, err, errlen);
+		return fd < 0 ? -1 : attach_tc(ld, ai, BPF_TC_INGRESS, fd, err, errlen);
 	}
 	fd = prog_fd(ld, ROLE_XDP, ip_link, err, errlen);
 	if (fd < 0)
@@ -359,7 +418,7 @@ static int attach_catcher(struct loader *ld, struct attached_if *ai, int ip_link
 		return -1;
 	snprintf(ai->fallback, sizeof(ai->fallback), "%s", err);
 	fd = prog_fd(ld, ROLE_TC_IN, ip_link, err, errlen);
-	return fd < 0 ? -1 : attach_tc_ingress(ai, fd, err, errlen);
+	return fd < 0 ? -1 : attach_tc(ld, ai, BPF_TC_INGRESS, fd, err, errlen);
 }
 
 /* Filters a killed run left, whichever kind of link they were made for. */
@@ -411,7 +470,7 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 		  size_t errlen)
 {
 	struct attached_if *ai;
-	int i, slot, kind, egress;
+	int i, kind, egress;
 
 	for (i = 0; i < ld->n_ifs; i++)
 		if (ld->ifs[i].ifindex == ifindex)
@@ -426,6 +485,8 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 	ai->egress_slot = -1;
 	ai->ingress_slot = -1;
 	ai->xdp_link_fd = -1;
+	ai->egress_link_fd = -1;
+	ai->ingress_link_fd = -1;
 	if (!if_indextoname((unsigned)ifindex, ai->name))
 		snprintf(ai->name, sizeof(ai->name), "if%d", ifindex);
 	ld->n_ifs++;
@@ -439,13 +500,7 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 	egress = prog_fd(ld, ROLE_EGRESS, kind, err, errlen);
 	if (egress < 0)
 		return -1;
-	slot = tc_slot_attach(ifindex, BPF_TC_EGRESS, egress);
-	if (slot < 0) {
-		snprintf(err, errlen, "%s: cannot attach the tc egress program: %s", ai->name, strerror(-slot));
-		return -1;
-	}
-	ai->egress_slot = slot;
-	return 0;
+	return attach_tc(ld, ai, BPF_TC_EGRESS, egress, err, errlen);
 }
 
 int loader_ringbuf_fd(const struct loader *ld)
@@ -487,26 +542,49 @@ __u64 loader_counter(const struct loader *ld, enum icmpmon_counter which)
 	return sum;
 }
 
+static void detach_if(struct attached_if *ai)
+{
+	if (ai->egress_slot >= 0)
+		tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
+	if (ai->ingress_slot >= 0)
+		tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
+	if (ai->xdp_link_fd >= 0)
+		close(ai->xdp_link_fd);
+	if (ai->egress_link_fd >= 0)
+		close(ai->egress_link_fd);
+	if (ai->ingress_link_fd >= 0)
+		close(ai->ingress_link_fd);
+}
+
+void loader_forget(struct loader *ld, int ifindex)
+{
+	int k;
+
+	for (k = 0; k < ld->n_ifs; k++)
+		if (ld->ifs[k].ifindex == ifindex)
+			break;
+	if (k == ld->n_ifs)
+		return;
+	detach_if(&ld->ifs[k]); /* a deleted device took its filters along: the tc calls fail harmlessly */
+	memmove(&ld->ifs[k], &ld->ifs[k + 1], (size_t)(ld->n_ifs - k - 1) * sizeof(ld->ifs[0]));
+	ld->n_ifs--;
+}
+
 void loader_destroy(struct loader *ld)
 {
 	int i;
 
-	for (i = 0; i < ld->n_ifs; i++) {
-		struct attached_if *ai = &ld->ifs[i];
-
-		if (ai->egress_slot >= 0)
-			tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
-		if (ai->ingress_slot >= 0)
-			tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
-		if (ai->xdp_link_fd >= 0)
-			close(ai->xdp_link_fd);
-	}
+	for (i = 0; i < ld->n_ifs; i++)
+		detach_if(&ld->ifs[i]);
 	ld->n_ifs = 0;
 	if (ld->stats)
 		munmap(ld->stats, ld->stats_len);
 	ld->stats = NULL;
 	if (ld->skel && (ld->pinned || ld->made_pin_dir))
 		unpin_maps(ld);
+	if (ld->pin_lock_fd >= 0)
+		close(ld->pin_lock_fd); /* after the unpinning: the next run may take the directory */
+	ld->pin_lock_fd = -1;
 	for (i = 0; i < ld->n_extra; i++)
 		icmpmon_bpf__destroy(ld->extra[i]);
 	ld->n_extra = 0;

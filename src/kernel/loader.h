@@ -30,6 +30,7 @@ struct loader_opts {
 	int n_ifs;
 	enum attach_hook hook;
 	int all_progs;       /* load every program now: attaches after the privileges are dropped cannot load */
+	enum tc_link tc_link; /* --tc-link: TCX links or clsact filters */
 };
 
 struct attached_if {
@@ -39,10 +40,17 @@ struct attached_if {
 	int xdp_generic;
 	int egress_slot;   /* tc handle slot, -1 when not attached */
 	int ingress_slot;  /* tc ingress slot when replies are caught there, else -1 */
+	int egress_link_fd;  /* TCX link instead of the egress slot, else -1 */
+	int ingress_link_fd; /* TCX link instead of the ingress slot, else -1 */
 	char fallback[160]; /* why XDP was not used, when tc ingress took over */
 };
 
 #define LOADER_MAX_EXTRA 6
+
+static inline int attached_tc_ingress(const struct attached_if *ai)
+{
+	return ai->ingress_slot >= 0 || ai->ingress_link_fd >= 0;
+}
 
 struct loader {
 	struct icmpmon_bpf *skel;
@@ -57,6 +65,8 @@ struct loader {
 	char pin_dir[256];
 	int pinned;
 	int made_pin_dir;
+	int pin_lock_fd;        /* the pin directory, flock-ed while the run lasts; -1 without --pin */
+	enum tc_link tc_link;   /* --tc-link */
 };
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
@@ -68,6 +78,8 @@ int loader_zero_stats(struct loader *ld, __u32 idx);
 /* Attaches the reply catcher (XDP or tc ingress) and tc egress on ifindex, once per interface. */
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen);
+/* Detaches from ifindex (or, when the device is gone, lets go of its links) and forgets it. */
+void loader_forget(struct loader *ld, int ifindex);
 int loader_ringbuf_fd(const struct loader *ld);
 /* Tells the BPF side when the reader looks at the ring buffer next by itself (icmpmon.bpf.c). */
 void loader_set_reader_wake(struct loader *ld, __u64 mono_ns);
