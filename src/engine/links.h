@@ -13,6 +13,12 @@
  *  - After a route change, each target's route is looked up again (once a
  *    sweep at most) and a new interface it moved to is attached.
  * icmpmon_interface_events_total counts the losses and re-attachments.
+ * An attachment takes the programs the start loaded, and loads one it lacks
+ * on demand (kernel/loader.c). --daemon loads every program at its start;
+ * other runs only those of their first interfaces, and once only
+ * CAP_NET_ADMIN is left (util/privileges.h) a load on demand is refused: an
+ * interface of another link kind, or tc ingress where XDP was refused, is
+ * then not attached, and that is said.
  * With -I the send socket is bound to the device (SO_BINDTODEVICE) and
  * cannot be bound again without CAP_NET_RAW: an -I interface created again
  * is attached again but its sends stay refused, and that is said.
