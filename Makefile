@@ -210,6 +210,12 @@ $(BUILD)/bench/prog_cost: bench/prog_cost.c $(TEST_LIB_OBJS) $(TEST_HDRS) bpf/ic
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $< $(TEST_LIB_OBJS) $(LDLIBS) -o $@
 
+$(BUILD)/bench/verif_cost: bench/verif_cost.c bpf/icmpmon.h $(SKEL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
+
+# make bench BENCH="7 8": some scenarios only (bench/README.md lists them).
 bench: deps bench-deps
-	$(MAKE) all $(BUILD)/bench/prog_cost
-	ICMPMON=$(abspath $(BUILD)/icmpmon) PROG_COST=$(abspath $(BUILD)/bench/prog_cost) bench/run.sh
+	$(MAKE) all $(BUILD)/bench/prog_cost $(BUILD)/bench/verif_cost
+	ICMPMON=$(abspath $(BUILD)/icmpmon) PROG_COST=$(abspath $(BUILD)/bench/prog_cost) \
+		VERIF_COST=$(abspath $(BUILD)/bench/verif_cost) $(if $(BENCH),BENCH_SCENARIOS="$(BENCH)") bench/run.sh

@@ -114,6 +114,35 @@ if [ -s "$S5" ]; then
 else
 	echo "| 5 | <= 20 ns per non-matching packet | not run | - |"
 fi
+S7=$D/s7_monitor.tsv
+# least JOB TOOL COLUMN: COLUMN of the run of JOB by TOOL with the least CPU (other load only adds)
+s7_least() { tbl "$S7" 'v("job") == "'"$1"'" && v("tool") == "'"$2"'" && v("cpu_s") != "" && (b == "" || v("cpu_s") + 0 < b + 0) { b = v("cpu_s"); o = v("'"$3"'") } END { print o }'; }
+if [ -s "$S7" ]; then
+	mi=$(s7_least monitor icmpmon ticks)
+	mf=$(s7_least monitor fping ticks)
+	r=$(awk -v a="$mi" -v b="$mf" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "NA" }')
+	ok=$(awk -v r="$r" 'BEGIN { print (r != "NA" && r <= 0.25) ? 1 : 0 }')
+	echo "| 6 | monitor job: icmpmon's CPU ticks <= 0.25x fping's | icmpmon $mi ticks, fping $mf ticks: ${r}x | $(yes_no "$ok") |"
+	ci=$(s7_least count icmpmon cpu_s)
+	cf=$(s7_least count fping cpu_s)
+	r=$(awk -v a="$ci" -v b="$cf" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "NA" }')
+	ok=$(awk -v r="$r" 'BEGIN { print (r != "NA" && r <= 0.5) ? 1 : 0 }')
+	echo "| 7 | fping count job: icmpmon's CPU s <= 0.5x fping's | icmpmon $ci s, fping $cf s: ${r}x | $(yes_no "$ok") |"
+else
+	echo "| 6 | monitor CPU <= 0.25x fping | not run | - |"
+	echo "| 7 | count job CPU <= 0.5x fping | not run | - |"
+fi
+S8=$D/s8_startup.tsv
+# median of wall_ms for a tool
+s8_median() { tbl "$S8" 'v("tool") == "'"$1"'" { print v("wall_ms") }' | sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "NA" }'; }
+if [ -s "$S8" ]; then
+	si=$(s8_median icmpmon)
+	sp=$(s8_median ping)
+	ok=$(awk -v r="$si" 'BEGIN { print (r != "NA" && r <= 100) ? 1 : 0 }')
+	echo "| 8 | icmpmon -c 1 -q 127.0.0.1 wall <= 100 ms | median $si ms (ping: $sp ms) | $(yes_no "$ok") |"
+else
+	echo "| 8 | start-up <= 100 ms | not run | - |"
+fi
 echo
 
 # ---- 1 -------------------------------------------------------------------------
@@ -258,6 +287,47 @@ tbl "$S6" '{
 	printf "| %s | %s | %.1f | %s | %s | %s | %s | %s |\n", v("tool"), v("targets"), v("maxrss_kib") / 1024,
 		(mp == "NA" ? "-" : sprintf("%.1f", mp / 1048576)), (pg == "NA" ? "-" : sprintf("%.0f", pg / 1024)), big, v("rc"), v("note") }'
 echo
+fi
+
+# ---- 7 -------------------------------------------------------------------------
+if [ -s "$S7" ]; then
+echo "## 7. Monitoring cost next to fping"
+echo
+echo "Same run, same namespaces: $(meta s7_job). *monitor*: \`icmpmon --daemon --file T --period 1\` vs"
+echo "\`fping -l -q -p 1000 -i 0.1 -f T\`, CPU ticks (utime+stime, /proc/PID/stat, $(getconf CLK_TCK)/s) of the prober from its"
+echo "first echo request on, over the window. *count*: \`[icmpmon] fping -c 10 -p 1000 -i 0 -q -f T\`, user+sys s of the"
+echo "whole run (/usr/bin/time, set-up included). On this test bed the responder's kernel answers inside the"
+echo "prober's send (veth transmit runs the peer's receive in the sender's softirq), so both tools' figures"
+echo "include the responder's work; see bench/README.md."
+echo
+echo "| job | tool | run | targets | s | ticks | CPU s | set-up s | sent | replies | exit |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+tbl "$S7" '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v("job"), v("tool"), v("rep"), v("targets"), v("secs"), v("ticks"), v("cpu_s"), v("setup_s"), v("sent"), v("recorded"), v("rc") }'
+echo
+fi
+
+# ---- 8 -------------------------------------------------------------------------
+if [ -s "$S8" ]; then
+echo "## 8. Start-up"
+echo
+echo "Wall time of \`icmpmon -c 1 -q 127.0.0.1\` and \`ping -c 1 -q 127.0.0.1\` (median, min, max of the runs), and"
+echo "what the verifier does per BPF program, each loaded alone with the loader's rodata (bench/verif_cost.c;"
+echo "load ms includes the object's map creation). A run loads only what its interfaces need: XDP and tc egress"
+echo "for an Ethernet link (the *xdp+egress* row)."
+echo
+echo "| tool | runs | median ms | min ms | max ms |"
+echo "|---|---:|---:|---:|---:|"
+for t in icmpmon ping; do
+	tbl "$S8" 'v("tool") == "'"$t"'" { print v("wall_ms") }' | sort -g |
+		awk -v t="$t" '{ a[NR] = $1 } END { if (NR) printf "| %s | %d | %s | %s | %s |\n", t, NR, a[int((NR + 1) / 2)], a[1], a[NR] }'
+done
+echo
+if [ -s "$D/s8_verifier.tsv" ]; then
+echo "| programs | verified insns | xlated insns | load ms |"
+echo "|---|---:|---:|---:|"
+tbl "$D/s8_verifier.tsv" '{ printf "| %s | %s | %s | %s |\n", v("prog"), v("verified_insns"), v("xlated_insns"), v("load_ms") }'
+echo
+fi
 fi
 
 echo "## Plots"

@@ -8,6 +8,12 @@
  *     update per-target aggregates and emit one ring-buffer event per reply.
  * Everything that is not ours passes untouched.
  */
+/*
+ * Only UAPI structs are read here (packet headers, xdp_md, __sk_buff), whose
+ * layout never changes: without CO-RE relocations libbpf need not read and
+ * parse the kernel's BTF at every start.
+ */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -24,6 +30,19 @@ const volatile __u16 run_id = 0;     /* ICMP identifier, network order */
 const volatile __u64 run_cookie = 0; /* first 8 payload bytes, as on the wire */
 const volatile __u32 cookie_len = 0; /* 0 when the payload is shorter than the cookie */
 const volatile __u8 consume = 0;     /* drop matched replies instead of passing them */
+const volatile __u8 emit_events = 1; /* 0: nothing is printed per reply, the aggregates say it all */
+/*
+ * Reader wake-ups: 0 wakes it for every event. Else an event wakes it only
+ * when it is not going to look within a tick by itself (reader_wake_ns, set
+ * by userland before it sleeps) and wake_tick_ns passed since the last
+ * wake-up, or when wake_bytes are waiting; the reader drains once more a tick
+ * after each wake-up, so no event waits longer than about a tick.
+ */
+const volatile __u64 wake_tick_ns = 0;
+const volatile __u64 wake_bytes = 0;
+
+__u64 last_wake_ns = 0;
+__u64 reader_wake_ns = ~0ULL; /* CLOCK_MONOTONIC, as bpf_ktime_get_ns(); until set: not looking */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -147,12 +166,41 @@ static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int
 		__sync_fetch_and_add(&s->hist[b], 1);
 }
 
-static __always_inline void emit(__u8 kind, const struct probe_key *key, const struct probe_val *val,
-				 __u64 now, __u8 ttl, __u16 icmp_len, __u8 type, __u8 code,
-				 const struct icmpmon_addr *from, __u32 info)
+/* What one reply or ICMP error about a probe of ours says; the parsers fill it. */
+struct match {
+	struct probe_key key;
+	struct icmpmon_addr from; /* the error's sender */
+	__u32 info;               /* the error's second header word, host order */
+	__u16 icmp_len;
+	__u8 ttl;
+	__u8 type;
+	__u8 code;
+	__u8 is_error;
+	__u8 err_kind;            /* enum icmpmon_err_kind */
+	__u8 pad;
+};
+
+static __always_inline __u64 wake_flag(__u64 now)
+{
+	if (!wake_tick_ns)
+		return 0;
+	if (bpf_ringbuf_query(&icmpmon_events, BPF_RB_AVAIL_DATA) >= wake_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	if (reader_wake_ns <= now + wake_tick_ns)
+		return BPF_RB_NO_WAKEUP;
+	if (now - last_wake_ns >= wake_tick_ns) {
+		last_wake_ns = now;
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void emit(__u8 kind, const struct match *m, const struct probe_val *val, __u64 now)
 {
 	struct icmpmon_event *ev;
 
+	if (!emit_events)
+		return;
 	ev = bpf_ringbuf_reserve(&icmpmon_events, sizeof(*ev), 0);
 	if (!ev) {
 		count(ICMPMON_CNT_RB_DROPPED);
@@ -161,15 +209,15 @@ static __always_inline void emit(__u8 kind, const struct probe_key *key, const s
 	ev->t_rx_ns = now;
 	ev->rtt_ns = now - val->t_tx_ns;
 	ev->target_idx = val->target_idx;
-	ev->seq = key->seq;
+	ev->seq = m->key.seq;
 	ev->kind = kind;
-	ev->ttl = ttl;
-	ev->icmp_len = icmp_len;
-	ev->icmp_type = type;
-	ev->icmp_code = code;
-	ev->from = *from;
-	ev->icmp_info = info;
-	bpf_ringbuf_submit(ev, 0);
+	ev->ttl = m->ttl;
+	ev->icmp_len = m->icmp_len;
+	ev->icmp_type = m->type;
+	ev->icmp_code = m->code;
+	ev->from = m->is_error ? m->from : m->key.target;
+	ev->icmp_info = m->info;
+	bpf_ringbuf_submit(ev, wake_flag(now));
 }
 
 static __always_inline void addr_set(struct icmpmon_addr *a, __u32 family, const __u32 *words)
@@ -211,38 +259,46 @@ static __always_inline __u32 icmp_bytes(const struct l3 *l)
 
 enum verdict { V_PASS, V_OURS };
 
-static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct l3 *l, struct icmphdr *icmp)
+/*
+ * Settles the probe a reply or an error is about: the outstanding-probe map,
+ * the aggregates, the event. A global function, so the verifier checks it
+ * once, not once for every way the headers before it can be laid out.
+ */
+__noinline int settle(struct match *m)
 {
-	__u32 len = icmp_bytes(l);
-	struct probe_key key = {};
 	struct probe_val *found, val;
 	struct target_stats *s;
-	__u64 now;
+	__u64 now = bpf_ktime_get_ns();
 	__u8 kind;
 
-	if (icmp->un.echo.id != run_id)
+	if (!m)
 		return V_PASS;
-	if (!cookie_ok(c, len - sizeof(*icmp))) {
-		count(ICMPMON_CNT_BAD_COOKIE);
-		return V_PASS;
+	found = bpf_map_lookup_elem(&icmpmon_probes, &m->key);
+	if (m->is_error) {
+		if (!found) {
+			count(ICMPMON_CNT_FOREIGN_ERROR);
+			return V_PASS;
+		}
+		val = *found;
+		if (bpf_map_delete_elem(&icmpmon_probes, &m->key))
+			return V_PASS;
+		s = stats_of(val.target_idx);
+		if (s && m->err_kind < ICMPMON_ERR_KINDS)
+			__sync_fetch_and_add(&s->errors[m->err_kind], 1);
+		emit(ICMPMON_EV_ERROR, m, &val, now);
+		return V_OURS;
 	}
-	now = bpf_ktime_get_ns();
-	addr_set(&key.target, l->family, l->saddr);
-	key.id = icmp->un.echo.id;
-	key.seq = bpf_ntohs(icmp->un.echo.sequence);
-
 	kind = ICMPMON_EV_REPLY;
-	found = bpf_map_lookup_elem(&icmpmon_probes, &key);
 	if (found) {
 		val = *found;
 		/* Deleting decides the race with the userland sweeper and other CPUs. */
-		if (bpf_map_delete_elem(&icmpmon_probes, &key))
+		if (bpf_map_delete_elem(&icmpmon_probes, &m->key))
 			found = NULL;
 		else
-			bpf_map_update_elem(&icmpmon_answer, &key, &val, BPF_ANY);
+			bpf_map_update_elem(&icmpmon_answer, &m->key, &val, BPF_ANY);
 	}
 	if (!found) {
-		found = bpf_map_lookup_elem(&icmpmon_answer, &key);
+		found = bpf_map_lookup_elem(&icmpmon_answer, &m->key);
 		if (!found) {
 			count(ICMPMON_CNT_UNMATCHED);
 			return V_PASS;
@@ -253,8 +309,28 @@ static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct
 	s = stats_of(val.target_idx);
 	if (s)
 		record_rtt(s, now - val.t_tx_ns, kind == ICMPMON_EV_DUP);
-	emit(kind, &key, &val, now, l->ttl, l->fragment ? 0 : len, icmp->type, 0, &key.target, 0);
+	emit(kind, m, &val, now);
 	return V_OURS;
+}
+
+static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct l3 *l, struct icmphdr *icmp)
+{
+	__u32 len = icmp_bytes(l);
+	struct match m = {};
+
+	if (icmp->un.echo.id != run_id)
+		return V_PASS;
+	if (!cookie_ok(c, len - sizeof(*icmp))) {
+		count(ICMPMON_CNT_BAD_COOKIE);
+		return V_PASS;
+	}
+	addr_set(&m.key.target, l->family, l->saddr);
+	m.key.id = icmp->un.echo.id;
+	m.key.seq = bpf_ntohs(icmp->un.echo.sequence);
+	m.ttl = l->ttl;
+	m.icmp_len = l->fragment ? 0 : len;
+	m.type = icmp->type;
+	return settle(&m) == V_OURS ? V_OURS : V_PASS;
 }
 
 static __always_inline __u8 echo_request_type(__u32 family)
@@ -262,46 +338,53 @@ static __always_inline __u8 echo_request_type(__u32 family)
 	return family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REQUEST_ : ICMP_ECHO_;
 }
 
-/* An ICMP error quoting one of our echo requests: the probe failed, it is not a reply. */
-static __always_inline enum verdict on_error(struct cursor *c, const struct l3 *l, struct icmphdr *icmp)
+#define QUOTE_MAX_OFF 1024 /* where the quoted header can start: past link, IP and extension headers */
+
+/*
+ * An ICMP error quoting one of our echo requests: the probe failed, it is not
+ * a reply. m holds the error's own fields; the quoted datagram starts at off.
+ * Called through one global function per context type (below), so the
+ * quoted headers are checked once, not once per layout of the outer ones.
+ */
+static __always_inline int on_quoted(void *data, void *data_end, __u32 off, struct match *m)
 {
-	struct icmpmon_addr from;
-	struct probe_key key = {};
-	struct probe_val *found, val;
-	struct target_stats *s;
+	struct cursor c = { .end = data_end };
 	struct icmphdr *qicmp;
 	struct l3 q;
-	__u32 kind;
 
-	if (parse_l3(c, l->family == ICMPMON_AF_INET6 ? ETH_P_IPV6 : ETH_P_IP, &q) || q.family != l->family ||
-	    !l3_is_icmp(&q) || q.later_fragment)
+	if (!m || off > QUOTE_MAX_OFF)
 		return V_PASS;
-	qicmp = cursor_take(c, sizeof(*qicmp));
+	c.pos = data + off;
+	if (parse_l3(&c, m->from.family == ICMPMON_AF_INET6 ? ETH_P_IPV6 : ETH_P_IP, &q) ||
+	    q.family != m->from.family || !l3_is_icmp(&q) || q.later_fragment)
+		return V_PASS;
+	qicmp = cursor_take(&c, sizeof(*qicmp));
 	if (!qicmp || qicmp->type != echo_request_type(q.family))
 		return V_PASS;
 	if (qicmp->un.echo.id != run_id) {
 		count(ICMPMON_CNT_FOREIGN_ERROR);
 		return V_PASS;
 	}
-	addr_set(&key.target, q.family, q.daddr);
-	key.id = qicmp->un.echo.id;
-	key.seq = bpf_ntohs(qicmp->un.echo.sequence);
-	found = bpf_map_lookup_elem(&icmpmon_probes, &key);
-	if (!found) {
-		count(ICMPMON_CNT_FOREIGN_ERROR);
-		return V_PASS;
-	}
-	val = *found;
-	if (bpf_map_delete_elem(&icmpmon_probes, &key))
-		return V_PASS;
-	kind = icmpmon_error_kind(l->family, icmp->type);
-	s = stats_of(val.target_idx);
-	if (s && kind < ICMPMON_ERR_KINDS)
-		__sync_fetch_and_add(&s->errors[kind], 1);
-	addr_set(&from, l->family, l->saddr);
-	emit(ICMPMON_EV_ERROR, &key, &val, bpf_ktime_get_ns(), l->ttl, icmp_bytes(l), icmp->type, icmp->code, &from,
-	     bpf_ntohl(icmp->un.gateway));
-	return V_OURS;
+	addr_set(&m->key.target, q.family, q.daddr);
+	m->key.id = qicmp->un.echo.id;
+	m->key.seq = bpf_ntohs(qicmp->un.echo.sequence);
+	return settle(m);
+}
+
+static __always_inline enum verdict on_error(void *data, void *data_end, const struct cursor *c,
+					     const struct l3 *l, struct icmphdr *icmp)
+{
+	struct match m = {};
+
+	addr_set(&m.from, l->family, l->saddr);
+	m.is_error = 1;
+	m.err_kind = (__u8)icmpmon_error_kind(l->family, icmp->type);
+	m.ttl = l->ttl;
+	m.icmp_len = (__u16)icmp_bytes(l);
+	m.type = icmp->type;
+	m.code = icmp->code;
+	m.info = bpf_ntohl(icmp->un.gateway);
+	return on_quoted(data, data_end, c->off, &m) == V_OURS ? V_OURS : V_PASS;
 }
 
 static __always_inline int is_error_type(__u32 family, __u8 type)
@@ -312,14 +395,46 @@ static __always_inline int is_error_type(__u32 family, __u8 type)
 	return type == ICMP_DEST_UNREACH_ || type == ICMP_TIME_EXCEEDED_ || type == ICMP_PARAMETERPROB_;
 }
 
+/* An echo reply or ICMP error whose header starts at off, after the IP header l describes. */
+static __always_inline int on_icmp(void *data, void *data_end, __u32 off, const struct l3 *l)
+{
+	struct cursor c = { .end = data_end, .off = off };
+	struct icmphdr *icmp;
+
+	if (!l || off > QUOTE_MAX_OFF)
+		return V_PASS;
+	c.pos = data + off;
+	icmp = cursor_take(&c, sizeof(*icmp));
+	if (!icmp)
+		return V_PASS;
+	if (icmp->type == (l->family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REPLY_ : ICMP_ECHOREPLY_))
+		return on_echo_reply(&c, l, icmp);
+	return on_error(data, data_end, &c, l, icmp);
+}
+
+/*
+ * Global functions, one per context type: the verifier checks what follows
+ * the IP header once, not once for every link and IP header layout.
+ */
+__noinline int icmp_xdp(struct xdp_md *ctx, __u32 off, const struct l3 *l)
+{
+	return on_icmp((void *)(long)ctx->data, (void *)(long)ctx->data_end, off, l);
+}
+
+__noinline int icmp_skb(struct __sk_buff *ctx, __u32 off, const struct l3 *l)
+{
+	return on_icmp((void *)(long)ctx->data, (void *)(long)ctx->data_end, off, l);
+}
+
 /* wire_len: the whole frame's length, data_end may stop short of it (non-linear skb). */
-static __always_inline enum verdict classify_ingress(void *data, void *data_end, __u32 wire_len, const int ip_link)
+static __always_inline enum verdict classify_ingress(void *ctx, int is_xdp, void *data, void *data_end, __u32 wire_len,
+						     const int ip_link)
 {
 	struct cursor c = { .pos = data, .end = data_end };
 	struct icmphdr *icmp;
 	__u16 ethertype;
 	struct l3 l;
-	__u32 l3_off;
+	__u32 l3_off, icmp_off;
 
 	ethertype = parse_link(&c, ip_link);
 	l3_off = c.off;
@@ -328,14 +443,20 @@ static __always_inline enum verdict classify_ingress(void *data, void *data_end,
 	/* Truncated, or the length field lies: the stack would drop it, so must we. */
 	if (l3_off + l.total_len > wire_len)
 		return V_PASS;
+	icmp_off = c.off;
 	icmp = cursor_take(&c, sizeof(*icmp));
 	if (!icmp || icmp_bytes(&l) < sizeof(*icmp))
 		return V_PASS;
-	if (icmp->type == (l.family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REPLY_ : ICMP_ECHOREPLY_))
-		return on_echo_reply(&c, &l, icmp);
-	if (is_error_type(l.family, icmp->type))
-		return on_error(&c, &l, icmp);
-	return V_PASS;
+	/* What is not ours leaves here, without a call (the flood's echo requests, other probers' replies). */
+	if (icmp->type == (l.family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REPLY_ : ICMP_ECHOREPLY_)) {
+		if (icmp->un.echo.id != run_id)
+			return V_PASS;
+	} else if (!is_error_type(l.family, icmp->type)) {
+		return V_PASS;
+	}
+	if (is_xdp)
+		return icmp_xdp(ctx, icmp_off, &l) == V_OURS ? V_OURS : V_PASS;
+	return icmp_skb(ctx, icmp_off, &l) == V_OURS ? V_OURS : V_PASS;
 }
 
 static __always_inline int xdp_verdict(struct xdp_md *ctx, const int ip_link)
@@ -344,7 +465,7 @@ static __always_inline int xdp_verdict(struct xdp_md *ctx, const int ip_link)
 	void *data_end = (void *)(long)ctx->data_end;
 
 	/* Not loaded with xdp.frags, so the frame is always linear: its length is data_end - data. */
-	if (classify_ingress(data, data_end, (__u32)(data_end - data), ip_link) == V_OURS && consume)
+	if (classify_ingress(ctx, 1, data, data_end, (__u32)(data_end - data), ip_link) == V_OURS && consume)
 		return XDP_DROP;
 	return XDP_PASS;
 }
@@ -390,7 +511,7 @@ static __always_inline int tc_in_verdict(struct __sk_buff *skb, const int ip_lin
 		data = (void *)(long)skb->data;
 		data_end = (void *)(long)skb->data_end;
 	}
-	if (classify_ingress(data, data_end, skb->len, ip_link) == V_OURS && consume)
+	if (classify_ingress(skb, 0, data, data_end, skb->len, ip_link) == V_OURS && consume)
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }

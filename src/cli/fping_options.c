@@ -15,7 +15,8 @@
  * Accepted, no effect:
  *   -i  icmpmon does not keep fping's global gap between any two probes: a
  *       round's probes are spread evenly over the period (count/loop mode) or
- *       considered every tick (default mode).
+ *       considered every tick (default mode); -i 0 in count/loop mode sends
+ *       a round at once, as fping does (cfg->burst).
  *   -R  the payload carries the run cookie and is not randomised.
  *   -m  icmpmon probes one address per name (fping -m: all of them).
  *   -T  ignored by fping 5.1 too.
@@ -541,6 +542,7 @@ enum fping_parse_result fping_parse(int argc, char **argv, struct config *cfg, s
 	case FPING_MODE_LOOP:
 		cfg->count = o->mode == FPING_MODE_COUNT ? o->count : 0;
 		cfg->interval_s = (double)o->period_ns / 1e9;
+		cfg->burst = o->interval_ns == 0;
 		cfg->timeout_s = (double)o->timeout_ns / 1e9;
 		cfg->report_s = (double)o->report_ns / 1e9;
 		break;
@@ -556,8 +558,8 @@ void fping_size_run(const struct fping_opts *o, struct config *cfg, uint32_t n)
 		return;
 	/* at most retry + 1 probes per target, ever */
 	want = (uint64_t)n * ((uint64_t)o->retry + 1) + 64;
-	cfg->max_outstanding = want > (1u << 24) ? (1u << 24) : (unsigned)want;
-	cfg->outstanding_exact = want <= (1u << 24);
+	cfg->max_outstanding = want > ICMPMON_MAX_OUTSTANDING ? ICMPMON_MAX_OUTSTANDING : (unsigned)want;
+	cfg->outstanding_exact = want <= ICMPMON_MAX_OUTSTANDING;
 }
 
 static int add(struct name_list *names, const char *name, const char *prog, char *err, size_t errlen)

@@ -33,18 +33,21 @@ enum long_only {
 	OPT_JSON,
 	OPT_HIST,
 	OPT_ATTACH,
+	OPT_TC_LINK,
 	OPT_METRICS,
 	OPT_METRICS_BUCKETS,
 	OPT_METRICS_GROUP_BY,
 	OPT_METRICS_TARGET_HIST,
 	OPT_DAEMON,
 	OPT_MAX_TARGETS,
+	OPT_TICK,
 };
 
 static const struct option long_options[] = {
 	{ "consume", no_argument, NULL, OPT_CONSUME },
 	{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
 	{ "attach", required_argument, NULL, OPT_ATTACH },
+	{ "tc-link", required_argument, NULL, OPT_TC_LINK },
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "mode", required_argument, NULL, OPT_MODE },
 	{ "ringbuf-kib", required_argument, NULL, OPT_RINGBUF_KIB },
@@ -62,6 +65,7 @@ static const struct option long_options[] = {
 	{ "metrics-target-histograms", required_argument, NULL, OPT_METRICS_TARGET_HIST },
 	{ "daemon", no_argument, NULL, OPT_DAEMON },
 	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+	{ "tick", required_argument, NULL, OPT_TICK },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -98,10 +102,12 @@ void options_usage(FILE *out)
 		"                         or dgram without the privilege to load BPF programs)\n"
 		"  --attach auto|xdp|tc   catch replies in XDP or tc ingress; auto uses tc when XDP is taken\n"
 		"  --xdp-mode auto|native|generic   XDP attach mode (default auto)\n"
+		"  --tc-link auto|tcx|clsact   tc programs as TCX links (first in line; auto: where the kernel has TCX)\n"
 		"  --consume              drop matched replies in XDP instead of passing them on\n"
 		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
 		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
 		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n"
+		"  --tick MS              wake at most every MS ms: send what is due, read replies (default 1, 10 with --daemon; 0 = as due)\n"
 		"\n"
 		"monitor options:\n"
 		"  --file FILE            read targets from FILE, one per line, # comments (- for stdin)\n"
@@ -178,6 +184,7 @@ void config_defaults(struct config *cfg)
 	cfg->xdp_mode = XDP_MODE_AUTO;
 	cfg->mode = RX_AUTO;
 	cfg->ringbuf_kib = 1024;
+	cfg->tick_s = -1; /* run.c: 1 ms, 10 ms with --daemon */
 }
 
 static int is_power_of_two(unsigned long v)
@@ -297,6 +304,11 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 		return metrics_parse_group_by(arg, cfg, err, errlen);
 	case OPT_METRICS_TARGET_HIST:
 		return metrics_parse_target_hist(arg, &cfg->metrics_target_hist, err, errlen);
+	case OPT_TICK:
+		if (parse_seconds(arg, 0, 100, &cfg->tick_s))
+			return fail_line(err, errlen, "invalid --tick '%s': expected 0..100 milliseconds", arg);
+		cfg->tick_s /= 1000;
+		return 0;
 	case OPT_MAX_TARGETS:
 		if (parse_long(arg, 1, 1L << 22, &l))
 			return fail_line(err, errlen, "invalid --max-targets '%s': expected 1..4194304", arg);
@@ -337,6 +349,16 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 		else
 			return fail_line(err, errlen, "invalid --attach '%s': expected auto, xdp or tc", arg);
 		return 0;
+	case OPT_TC_LINK:
+		if (!strcmp(arg, "auto"))
+			cfg->tc_link = TC_LINK_AUTO;
+		else if (!strcmp(arg, "tcx"))
+			cfg->tc_link = TC_LINK_TCX;
+		else if (!strcmp(arg, "clsact"))
+			cfg->tc_link = TC_LINK_CLSACT;
+		else
+			return fail_line(err, errlen, "invalid --tc-link '%s': expected auto, tcx or clsact", arg);
+		return 0;
 	case OPT_MODE:
 		if (!strcmp(arg, "auto"))
 			cfg->mode = RX_AUTO;
@@ -350,13 +372,15 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 			return fail_line(err, errlen, "invalid --mode '%s': expected auto, kernel, socket or dgram", arg);
 		return 0;
 	case OPT_RINGBUF_KIB:
-		if (parse_long(arg, 4, 1L << 20, &l) || !is_power_of_two((unsigned long)l))
-			return fail_line(err, errlen, "invalid --ringbuf-kib '%s': expected a power of two, 4..1048576", arg);
+		if (parse_long(arg, 4, ICMPMON_MAX_RINGBUF_KIB, &l) || !is_power_of_two((unsigned long)l))
+			return fail_line(err, errlen, "invalid --ringbuf-kib '%s': expected a power of two, 4..%u", arg,
+					 ICMPMON_MAX_RINGBUF_KIB);
 		cfg->ringbuf_kib = (unsigned)l;
 		return 0;
 	case OPT_MAX_OUTSTANDING:
-		if (parse_long(arg, 1, 1L << 26, &l))
-			return fail_line(err, errlen, "invalid --max-outstanding '%s': expected 1..67108864", arg);
+		if (parse_long(arg, 1, ICMPMON_MAX_OUTSTANDING, &l))
+			return fail_line(err, errlen, "invalid --max-outstanding '%s': expected 1..%u", arg,
+					 ICMPMON_MAX_OUTSTANDING);
 		cfg->max_outstanding = (unsigned)l;
 		return 0;
 	}

@@ -18,6 +18,14 @@ enum rx_mode { RX_AUTO, RX_KERNEL, RX_SOCKET, RX_DGRAM };
 #define ICMPMON_MAX_PATTERN 16
 #define ICMPMON_DEFAULT_SIZE 56
 #define ICMPMON_DEFAULT_TTL 64
+/*
+ * Sane maxima of the size options, refused beyond (exit 2): the maps are
+ * kernel memory charged to the run and allocated up front at load time.
+ * 4 M outstanding probes are ~0.8 GB across the outstanding and answered maps
+ * and seconds of start-up; a 64 MiB ring buffer holds over a million replies.
+ */
+#define ICMPMON_MAX_OUTSTANDING (1u << 22)
+#define ICMPMON_MAX_RINGBUF_KIB (1u << 16)
 
 struct config {
 	long count;            /* -c: probes per target; 0 = until interrupted */
@@ -38,9 +46,11 @@ struct config {
 	int consume;           /* --consume */
 	enum xdp_mode xdp_mode;
 	enum attach_hook attach; /* --attach: where replies are caught */
+	enum tc_link tc_link;    /* --tc-link: TCX links or clsact filters */
 	const char *pin_dir;   /* --pin */
 	enum rx_mode mode;     /* --mode auto|kernel|socket|dgram */
 	unsigned ringbuf_kib;  /* --ringbuf-kib */
+	double tick_s;         /* --tick: the loop wakes at most this often (batched sends, reads); 0 = as due, < 0 = default */
 	unsigned max_outstanding; /* --max-outstanding: outstanding-probe map size, 0 = derived */
 	int outstanding_exact;    /* max_outstanding is a proven bound on probes in flight (fping's retries) */
 	char **targets;        /* points into argv */

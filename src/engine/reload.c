@@ -21,6 +21,11 @@ struct reload {
 	char **owned;            /* per slot: the name, when a reload allocated it */
 	char **owned_labels;     /* per slot: the label set, likewise */
 	uint32_t cursor;         /* where the search for a free slot starts */
+	struct target_list wanted; /* the last reload's targets, for those it left out */
+	struct name_list wanted_names; /* their names point here */
+	unsigned char *left_out;   /* per wanted target: no slot yet, retried as slots come free */
+	uint32_t n_left_out;
+	uint64_t retry_at_ns;      /* the next quarantine end while some are left out; 0: none */
 };
 
 static int reload_possible(const struct config *cfg)
@@ -91,6 +96,9 @@ void reload_free(struct run *r)
 		free(rl->owned_labels[i]);
 	free(rl->owned);
 	free(rl->owned_labels);
+	targets_free(&rl->wanted);
+	name_list_free(&rl->wanted_names);
+	free(rl->left_out);
 	free(rl->free_after_ns);
 	free(rl);
 	r->reload = NULL;
@@ -215,6 +223,90 @@ static int fill_slot(struct run *r, uint32_t i, const struct target *nt, int ifi
 	return 0;
 }
 
+/*
+ * A target listed again while its old slot is still in quarantine goes back
+ * to that slot with its counters: late replies there are its own.
+ */
+static int revive_slot(struct run *r, uint32_t i, const struct target *nt)
+{
+	struct target *t = &r->targets.v[i];
+
+	t->reply_name = strdup(nt->addr_str);
+	if (!t->reply_name || set_name(r, i, nt->name) || set_labels(r, i, nt->labels) ||
+	    loader_add_target(&r->ld, &t->addr, i)) {
+		free(t->reply_name);
+		t->reply_name = NULL;
+		t->name = NULL;
+		t->labels = NULL;
+		return -1;
+	}
+	r->reload->free_after_ns[i] = 0;
+	return 0;
+}
+
+/* Quarantined slots by the address that last had them. */
+static int quarantined_index(const struct run *r, struct addr_index *ix, uint64_t now)
+{
+	const struct reload *rl = r->reload;
+	uint32_t i;
+
+	if (addr_index_init(ix, rl->slots))
+		return -1;
+	for (i = 0; i < rl->slots; i++)
+		if (!r->targets.v[i].name && rl->free_after_ns[i] > now)
+			addr_index_put(ix, &r->targets.v[i].addr, i);
+	return 0;
+}
+
+enum add_result { ADD_OK, ADD_REVIVED, ADD_NO_SLOT, ADD_SKIPPED };
+
+static enum add_result add_one(struct run *r, struct target *nt, const struct addr_index *quarantined,
+			       uint64_t now)
+{
+	uint32_t old = quarantined ? addr_index_get(quarantined, &nt->addr) : UINT32_MAX;
+	char err[512];
+	int ifindex, slot;
+
+	if (old != UINT32_MAX && !r->targets.v[old].name && r->reload->free_after_ns[old] > now) {
+		if (!revive_slot(r, old, nt))
+			return ADD_REVIVED;
+		fprintf(stderr, "icmpmon: reload: cannot register target %s; not probing it\n", nt->addr_str);
+		return ADD_SKIPPED;
+	}
+	slot = take_slot(r, now);
+	if (slot < 0)
+		return ADD_NO_SLOT;
+	if (r->snd.path[nt->family == AF_INET6].fd < 0) {
+		fprintf(stderr, "icmpmon: reload: %s: no %s target at the start, so no socket for it; not probing it\n",
+			nt->addr_str, nt->family == AF_INET6 ? "IPv6" : "IPv4");
+		return ADD_SKIPPED;
+	}
+	if (ensure_interface(r, nt, &ifindex, err, sizeof(err))) {
+		fprintf(stderr, "icmpmon: reload: %s; not probing it\n", one_line(err));
+		return ADD_SKIPPED;
+	}
+	if (fill_slot(r, (uint32_t)slot, nt, ifindex)) {
+		fprintf(stderr, "icmpmon: reload: cannot register target %s; not probing it\n", nt->addr_str);
+		return ADD_SKIPPED;
+	}
+	return ADD_OK;
+}
+
+/* When the targets left out may get a slot: the first quarantine to end. */
+static void plan_retry(struct run *r, uint64_t now)
+{
+	struct reload *rl = r->reload;
+	uint32_t i;
+
+	rl->retry_at_ns = 0;
+	if (!rl->n_left_out)
+		return;
+	for (i = 0; i < rl->slots; i++)
+		if (!r->targets.v[i].name && rl->free_after_ns[i] > now &&
+		    (!rl->retry_at_ns || rl->free_after_ns[i] < rl->retry_at_ns))
+			rl->retry_at_ns = rl->free_after_ns[i];
+}
+
 static void rebuild_index(struct run *r)
 {
 	struct addr_index ix;
@@ -238,8 +330,9 @@ int reload_run(struct run *r)
 	uint32_t i, j, kept = 0, added = 0, removed = 0, renamed = 0, relabelled = 0, skipped = 0, over = 0;
 	uint64_t now = clock_mono_ns(), quarantine;
 	unsigned char *keep = NULL;
+	struct addr_index quarantined;
+	int have_quarantined;
 	char err[512];
-	int ifindex, slot;
 
 	if (!rl) {
 		fprintf(stderr, "icmpmon: SIGHUP: nothing to reload (needs --daemon, --file and --mode kernel)\n");
@@ -282,32 +375,40 @@ int reload_run(struct run *r)
 				relabelled++;
 		}
 	}
+	have_quarantined = !quarantined_index(r, &quarantined, now);
 	for (j = 0; j < nt.n; j++) {
 		if (keep[j])
 			continue;
-		slot = take_slot(r, now);
-		if (slot < 0) {
+		switch (add_one(r, &nt.v[j], have_quarantined ? &quarantined : NULL, now)) {
+		case ADD_REVIVED:
+		case ADD_OK:
+			added++;
+			break;
+		case ADD_NO_SLOT:
+			keep[j] = 2;
 			over++;
-			continue;
-		}
-		if (r->snd.path[nt.v[j].family == AF_INET6].fd < 0) {
-			fprintf(stderr, "icmpmon: reload: %s: no %s target at the start, so no socket for it; not probing it\n",
-				nt.v[j].addr_str, nt.v[j].family == AF_INET6 ? "IPv6" : "IPv4");
+			break;
+		case ADD_SKIPPED:
 			skipped++;
-			continue;
+			break;
 		}
-		if (ensure_interface(r, &nt.v[j], &ifindex, err, sizeof(err))) {
-			fprintf(stderr, "icmpmon: reload: %s; not probing it\n", one_line(err));
-			skipped++;
-			continue;
-		}
-		if (fill_slot(r, (uint32_t)slot, &nt.v[j], ifindex)) {
-			fprintf(stderr, "icmpmon: reload: cannot register target %s; not probing it\n", nt.v[j].addr_str);
-			skipped++;
-			continue;
-		}
-		added++;
 	}
+	if (have_quarantined)
+		addr_index_free(&quarantined);
+	/* the targets left out wait for the quarantine of a slot to end (reload_tick) */
+	for (j = 0; j < nt.n; j++)
+		keep[j] = keep[j] == 2;
+	targets_free(&rl->wanted);
+	name_list_free(&rl->wanted_names);
+	free(rl->left_out);
+	rl->wanted = nt;
+	rl->wanted_names = names;
+	rl->left_out = keep;
+	rl->n_left_out = over;
+	memset(&nt, 0, sizeof(nt));
+	memset(&names, 0, sizeof(names));
+	keep = NULL;
+	plan_retry(r, now);
 	rebuild_index(r);
 	r->reloads.ok++;
 	r->reloads.over_capacity = over;
@@ -319,7 +420,8 @@ int reload_run(struct run *r)
 	if (skipped)
 		fprintf(stderr, ", %u skipped", skipped);
 	if (over)
-		fprintf(stderr, ", %u left out: all %u slots taken (raise --max-targets)", over, rl->slots);
+		fprintf(stderr, ", %u left out: all %u slots taken (raise --max-targets)%s", over, rl->slots,
+			rl->retry_at_ns ? "; retried as removed targets' slots come free" : "");
 	fputc('\n', stderr);
 	free(keep);
 	targets_free(&nt);
@@ -332,4 +434,42 @@ fail:
 	targets_free(&nt);
 	name_list_free(&names);
 	return -1;
+}
+
+void reload_tick(struct run *r, uint64_t now)
+{
+	struct reload *rl = r->reload;
+	uint32_t j, added = 0, skipped = 0;
+
+	if (!rl || !rl->n_left_out || !rl->retry_at_ns || now < rl->retry_at_ns)
+		return;
+	run_slots_lock(r);
+	for (j = 0; j < rl->wanted.n && rl->n_left_out; j++) {
+		enum add_result res;
+
+		if (!rl->left_out[j])
+			continue;
+		res = add_one(r, &rl->wanted.v[j], NULL, now);
+		if (res == ADD_NO_SLOT)
+			break;
+		rl->left_out[j] = 0;
+		rl->n_left_out--;
+		if (res == ADD_SKIPPED)
+			skipped++;
+		else
+			added++;
+	}
+	if (added)
+		rebuild_index(r);
+	r->reloads.over_capacity = rl->n_left_out;
+	plan_retry(r, now);
+	run_slots_unlock(r);
+	if (!added && !skipped)
+		return;
+	fprintf(stderr, "icmpmon: reload: %u targets left out are probed now that slots came free", added);
+	if (skipped)
+		fprintf(stderr, ", %u skipped", skipped);
+	if (rl->n_left_out)
+		fprintf(stderr, ", %u still left out", rl->n_left_out);
+	fputc('\n', stderr);
 }

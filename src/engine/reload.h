@@ -9,8 +9,13 @@
  *  - removes an address no longer listed from icmpmon_targets and stops
  *    probing it; its slot stays out of use for the timeout and then some, so
  *    late replies of its probes can never land in a new target's counters;
+ *  - puts an address listed again while its old slot is in quarantine back
+ *    in that slot, counters and all (late replies there are its own);
  *  - puts a new address in a free slot, whose kernel aggregates are zeroed
- *    (an update of icmpmon_stats: userland's mapping is read-only).
+ *    (an update of icmpmon_stats: userland's mapping is read-only);
+ *  - leaves out what finds no free slot, and retries it when a quarantine
+ *    ends (reload_tick), so a reload never leaves fewer targets probed than
+ *    listed for longer than a quarantine while slots exist.
  * A reload that fails (unreadable file, a name that does not resolve, no
  * target) changes nothing.
  */
@@ -30,6 +35,8 @@ int reload_slots(const struct config *cfg, uint32_t n, uint32_t *slots, char *er
 int reload_init(struct run *r, char *err, size_t errlen);
 /* SIGHUP: re-reads the targets; logs one line on stderr. Returns 0 or -1 (nothing changed). */
 int reload_run(struct run *r);
+/* From the loop, now and then: gives the targets left out the slots whose quarantine has ended. */
+void reload_tick(struct run *r, uint64_t now);
 void reload_free(struct run *r);
 /* Is slot tidx a target being probed? */
 int reload_slot_active(const struct run *r, uint32_t tidx);

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "engine/reload.h"
+#include "engine/unstamped.h"
 #include "engine/run.h"
 #include "engine/run_dgram.h"
 #include "engine/unhooked.h"
@@ -20,6 +21,7 @@
 #include "util/clock.h"
 #include "util/one_line.h"
 #include "util/privileges.h"
+#include "util/route.h"
 #include "util/stats.h"
 
 #define SEND_BUDGET 4096 /* probes per loop turn, so replies are read in between */
@@ -28,6 +30,17 @@
 static uint64_t seconds_ns(double s)
 {
 	return (uint64_t)(s * 1e9 + 0.5);
+}
+
+/*
+ * How often the loop may wake. With --daemon nothing is printed per reply and
+ * send times are stamped by the kernel, so a coarser tick only costs send jitter.
+ */
+static double tick_s(const struct config *cfg)
+{
+	if (cfg->tick_s >= 0)
+		return cfg->tick_s;
+	return cfg->daemon ? 0.01 : 0.001;
 }
 
 static int random_ids(struct run *r)
@@ -42,14 +55,23 @@ static int random_ids(struct run *r)
 }
 
 #define OUTSTANDING_MIN 64
-#define OUTSTANDING_MAX (1u << 24)
+#define OUTSTANDING_MAX ICMPMON_MAX_OUTSTANDING
+/* Above any rate the sender reaches (one sendmmsg per batch of SEND_BUDGET): bounds what -i 1e-9 can put in flight. */
+#define SENDER_MAX_PPS 2e6
 
-/* Probes that can be in flight at once: per target, timeout / interval, plus slack. */
+/*
+ * Probes that can be in flight at once: the send rate times the timeout, the
+ * rate being targets / interval but never more than the sender can send, plus
+ * two per target of slack; never more than -c probes per target in all.
+ */
 static double outstanding_needed(const struct config *cfg, __u32 n)
 {
-	double per_target = cfg->interval_s > 0 ? cfg->timeout_s / cfg->interval_s + 2 : 4096;
+	double rate = cfg->interval_s > 0 ? n / cfg->interval_s : SENDER_MAX_PPS;
+	double need = (rate < SENDER_MAX_PPS ? rate : SENDER_MAX_PPS) * cfg->timeout_s + 2.0 * n;
 
-	return per_target * n;
+	if (cfg->count > 0 && (double)cfg->count * n < need)
+		need = (double)cfg->count * n;
+	return need;
 }
 
 /* The outstanding-probe map's size; says so at start when it cannot hold every probe in flight. */
@@ -103,6 +125,7 @@ static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_
 		}
 		ifs[(*n_ifs)++] = ifindex;
 	}
+	route_close();
 	return 0;
 }
 
@@ -137,6 +160,15 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.max_outstanding = outstanding_size(cfg, r->slots),
 		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
+		.events = !cfg->daemon, /* the daemon prints nothing per reply: the aggregates are all it reads */
+		.wake_tick_ns = seconds_ns(tick_s(cfg)),
+		.wake_bytes = cfg->ringbuf_kib * 1024u / 2,
+		.ifs = ifs,
+		.n_ifs = n_ifs,
+		.hook = cfg->attach,
+		/* SIGHUP may attach new interfaces once only CAP_NET_ADMIN is left (privileges.h) */
+		.all_progs = cfg->daemon,
+		.tc_link = cfg->tc_link,
 	};
 	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = run_account_timeout, .ctx = r };
 	uint32_t i;
@@ -159,9 +191,14 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 			fprintf(stderr, "icmpmon: %s; catching replies in tc ingress instead\n", ai->fallback);
 		else if (cfg->verbose)
 			fprintf(stderr, "icmpmon: %s: replies caught in %s\n", ai->name,
-				ai->ingress_slot >= 0 ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
+				attached_tc_ingress(ai) ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
+		if (cfg->verbose)
+			fprintf(stderr, "icmpmon: %s: probes stamped by %s\n", ai->name,
+				ai->egress_link_fd >= 0 ? "a TCX egress link, first in line" : "a clsact egress filter");
 	}
 	r->stats = r->ld.stats;
+	if (links_open(&r->links, err, errlen))
+		return -1;
 	return collector_open(&r->col, loader_ringbuf_fd(&r->ld), loader_probes_fd(&r->ld), &collector_ops, err,
 			      errlen);
 }
@@ -197,6 +234,7 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 	r->snd.path[0].fd = r->snd.path[1].fd = -1;
 	r->srx.fd = -1;
 	r->dg.epfd = -1;
+	links_init(&r->links);
 	if (target_sources_gather(cfg, &r->names, 0, err, errlen))
 		return -1;
 	if (targets_resolve_list(&r->targets, &r->names, cfg->family, cfg->skip_unresolved, err, errlen))
@@ -291,7 +329,10 @@ void run_sweep(struct run *r, uint64_t now_ns)
 void run_poll_replies(struct run *r, int timeout_ms)
 {
 	if (r->col.rb) {
+		/* The caller sleeps in the poll, not on the tick: replies wake it again (icmpmon.bpf.c). */
+		loader_set_reader_wake(&r->ld, UINT64_MAX);
 		collector_poll(&r->col, timeout_ms);
+		collector_consume(&r->col); /* what came without a wake-up (batched) */
 		unhooked_read_errors(r, 0);
 		unhooked_read_errors(r, 1);
 	} else if (r->mode == RX_DGRAM) {
@@ -394,12 +435,18 @@ void run_account_event(void *ctx, const struct icmpmon_event *ev)
 
 static void read_replies(struct run *r)
 {
-	if (r->mode == RX_KERNEL)
-		collector_consume(&r->col);
-	else if (r->mode == RX_DGRAM)
+	/*
+	 * With batched wake-ups the events that follow the one that woke us wake
+	 * no one for a tick (icmpmon.bpf.c): look again a tick later.
+	 */
+	if (r->mode == RX_KERNEL) {
+		if (collector_consume(&r->col) > 0 && r->tick_ns)
+			r->redrain_ns = clock_mono_ns() + r->tick_ns;
+	} else if (r->mode == RX_DGRAM) {
 		dgram_drain(&r->dg);
-	else
+	} else {
 		socket_rx_drain(&r->srx, &r->targets, run_account_event, r);
+	}
 }
 
 /* Every target has its count of replies (or errors): ping's "nreceived + nerrors >= npackets". */
@@ -477,7 +524,41 @@ static uint64_t next_wake(struct run *r, uint64_t now)
 		wake = r->next_sweep_ns;
 	if (r->next_report_ns && r->next_report_ns < wake)
 		wake = r->next_report_ns;
+	if (r->redrain_ns && r->redrain_ns < wake)
+		wake = r->redrain_ns;
 	return wake;
+}
+
+/*
+ * Before the reader sleeps until wake: the BPF side learns when it looks next,
+ * then what came meanwhile is read. Returns the time to wake at: wake, or a
+ * tick from now when an event may have come without waking anyone.
+ */
+static uint64_t before_sleep(struct run *r, uint64_t wake, uint64_t now)
+{
+	uint64_t soon = now + r->tick_ns;
+	int got;
+
+	loader_set_reader_wake(&r->ld, wake);
+	/* An event reserved before the store above may have decided not to wake us: read it now. */
+	got = collector_consume(&r->col);
+	/* ...or it is still being written (reserved, not committed): look again in a tick. */
+	if ((got > 0 || collector_pending(&r->col)) && soon < wake) {
+		wake = soon;
+		loader_set_reader_wake(&r->ld, wake);
+	}
+	return wake;
+}
+
+/* The next tick at or after wake: everything due by then goes out in one batch. */
+static uint64_t on_tick(const struct run *r, uint64_t wake)
+{
+	uint64_t ticks;
+
+	if (!r->tick_ns || wake <= r->start_ns)
+		return wake;
+	ticks = (wake - r->start_ns + r->tick_ns - 1) / r->tick_ns;
+	return r->start_ns + ticks * r->tick_ns;
 }
 
 static int arm_timer(int tfd, uint64_t at_ns)
@@ -559,6 +640,7 @@ static void setup_schedule(struct run *r)
 
 	r->start_ns = clock_mono_ns();
 	r->mono_to_real_ns = (int64_t)(clock_real_ns() - r->start_ns);
+	r->tick_ns = seconds_ns(tick_s(cfg));
 	r->sweep_period_ns = seconds_ns(cfg->timeout_s) / 10;
 	if (r->sweep_period_ns < 10000000)
 		r->sweep_period_ns = 10000000;
@@ -587,7 +669,8 @@ int run_loop(struct run *r)
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (sfd < 0 || tfd < 0 || epfd < 0 || add_fd(epfd, sfd) || add_fd(epfd, tfd) || add_fd(epfd, src_fd) ||
-	    add_error_queues(r, epfd)) {
+	    add_error_queues(r, epfd) ||
+	    (r->links.fd >= 0 && add_fd(epfd, r->links.fd))) {
 		fprintf(stderr, "icmpmon: cannot set up the event loop: %s\n", strerror(errno));
 		status = 2;
 		goto out;
@@ -611,8 +694,17 @@ int run_loop(struct run *r)
 		uint64_t now = clock_mono_ns(), wake;
 
 		send_due(r, now);
+		if (r->redrain_ns && now >= r->redrain_ns) {
+			r->redrain_ns = 0;
+			read_replies(r);
+		}
 		if (now >= r->next_sweep_ns) {
 			run_sweep(r, now);
+			unstamped_check(r, 0);
+			run_slots_lock(r);
+			links_tick(r);
+			run_slots_unlock(r);
+			reload_tick(r, now);
 			/* Wall time is only for printing; follow clock adjustments on long runs. */
 			r->mono_to_real_ns = (int64_t)(clock_real_ns() - clock_mono_ns());
 			r->next_sweep_ns = now + r->sweep_period_ns;
@@ -625,11 +717,19 @@ int run_loop(struct run *r)
 		wake = next_wake(r, now);
 		if (finished(r, now, &wake))
 			break;
+		wake = on_tick(r, wake);
+		if (r->mode == RX_KERNEL && r->tick_ns)
+			wake = before_sleep(r, wake, clock_mono_ns());
 		arm_timer(tfd, wake);
 		n = epoll_wait(epfd, evs, 8, -1);
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == sfd) {
 				on_signal(r, sfd);
+			} else if (evs[i].data.fd == r->links.fd) {
+				run_slots_lock(r); /* the exporter reads the interfaces for its labels */
+				links_read(r);
+				links_tick(r); /* a route that moved: attach before more probes leave unwatched */
+				run_slots_unlock(r);
 			} else if (evs[i].data.fd == tfd) {
 				uint64_t ticks;
 
@@ -645,6 +745,7 @@ int run_loop(struct run *r)
 	read_replies(r);
 	unhooked_read_errors(r, 0);
 	unhooked_read_errors(r, 1);
+	unstamped_check(r, 1);
 	status = r->sink->finish(r);
 out:
 	if (epfd >= 0)
@@ -661,6 +762,7 @@ void run_teardown(struct run *r)
 	if (r->service)
 		r->service->stop(r); /* first: its thread reads the targets */
 	reload_free(r);
+	links_close(&r->links);
 	if (r->col.rb)
 		collector_close(&r->col);
 	if (r->ld.skel)
@@ -676,4 +778,5 @@ void run_teardown(struct run *r)
 	targets_free(&r->targets);
 	name_list_free(&r->names);
 	pthread_mutex_destroy(&r->slots_lock);
+	route_close();
 }

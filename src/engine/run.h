@@ -11,6 +11,7 @@
 #include "bpf/icmpmon.h"
 #include "engine/config.h"
 #include "engine/dgram.h"
+#include "engine/links.h"
 #include "kernel/collector.h"
 #include "kernel/loader.h"
 #include "engine/schedule.h"
@@ -83,10 +84,14 @@ struct run {
 	uint64_t sweep_period_ns;
 	uint64_t next_sweep_ns;
 	uint64_t next_report_ns;
+	uint64_t tick_ns;             /* --tick: wake-ups at most this often, 0 = as due */
+	uint64_t redrain_ns;          /* read the ring buffer again then: events since the last wake-up woke no one */
 	int stop;
 	uint32_t slots;               /* target slots in the maps: targets.n, more with SIGHUP reloads (reload.h) */
 	struct reload *reload;        /* --daemon --file: reload state, else NULL */
 	struct reload_counts reloads;
+	struct links links;           /* kernel mode: interfaces followed over rtnetlink (links.h) */
+	int unstamped_said;           /* the unstamped-probes line is on stderr (unstamped.h) */
 	pthread_mutex_t slots_lock;   /* held while a reload rewrites target slots */
 	const struct run_service *service;
 	void *service_state;

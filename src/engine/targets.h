@@ -29,6 +29,8 @@ struct target {
 	uint64_t send_errors;       /* of which the socket refused */
 	uint64_t timeouts;          /* probes swept with no reply */
 	uint64_t unseen_noted;      /* sent probes tc egress did not stamp at once (unseen.h), less those it stamped later */
+	uint64_t unstamped;         /* accepted by the socket, never stamped by tc egress (unstamped.h) */
+	uint64_t accepted_at_check; /* sent - send_errors at the last unstamped_check */
 	uint64_t last_send_ns;
 };
 

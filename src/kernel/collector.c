@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -23,14 +25,37 @@ static int on_event(void *ctx, void *data, size_t len)
 int collector_open(struct collector *c, int ringbuf_fd, int probes_fd, const struct collector_ops *ops, char *err,
 		   size_t errlen)
 {
+	long page = sysconf(_SC_PAGESIZE);
+	void *cp, *pp;
+
 	c->ops = *ops;
 	c->probes_fd = probes_fd;
+	c->cons_pos = c->prod_pos = NULL;
 	c->rb = ring_buffer__new(ringbuf_fd, on_event, c, NULL);
 	if (!c->rb) {
 		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
 		return -1;
 	}
+	cp = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, ringbuf_fd, 0);
+	pp = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, ringbuf_fd, page);
+	if (cp == MAP_FAILED || pp == MAP_FAILED) {
+		snprintf(err, errlen, "cannot map the ring buffer's positions: %s", strerror(errno));
+		if (cp != MAP_FAILED)
+			munmap(cp, (size_t)page);
+		if (pp != MAP_FAILED)
+			munmap(pp, (size_t)page);
+		ring_buffer__free(c->rb);
+		c->rb = NULL;
+		return -1;
+	}
+	c->cons_pos = cp;
+	c->prod_pos = pp;
 	return 0;
+}
+
+int collector_pending(const struct collector *c)
+{
+	return __atomic_load_n(c->prod_pos, __ATOMIC_ACQUIRE) != __atomic_load_n(c->cons_pos, __ATOMIC_ACQUIRE);
 }
 
 int collector_consume(struct collector *c)
@@ -92,6 +117,13 @@ int collector_outstanding(const struct collector *c, const struct probe_key *k)
 
 void collector_close(struct collector *c)
 {
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (c->cons_pos)
+		munmap((void *)c->cons_pos, (size_t)page);
+	if (c->prod_pos)
+		munmap((void *)c->prod_pos, (size_t)page);
+	c->cons_pos = c->prod_pos = NULL;
 	ring_buffer__free(c->rb);
 	c->rb = NULL;
 }

@@ -25,12 +25,19 @@ struct collector {
 	struct ring_buffer *rb;
 	int probes_fd;
 	struct collector_ops ops;
+	/* The ring's consumer and producer positions (its first two pages), mapped read-only. */
+	const unsigned long *cons_pos, *prod_pos;
 };
 
 int collector_open(struct collector *c, int ringbuf_fd, int probes_fd, const struct collector_ops *ops, char *err,
 		   size_t errlen);
 /* Consumes every event waiting in the ring buffer. */
 int collector_consume(struct collector *c);
+/*
+ * A record is waiting or still being written (reserved, not committed): with
+ * batched wake-ups (icmpmon.bpf.c) it may have decided not to wake anyone.
+ */
+int collector_pending(const struct collector *c);
 /* Waits at most timeout_ms for events, then consumes them. */
 int collector_poll(struct collector *c, int timeout_ms);
 /* Readable when events wait: for the caller's epoll set. */

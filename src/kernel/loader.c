@@ -4,6 +4,8 @@
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "icmpmon.skel.h"
 #include "kernel/loader.h"
 #include "kernel/tc_slots.h"
+#include "kernel/tcx.h"
 
 #ifndef ARPHRD_RAWIP
 #define ARPHRD_RAWIP 519
@@ -85,6 +88,41 @@ static int bpffs_dir(struct loader *ld, const char *dir, char *err, size_t errle
 	return 0;
 }
 
+/* One run per pin directory: a second one would unlink the first's live pins, and its exit theirs. */
+static int lock_pin_dir(struct loader *ld, const char *dir, char *err, size_t errlen)
+{
+	ld->pin_lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ld->pin_lock_fd < 0) {
+		snprintf(err, errlen, "--pin %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (flock(ld->pin_lock_fd, LOCK_EX | LOCK_NB)) {
+		snprintf(err, errlen, "--pin %s: %s", dir,
+			 errno == EWOULDBLOCK ? "in use by another icmpmon (give each run its own directory)"
+					      : strerror(errno));
+		close(ld->pin_lock_fd);
+		ld->pin_lock_fd = -1;
+		ld->made_pin_dir = 0; /* not ours to remove */
+		return -1;
+	}
+	return 0;
+}
+
+/* Is the pin at path still map m (and not something put there since)? */
+static int pin_is(const char *path, const struct bpf_map *m)
+{
+	struct bpf_map_info a = {}, b = {};
+	__u32 la = sizeof(a), lb = sizeof(b);
+	int fd = bpf_obj_get(path), same;
+
+	if (fd < 0)
+		return 0;
+	same = !bpf_obj_get_info_by_fd(fd, &a, &la) && !bpf_obj_get_info_by_fd(bpf_map__fd(m), &b, &lb) &&
+	       a.id == b.id;
+	close(fd);
+	return same;
+}
+
 static struct bpf_map *pinned_maps(struct icmpmon_bpf *skel, int i)
 {
 	struct bpf_map *maps[] = { skel->maps.icmpmon_stats, skel->maps.icmpmon_targets, skel->maps.icmpmon_probes,
@@ -105,11 +143,11 @@ static int pin_maps(struct loader *ld, const char *dir, char *err, size_t errlen
 	int i, rc;
 
 	snprintf(ld->pin_dir, sizeof(ld->pin_dir), "%s", dir);
-	if (bpffs_dir(ld, dir, err, errlen))
+	if (bpffs_dir(ld, dir, err, errlen) || lock_pin_dir(ld, dir, err, errlen))
 		return -1;
 	for (i = 0; (m = pinned_maps(ld->skel, i)); i++) {
 		pin_path(path, sizeof(path), dir, m);
-		unlink(path); /* a pin left by a killed run */
+		unlink(path); /* a pin left by a killed run: the lock says no live run owns it */
 		rc = bpf_map__pin(m, path);
 		if (rc) {
 			snprintf(err, errlen, "--pin: cannot pin %s: %s", path, strerror(-rc));
@@ -128,12 +166,58 @@ static void unpin_maps(struct loader *ld)
 
 	for (i = 0; i < ld->pinned && (m = pinned_maps(ld->skel, i)); i++) {
 		pin_path(path, sizeof(path), ld->pin_dir, m);
-		bpf_map__unpin(m, path);
+		if (pin_is(path, m))
+			bpf_map__unpin(m, path);
 	}
 	ld->pinned = 0;
 	if (ld->made_pin_dir)
 		rmdir(ld->pin_dir);
 	ld->made_pin_dir = 0;
+}
+
+/* The programs, by what they do and the kind of link they are for (0 Ethernet, 1 IP). */
+enum prog_role { ROLE_XDP, ROLE_TC_IN, ROLE_EGRESS };
+
+static const char *const prog_names[3][2] = {
+	[ROLE_XDP] = { "icmpmon_xdp", "icmpmon_xdp_l3" },
+	[ROLE_TC_IN] = { "icmpmon_tc_in", "icmpmon_tcin_l3" },
+	[ROLE_EGRESS] = { "icmpmon_egress", "icmpmon_egr_l3" },
+};
+
+static int link_kind(const char *name, char *err, size_t errlen);
+
+static void set_rodata(struct icmpmon_bpf *skel, const struct loader_opts *o)
+{
+	skel->rodata->run_id = o->run_id;
+	skel->rodata->run_cookie = o->cookie;
+	skel->rodata->cookie_len = o->cookie_len;
+	skel->rodata->consume = (__u8)o->consume;
+	skel->rodata->emit_events = (__u8)o->events;
+	skel->rodata->wake_tick_ns = o->wake_tick_ns;
+	skel->rodata->wake_bytes = o->wake_bytes;
+}
+
+/*
+ * Verifying a program is most of a start's cost: load only those the
+ * interfaces need (want[role][kind]); the tc ingress fallback, and the
+ * programs of interfaces added later, are loaded when asked for.
+ */
+static void choose_progs(struct icmpmon_bpf *skel, const struct loader_opts *o)
+{
+	int want[3][2] = { { 0 } }, k, kind, role;
+	char name[IF_NAMESIZE], err[160];
+
+	for (k = 0; k < o->n_ifs; k++) {
+		kind = if_indextoname((unsigned)o->ifs[k], name) ? link_kind(name, err, sizeof(err)) : -1;
+		if (kind < 0)
+			continue; /* loader_attach says why */
+		want[ROLE_EGRESS][kind] = 1;
+		want[o->hook == ATTACH_TC ? ROLE_TC_IN : ROLE_XDP][kind] = 1;
+	}
+	for (role = 0; role < 3; role++)
+		for (kind = 0; kind < 2; kind++)
+			bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, prog_names[role][kind]),
+						  o->all_progs || want[role][kind]);
 }
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen)
@@ -142,16 +226,18 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 	int rc;
 
 	memset(ld, 0, sizeof(*ld));
+	ld->opts = *o;
+	ld->opts.ifs = NULL;
+	ld->pin_lock_fd = -1;
 	skel = icmpmon_bpf__open();
 	if (!skel) {
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
 		return -1;
 	}
 	ld->skel = skel;
-	skel->rodata->run_id = o->run_id;
-	skel->rodata->run_cookie = o->cookie;
-	skel->rodata->cookie_len = o->cookie_len;
-	skel->rodata->consume = (__u8)o->consume;
+	ld->tc_link = o->tc_link;
+	set_rodata(skel, o);
+	choose_progs(skel, o);
 	if (size_maps(skel, o)) {
 		snprintf(err, errlen, "cannot size the BPF maps");
 		return -1;
@@ -230,46 +316,112 @@ static int attach_xdp(struct attached_if *ai, int prog_fd, enum xdp_mode mode, c
 	return -1;
 }
 
-/* The programs for one kind of link: with an Ethernet header, or starting at the IP header. */
-struct link_progs {
-	int xdp, tc_in, egress;
-};
-
-static struct link_progs link_progs(const struct loader *ld, int ip_link)
+/* A second object with only this program, using the first one's maps. */
+static int load_extra(struct loader *ld, const char *prog, char *err, size_t errlen)
 {
-	const struct icmpmon_bpf *k = ld->skel;
-	struct link_progs p = {
-		.xdp = bpf_program__fd(ip_link ? k->progs.icmpmon_xdp_l3 : k->progs.icmpmon_xdp),
-		.tc_in = bpf_program__fd(ip_link ? k->progs.icmpmon_tcin_l3 : k->progs.icmpmon_tc_in),
-		.egress = bpf_program__fd(ip_link ? k->progs.icmpmon_egr_l3 : k->progs.icmpmon_egress),
-	};
+	struct icmpmon_bpf *x;
+	struct bpf_program *p;
+	struct bpf_map *m, *mine;
+	int rc;
 
-	return p;
-}
-
-static int attach_tc_ingress(struct attached_if *ai, int prog_fd, char *err, size_t errlen)
-{
-	int slot = tc_slot_attach(ai->ifindex, BPF_TC_INGRESS, prog_fd);
-
-	if (slot < 0) {
-		snprintf(err, errlen, "%s: cannot attach the tc ingress program: %s", ai->name, strerror(-slot));
+	if (ld->n_extra == LOADER_MAX_EXTRA) {
+		snprintf(err, errlen, "cannot load %s: too many BPF objects", prog);
 		return -1;
 	}
-	ai->ingress_slot = slot;
+	x = icmpmon_bpf__open();
+	if (!x) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	}
+	ld->extra[ld->n_extra++] = x;
+	set_rodata(x, &ld->opts);
+	bpf_object__for_each_program(p, x->obj)
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
+	rc = 0;
+	bpf_object__for_each_map(m, x->obj) {
+		if (bpf_map__is_internal(m))
+			continue;
+		mine = bpf_object__find_map_by_name(ld->skel->obj, bpf_map__name(m));
+		if (mine)
+			rc |= bpf_map__reuse_fd(m, bpf_map__fd(mine));
+	}
+	if (!rc)
+		rc = icmpmon_bpf__load(x);
+	if (rc) {
+		int e = rc < 0 ? -rc : errno;
+
+		/* After the start only CAP_NET_ADMIN is left (privileges.h): nothing can be loaded then. */
+		snprintf(err, errlen, "cannot load the BPF program %s: %s%s", prog, strerror(e),
+			 e == EPERM ? " (a run loads programs only at its start; --daemon loads them all)"
+				    : " (see -v for the verifier log)");
+		return -1;
+	}
 	return 0;
 }
 
-static int attach_catcher(struct attached_if *ai, const struct link_progs *p, enum attach_hook hook,
+/* The fd of a program, loading it first when the start did not. */
+static int prog_fd(struct loader *ld, enum prog_role role, int ip_link, char *err, size_t errlen)
+{
+	const char *name = prog_names[role][ip_link];
+	struct bpf_program *p;
+	int i, fd;
+
+	for (i = -1; i < ld->n_extra; i++) {
+		p = bpf_object__find_program_by_name(i < 0 ? ld->skel->obj : ld->extra[i]->obj, name);
+		fd = p ? bpf_program__fd(p) : -1;
+		if (fd >= 0)
+			return fd;
+	}
+	if (load_extra(ld, name, err, errlen))
+		return -1;
+	return bpf_program__fd(bpf_object__find_program_by_name(ld->extra[ld->n_extra - 1]->obj, name));
+}
+
+/* A tc program: a TCX link where the kernel has them (unless --tc-link clsact), else a clsact filter. */
+static int attach_tc(const struct loader *ld, struct attached_if *ai, enum bpf_tc_attach_point where, int prog_fd,
+		     char *err, size_t errlen)
+{
+	int egress = where == BPF_TC_EGRESS;
+	int rc = -EOPNOTSUPP;
+
+	if (ld->tc_link != TC_LINK_CLSACT) {
+		rc = tcx_attach(prog_fd, ai->ifindex, egress);
+		if (rc >= 0) {
+			*(egress ? &ai->egress_link_fd : &ai->ingress_link_fd) = rc;
+			return 0;
+		}
+	}
+	if (ld->tc_link != TC_LINK_TCX) {
+		rc = tc_slot_attach(ai->ifindex, where, prog_fd);
+		if (rc >= 0) {
+			*(egress ? &ai->egress_slot : &ai->ingress_slot) = rc;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "%s: cannot attach the tc %s program%s: %s", ai->name, egress ? "egress" : "ingress",
+		 ld->tc_link == TC_LINK_TCX ? " as a TCX link" : "", strerror(-rc));
+	return -1;
+}
+
+static int attach_catcher(struct loader *ld, struct attached_if *ai, int ip_link, enum attach_hook hook,
 			  enum xdp_mode mode, char *err, size_t errlen)
 {
-	if (hook == ATTACH_TC)
-		return attach_tc_ingress(ai, p->tc_in, err, errlen);
-	if (!attach_xdp(ai, p->xdp, mode, err, errlen))
+	int fd;
+
+	if (hook == ATTACH_TC) {
+		fd = prog_fd(ld, ROLE_TC_IN, ip_link, err, errlen);
+		return fd < 0 ? -1 : attach_tc(ld, ai, BPF_TC_INGRESS, fd, err, errlen);
+	}
+	fd = prog_fd(ld, ROLE_XDP, ip_link, err, errlen);
+	if (fd < 0)
+		return -1;
+	if (!attach_xdp(ai, fd, mode, err, errlen))
 		return 0;
 	if (hook == ATTACH_XDP)
 		return -1;
 	snprintf(ai->fallback, sizeof(ai->fallback), "%s", err);
-	return attach_tc_ingress(ai, p->tc_in, err, errlen);
+	fd = prog_fd(ld, ROLE_TC_IN, ip_link, err, errlen);
+	return fd < 0 ? -1 : attach_tc(ld, ai, BPF_TC_INGRESS, fd, err, errlen);
 }
 
 /* Filters a killed run left, whichever kind of link they were made for. */
@@ -320,9 +472,8 @@ static int link_kind(const char *name, char *err, size_t errlen)
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen)
 {
-	struct link_progs progs;
 	struct attached_if *ai;
-	int i, slot, kind;
+	int i, kind, egress;
 
 	for (i = 0; i < ld->n_ifs; i++)
 		if (ld->ifs[i].ifindex == ifindex)
@@ -337,6 +488,8 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 	ai->egress_slot = -1;
 	ai->ingress_slot = -1;
 	ai->xdp_link_fd = -1;
+	ai->egress_link_fd = -1;
+	ai->ingress_link_fd = -1;
 	if (!if_indextoname((unsigned)ifindex, ai->name))
 		snprintf(ai->name, sizeof(ai->name), "if%d", ifindex);
 	ld->n_ifs++;
@@ -344,22 +497,27 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 	kind = link_kind(ai->name, err, errlen);
 	if (kind < 0)
 		return -1;
-	progs = link_progs(ld, kind);
 	remove_stale_filters(ifindex);
-	if (attach_catcher(ai, &progs, hook, mode, err, errlen))
+	if (attach_catcher(ld, ai, kind, hook, mode, err, errlen))
 		return -1;
-	slot = tc_slot_attach(ifindex, BPF_TC_EGRESS, progs.egress);
-	if (slot < 0) {
-		snprintf(err, errlen, "%s: cannot attach the tc egress program: %s", ai->name, strerror(-slot));
+	egress = prog_fd(ld, ROLE_EGRESS, kind, err, errlen);
+	if (egress < 0)
 		return -1;
-	}
-	ai->egress_slot = slot;
-	return 0;
+	return attach_tc(ld, ai, BPF_TC_EGRESS, egress, err, errlen);
 }
 
 int loader_ringbuf_fd(const struct loader *ld)
 {
 	return bpf_map__fd(ld->skel->maps.icmpmon_events);
+}
+
+void loader_set_reader_wake(struct loader *ld, __u64 mono_ns)
+{
+	int i;
+
+	__atomic_store_n(&ld->skel->data->reader_wake_ns, mono_ns, __ATOMIC_SEQ_CST);
+	for (i = 0; i < ld->n_extra; i++)
+		__atomic_store_n(&ld->extra[i]->data->reader_wake_ns, mono_ns, __ATOMIC_SEQ_CST);
 }
 
 int loader_probes_fd(const struct loader *ld)
@@ -387,26 +545,52 @@ __u64 loader_counter(const struct loader *ld, enum icmpmon_counter which)
 	return sum;
 }
 
+static void detach_if(struct attached_if *ai)
+{
+	if (ai->egress_slot >= 0)
+		tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
+	if (ai->ingress_slot >= 0)
+		tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
+	if (ai->xdp_link_fd >= 0)
+		close(ai->xdp_link_fd);
+	if (ai->egress_link_fd >= 0)
+		close(ai->egress_link_fd);
+	if (ai->ingress_link_fd >= 0)
+		close(ai->ingress_link_fd);
+}
+
+void loader_forget(struct loader *ld, int ifindex)
+{
+	int k;
+
+	for (k = 0; k < ld->n_ifs; k++)
+		if (ld->ifs[k].ifindex == ifindex)
+			break;
+	if (k == ld->n_ifs)
+		return;
+	detach_if(&ld->ifs[k]); /* a deleted device took its filters along: the tc calls fail harmlessly */
+	memmove(&ld->ifs[k], &ld->ifs[k + 1], (size_t)(ld->n_ifs - k - 1) * sizeof(ld->ifs[0]));
+	ld->n_ifs--;
+}
+
 void loader_destroy(struct loader *ld)
 {
 	int i;
 
-	for (i = 0; i < ld->n_ifs; i++) {
-		struct attached_if *ai = &ld->ifs[i];
-
-		if (ai->egress_slot >= 0)
-			tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
-		if (ai->ingress_slot >= 0)
-			tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
-		if (ai->xdp_link_fd >= 0)
-			close(ai->xdp_link_fd);
-	}
+	for (i = 0; i < ld->n_ifs; i++)
+		detach_if(&ld->ifs[i]);
 	ld->n_ifs = 0;
 	if (ld->stats)
 		munmap(ld->stats, ld->stats_len);
 	ld->stats = NULL;
 	if (ld->skel && (ld->pinned || ld->made_pin_dir))
 		unpin_maps(ld);
+	if (ld->pin_lock_fd >= 0)
+		close(ld->pin_lock_fd); /* after the unpinning: the next run may take the directory */
+	ld->pin_lock_fd = -1;
+	for (i = 0; i < ld->n_extra; i++)
+		icmpmon_bpf__destroy(ld->extra[i]);
+	ld->n_extra = 0;
 	icmpmon_bpf__destroy(ld->skel);
 	ld->skel = NULL;
 }

@@ -22,6 +22,15 @@ struct loader_opts {
 	__u32 max_outstanding;
 	__u32 ringbuf_bytes;
 	const char *pin_dir;
+	int events;          /* 0: nothing per reply is printed, the BPF side emits no event */
+	__u64 wake_tick_ns;  /* 0: wake the reader per event; else batched (icmpmon.bpf.c) */
+	__u32 wake_bytes;
+	/* What to load up front: the programs these interfaces need with this hook; others on demand. */
+	const int *ifs;
+	int n_ifs;
+	enum attach_hook hook;
+	int all_progs;       /* load every program now: attaches after the privileges are dropped cannot load */
+	enum tc_link tc_link; /* --tc-link: TCX links or clsact filters */
 };
 
 struct attached_if {
@@ -31,11 +40,24 @@ struct attached_if {
 	int xdp_generic;
 	int egress_slot;   /* tc handle slot, -1 when not attached */
 	int ingress_slot;  /* tc ingress slot when replies are caught there, else -1 */
+	int egress_link_fd;  /* TCX link instead of the egress slot, else -1 */
+	int ingress_link_fd; /* TCX link instead of the ingress slot, else -1 */
 	char fallback[160]; /* why XDP was not used, when tc ingress took over */
 };
 
+#define LOADER_MAX_EXTRA 6
+
+static inline int attached_tc_ingress(const struct attached_if *ai)
+{
+	return ai->ingress_slot >= 0 || ai->ingress_link_fd >= 0;
+}
+
 struct loader {
 	struct icmpmon_bpf *skel;
+	/* objects loaded later for one program each, sharing skel's maps */
+	struct icmpmon_bpf *extra[LOADER_MAX_EXTRA];
+	int n_extra;
+	struct loader_opts opts;
 	struct target_stats *stats; /* mmap of icmpmon_stats, read-only */
 	size_t stats_len;
 	struct attached_if ifs[LOADER_MAX_IFS];
@@ -44,6 +66,8 @@ struct loader {
 	int pinned;
 	int made_pin_dir;
 	int load_errno;  /* why the kernel refused the programs (EPERM: no privilege), else 0 */
+	int pin_lock_fd;        /* the pin directory, flock-ed while the run lasts; -1 without --pin */
+	enum tc_link tc_link;   /* --tc-link */
 };
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
@@ -55,7 +79,11 @@ int loader_zero_stats(struct loader *ld, __u32 idx);
 /* Attaches the reply catcher (XDP or tc ingress) and tc egress on ifindex, once per interface. */
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen);
+/* Detaches from ifindex (or, when the device is gone, lets go of its links) and forgets it. */
+void loader_forget(struct loader *ld, int ifindex);
 int loader_ringbuf_fd(const struct loader *ld);
+/* Tells the BPF side when the reader looks at the ring buffer next by itself (icmpmon.bpf.c). */
+void loader_set_reader_wake(struct loader *ld, __u64 mono_ns);
 int loader_probes_fd(const struct loader *ld);
 /* Sum of one global counter over all CPUs. */
 __u64 loader_counter(const struct loader *ld, enum icmpmon_counter which);

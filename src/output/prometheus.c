@@ -96,13 +96,16 @@ static int target_labels(const struct metrics_target *t, struct metrics_label *l
 	return n;
 }
 
-enum target_counter { TC_SENT, TC_STAMPED, TC_REPLIES, TC_DUPS, TC_TIMEOUTS, TC_SEND_ERRORS, TC_N };
+enum target_counter { TC_SENT, TC_STAMPED, TC_UNSTAMPED, TC_REPLIES, TC_DUPS, TC_TIMEOUTS, TC_SEND_ERRORS, TC_N };
 
 static const struct {
 	const char *name, *help;
 } target_counters[TC_N] = {
 	[TC_SENT] = { "icmpmon_probes_sent_total", "Echo requests the send socket accepted (loss = sent - replies)." },
 	[TC_STAMPED] = { "icmpmon_probes_stamped_total", "Echo requests timestamped by the tc egress program." },
+	[TC_UNSTAMPED] = { "icmpmon_probes_unstamped_total",
+			   "Echo requests the socket accepted that the tc egress program never saw (another tc program "
+			   "ahead of it, or dropped before the device); counted as lost." },
 	[TC_REPLIES] = { "icmpmon_replies_total", "First echo replies matched to a probe." },
 	[TC_DUPS] = { "icmpmon_duplicates_total", "Further echo replies to an already answered probe." },
 	[TC_TIMEOUTS] = { "icmpmon_timeouts_total", "Probes with no reply within the timeout (-W)." },
@@ -114,6 +117,7 @@ static uint64_t target_counter(const struct metrics_target *t, enum target_count
 	switch (c) {
 	case TC_SENT: return t->sent;
 	case TC_STAMPED: return load_stat(&t->stats->stamped);
+	case TC_UNSTAMPED: return t->unstamped;
 	case TC_REPLIES: return load_stat(&t->stats->received);
 	case TC_DUPS: return load_stat(&t->stats->duplicates);
 	case TC_TIMEOUTS: return t->timeouts;
@@ -355,6 +359,16 @@ static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m
 	unlabelled(e, "icmpmon_targets_over_capacity", "gauge",
 		   "Targets of the last reload left out because every slot was taken (raise --max-targets).",
 		   m->over_capacity, 0);
+	e->family(e, "icmpmon_interface_events_total", "counter",
+		  "Attached interfaces deleted (their targets unobserved until back), attached again, and new "
+		  "interfaces a target's route moved to.");
+	span_label(&l, "event", "deleted");
+	e->number(e, &l, 1, m->links_lost, 0);
+	span_label(&l, "event", "reattached");
+	e->number(e, &l, 1, m->links_back, 0);
+	span_label(&l, "event", "route_moved");
+	e->number(e, &l, 1, m->links_moved, 0);
+	e->end_family(e);
 	if (m->has_kernel)
 		encode_kernel(e, m->kernel);
 	unlabelled(e, "icmpmon_start_time_seconds", "gauge", "Start of the run, seconds since the Unix epoch.",

@@ -35,7 +35,7 @@ struct metrics_target {
 	const char *addr, *host, *ifname;
 	const char *labels;               /* canonical label set (util/labels.h), or NULL */
 	const struct target_stats *stats; /* live: read with relaxed atomic loads */
-	uint64_t sent, timeouts, send_errors;
+	uint64_t sent, timeouts, send_errors, unstamped;
 };
 
 /* What one scrape shows: the targets through a callback, the rest as numbers. */
@@ -51,6 +51,7 @@ struct metrics_scrape {
 	int n_group_by;
 	uint64_t outstanding;
 	uint64_t reloads_ok, reloads_failed, over_capacity;
+	uint64_t links_lost, links_back, links_moved; /* interface events (engine/links.h) */
 	int has_kernel;   /* kernel mode: kernel[] holds the global counters */
 	uint64_t kernel[ICMPMON_CNT_MAX];
 	uint64_t start_real_ns; /* 0 before the first probe */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <microhttpd.h>
@@ -17,8 +18,17 @@
 #include "output/prometheus.h"
 #include "serve/scrape.h"
 
-#define EXPORTER_MAX_CONNECTIONS 32
-#define EXPORTER_TIMEOUT_S 15
+/*
+ * A slow or idle client must not starve the scraper: one address gets at most
+ * EXPORTER_PER_IP connections, all of them together EXPORTER_MAX_CONNECTIONS
+ * (served by one epoll thread, so no FD_SETSIZE limit), and a connection that
+ * sends nothing for EXPORTER_TIMEOUT_S is closed. A scrape is one request of
+ * a few hundred bytes sent at once, so none of this touches a real scraper.
+ */
+#define EXPORTER_MAX_CONNECTIONS 512
+#define EXPORTER_PER_IP 8
+#define EXPORTER_TIMEOUT_S 5
+#define EXPORTER_SPARE_FDS 64 /* for the maps, programs, sockets and files of the run */
 
 struct exporter {
 	struct MHD_Daemon *d;
@@ -124,7 +134,7 @@ static int listen_socket(const struct config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 64)) {
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 512)) {
 		snprintf(err, errlen, "--metrics %s:%d: cannot listen: %s", a, cfg->metrics_port, strerror(errno));
 		close(fd);
 		return -1;
@@ -151,13 +161,33 @@ static int exporter_start(struct run *r, char *err, size_t errlen)
 	return ex->fd < 0 ? -1 : 0;
 }
 
+/* Connections the descriptor limit leaves room for, at most EXPORTER_MAX_CONNECTIONS. */
+static unsigned connection_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return EXPORTER_MAX_CONNECTIONS;
+	if (rl.rlim_cur < EXPORTER_MAX_CONNECTIONS + EXPORTER_SPARE_FDS && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < EXPORTER_MAX_CONNECTIONS + EXPORTER_SPARE_FDS ? rl.rlim_max
+											: EXPORTER_MAX_CONNECTIONS + EXPORTER_SPARE_FDS;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur <= 2 * EXPORTER_SPARE_FDS)
+		return EXPORTER_PER_IP;
+	return rl.rlim_cur - EXPORTER_SPARE_FDS < EXPORTER_MAX_CONNECTIONS ? (unsigned)(rl.rlim_cur - EXPORTER_SPARE_FDS)
+									      : EXPORTER_MAX_CONNECTIONS;
+}
+
 static int exporter_serve(struct run *r, char *err, size_t errlen)
 {
 	struct exporter *ex = r->service_state;
 	sigset_t all, old;
+	unsigned limit;
 
 	if (!ex || ex->d)
 		return 0;
+	limit = connection_limit();
 	/*
 	 * The server's thread must not take the signals the probing thread reads
 	 * from its signalfd, and inherits the capabilities of the thread that
@@ -167,7 +197,8 @@ static int exporter_serve(struct run *r, char *err, size_t errlen)
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	ex->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, handle, ex,
 				 MHD_OPTION_LISTEN_SOCKET, (MHD_socket)ex->fd,
-				 MHD_OPTION_CONNECTION_LIMIT, (unsigned)EXPORTER_MAX_CONNECTIONS,
+				 MHD_OPTION_CONNECTION_LIMIT, limit,
+				 MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)EXPORTER_PER_IP,
 				 MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)EXPORTER_TIMEOUT_S,
 				 MHD_OPTION_END);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

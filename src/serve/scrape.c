@@ -32,6 +32,7 @@ static int scrape_target(const void *ctx, uint32_t i, struct metrics_target *out
 	out->sent = load_u64(&t->sent);
 	out->timeouts = load_u64(&t->timeouts);
 	out->send_errors = load_u64(&t->send_errors);
+	out->unstamped = load_u64(&t->unstamped);
 	return 1;
 }
 
@@ -66,6 +67,9 @@ static int write_scrape(FILE *f, const struct run *r, int pb)
 		.reloads_ok = r->reloads.ok,
 		.reloads_failed = r->reloads.failed,
 		.over_capacity = r->reloads.over_capacity,
+		.links_lost = r->links.lost_total,
+		.links_back = r->links.back_total,
+		.links_moved = r->links.moved_total,
 		.has_kernel = r->ld.skel != NULL,
 		.start_real_ns = r->start_ns ? run_wall_ns(r, r->start_ns) : 0,
 		.mode = run_mode_name(r),

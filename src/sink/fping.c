@@ -559,7 +559,7 @@ static void drain(struct run *r)
 		run_sweep(r, now);
 		if (now >= until || interrupt_pending())
 			break;
-		run_poll_replies(r, 10);
+		run_poll_replies(r, 10); /* wakes per reply, reads what came without a wake-up (batched) */
 	}
 }
 

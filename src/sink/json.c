@@ -67,7 +67,7 @@ static void target_fields(FILE *f, const struct run *r, uint32_t tidx)
 
 static const char *hook_name(const struct attached_if *ai)
 {
-	if (ai->ingress_slot >= 0)
+	if (attached_tc_ingress(ai))
 		return "tc-ingress";
 	return ai->xdp_generic ? "xdp-generic" : "xdp-native";
 }

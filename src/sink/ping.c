@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/unstamped.h"
 #include "output/icmp_text.h"
 #include "sink/interval.h"
 #include "output/hist.h"
@@ -206,6 +207,9 @@ static void report_drops(struct run *r)
 	if (untracked)
 		printf("icmpmon: %llu probes not tracked (outstanding-probe map full; raise --max-outstanding)\n",
 		       (unsigned long long)untracked);
+	if (unstamped_total(r))
+		printf("icmpmon: %llu probes sent but never stamped by the tc egress program (another tc program ahead "
+		       "of it?); counted as lost\n", (unsigned long long)unstamped_total(r));
 }
 
 static int ping_finish(struct run *r)

@@ -6,5 +6,7 @@
 
 /* ifindex of the interface the kernel's route to dst (IPv4 or IPv6) uses, or -errno. */
 int route_oif(const struct sockaddr *dst);
+/* Closes the calling thread's netlink socket (route_oif opens it again when needed). */
+void route_close(void);
 
 #endif

@@ -566,3 +566,16 @@ bg_as_unit() {
 	bg_p "$name" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,"$set_" \
 		--ambient-caps=-all,"$set_" --bounding-set=-all,"$set_" --no-new-privs "$@"
 }
+
+# egress_attached NS DEV PID: icmpmon (PID) stamps probes on DEV: a clsact
+# filter in its handle range, or a TCX egress link PID holds on DEV's ifindex.
+egress_attached() {
+	local ns=$1 dev=$2 pid=$3 ifindex f
+	tc -n "$ns" filter show dev "$dev" egress | grep -Eq "handle $TC_HANDLE_RE .*icmpmon_egr" && return 0
+	ifindex=$(ip -n "$ns" -j link show dev "$dev" | jq -r '.[0].ifindex')
+	for f in /proc/"$pid"/fdinfo/*; do
+		awk -v i="$ifindex" '/^link_type:/ { t = $2 } /^ifindex:/ { x = $2 } /^attach_type:/ { a = $3 }
+			END { exit !(t == "tcx" && x == i && a == "(egress)") }' "$f" 2>/dev/null && return 0
+	done
+	return 1
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# SIGKILL mid-run: the XDP link dies with the process, the next run removes the
-# stale tc filter, works, and leaves nothing behind.
+# SIGKILL mid-run: the XDP link (and a TCX egress link) dies with the process,
+# the next run removes a stale clsact filter, works, and leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
 topo_up
 
@@ -14,8 +14,8 @@ fi
 # While it runs: XDP on the veth and an egress filter in icmpmon's slot range.
 ip -n "$NS_P" -d link show dev "$VETH_P" 2>/dev/null | grep -q 'prog/xdp' ||
 	fail "no XDP program on $VETH_P while icmpmon runs"
-tc -n "$NS_P" filter show dev "$VETH_P" egress | grep -Eq "handle $TC_HANDLE_RE .*icmpmon_egress" ||
-	fail "no icmpmon tc egress filter on $VETH_P while icmpmon runs"
+egress_attached "$NS_P" "$VETH_P" "$pid" ||
+	fail "no icmpmon tc egress filter or TCX link on $VETH_P while icmpmon runs"
 
 # (bash's "Killed" job notice goes to /dev/null)
 { kill -KILL "$pid"; bg_wait "$pid" 5; } 2>/dev/null

@@ -6,7 +6,6 @@
 topo_up
 
 T=$ANSWERED
-# One case a line: a label, then the arguments (word-split; no quoting needed).
 # One case a line: a label, the exit status, then the arguments (word-split; no quoting needed).
 # (t_86_usage compares the ping letters' refusals with iputils ping's.)
 CASES=$(cat <<EOC
@@ -31,6 +30,9 @@ pattern-not-hex  2 -p zz $T
 consume-socket   2 --consume --mode socket $T
 max-outst-zero   2 --max-outstanding 0 $T
 attach-bogus     2 --attach bogus $T
+tick-negative    2 --tick -1 $T
+tick-too-big     2 --tick 101 $T
+tick-nonnumeric  2 --tick soon $T
 second-bad-host  2 -c 1 $T no-such-host.invalid
 EOC
 )

@@ -69,8 +69,8 @@ for dev in "$VETH_P" "$VETH_Q"; do
 	xdp=$(echo "$net" | jq -r --arg d "$dev" '[.[] | (.xdp // [])[] | select(.devname == $d) | .id] | .[0] // empty')
 	[ -n "$xdp" ] || { echo "$net" | sed 's/^/#   /'; fail "no XDP program on $dev while icmpmon runs"; }
 	[ "$(bpftool -j prog show id "$xdp" | jq -r .name)" = icmpmon_xdp ] || fail "the XDP program on $dev is not icmpmon_xdp"
-	tc -n "$NS_P" filter show dev "$dev" egress | grep -Eq "handle $TC_HANDLE_RE .*icmpmon_egress" ||
-		fail "no icmpmon tc egress filter on $dev while icmpmon runs"
+	egress_attached "$NS_P" "$dev" "$pid" ||
+		fail "no icmpmon tc egress filter or TCX link on $dev while icmpmon runs"
 done
 alive "$pid" || { diag_file "$TMPD/bg.out"; fail "icmpmon ended while its programs were looked at (raise -c)"; }
 bg_wait "$pid" 30

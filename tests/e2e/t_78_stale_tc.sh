@@ -3,7 +3,8 @@
 # the XDP case, which leaves only egress): the next run removes both, but
 # never the filters of a live icmpmon. Three runs: A killed with SIGKILL; C
 # (live) replaces A's stale filters; D runs next to C and leaves C's alone;
-# C still matches replies after D, and exits cleanly on SIGINT.
+# C still matches replies after D, and exits cleanly on SIGINT. (clsact
+# filters: --tc-link clsact; TCX links die with their process.)
 . "$(dirname "$0")/lib.sh"
 topo_up
 
@@ -13,7 +14,7 @@ handles() {
 }
 re=${ANSWERED//./\\.}
 
-bg_p a "$ICMPMON" --attach tc -i 0.1 "$ANSWERED"
+bg_p a "$ICMPMON" --tc-link clsact --attach tc -i 0.1 "$ANSWERED"
 pa=$BG_PID
 wait_match "$TMPD/a.out" "^64 bytes from $re: icmp_seq=2 " 10 || { diag_file "$TMPD/a.err"; fail "A: no reply within 10 s"; }
 { kill -KILL "$pa"; bg_wait "$pa" 5; } 2>/dev/null
@@ -22,7 +23,7 @@ stale_e=$(handles egress) stale_i=$(handles ingress)
 [ -n "$stale_e" ] && [ -n "$stale_i" ] || fail "A left no stale filters (egress '$stale_e', ingress '$stale_i'): nothing to test"
 diag "stale after SIGKILL: $(echo "$stale_e" "$stale_i" | tr '\n' ' ')"
 
-bg_p c "$ICMPMON" --attach tc -i 0.1 "$ANSWERED"
+bg_p c "$ICMPMON" --tc-link clsact --attach tc -i 0.1 "$ANSWERED"
 pc=$BG_PID
 wait_match "$TMPD/c.out" "^64 bytes from $re: icmp_seq=2 " 10 || { diag_file "$TMPD/c.err"; fail "C: no reply within 10 s"; }
 [ ! -s "$TMPD/c.err" ] || { diag_file "$TMPD/c.err"; fail "C wrote to stderr"; }
@@ -31,7 +32,7 @@ c_e=$(handles egress) c_i=$(handles ingress)
 	fail "with C running: egress '$c_e', ingress '$c_i': A's stale filters were not replaced by C's"
 echo "$c_e" | grep -q 'icmpmon_egress$' && echo "$c_i" | grep -q 'icmpmon_tc_in$' || fail "C's filters: '$c_e' '$c_i'"
 
-icmpmon_p d --attach tc -c 3 -i 0.2 "$ANSWERED"
+icmpmon_p d --tc-link clsact --attach tc -c 3 -i 0.2 "$ANSWERED"
 [ "$RC" -eq 0 ] || { diag_file "$TMPD/d.out"; diag_file "$TMPD/d.err"; fail "D (next to C) exited $RC"; }
 check_ping_output "$TMPD/d.out" "$ANSWERED" 3 || { diag_file "$TMPD/d.out"; fail "D: $WHY"; }
 grep -q 'DUP!' "$TMPD/c.out" && fail "C counted D's replies as duplicates"

@@ -129,9 +129,9 @@ static void x_consume(struct config *c) { c->consume = 1; }
 static void x_consume_kernel(struct config *c) { c->consume = 1; c->mode = RX_KERNEL; }
 static void x_pin(struct config *c) { c->pin_dir = "/x"; }
 static void x_rb4(struct config *c) { c->ringbuf_kib = 4; }
-static void x_rbmax(struct config *c) { c->ringbuf_kib = 1048576; }
+static void x_rbmax(struct config *c) { c->ringbuf_kib = ICMPMON_MAX_RINGBUF_KIB; }
 static void x_mo10(struct config *c) { c->max_outstanding = 10; }
-static void x_mo_max(struct config *c) { c->max_outstanding = 1u << 26; }
+static void x_mo_max(struct config *c) { c->max_outstanding = ICMPMON_MAX_OUTSTANDING; }
 static void x_vv(struct config *c) { c->verbose = 2; }
 static void x_period(struct config *c) { c->interval_s = 0.5; }
 static void x_burst(struct config *c) { c->burst = 1; }
@@ -222,9 +222,9 @@ static const struct valid_case valid_cases[] = {
 	{ { "--consume", "--mode", "kernel", "h" }, x_consume_kernel, { "h" } },
 	{ { "--pin", "/x", "h" }, x_pin, { "h" } },
 	{ { "--ringbuf-kib", "4", "h" }, x_rb4, { "h" } },
-	{ { "--ringbuf-kib", "1048576", "h" }, x_rbmax, { "h" } },
+	{ { "--ringbuf-kib", "65536", "h" }, x_rbmax, { "h" } },
 	{ { "--max-outstanding", "10", "h" }, x_mo10, { "h" } },
-	{ { "--max-outstanding=67108864", "h" }, x_mo_max, { "h" } },
+	{ { "--max-outstanding=4194304", "h" }, x_mo_max, { "h" } },
 	{ { "a", "b", "c" }, x_none, { "a", "b", "c" } },
 	{ { "a", "-c", "3", "b", "-q", "-i", "0.2", "c" }, x_after, { "a", "b", "c" } },
 	{ { "a", "b", "-c", "3", "-qi", "0.2" }, x_after, { "a", "b" } },
@@ -482,7 +482,11 @@ static const struct error_case error_cases[] = {
 	{ { "--ringbuf-kib", "0", "h" }, "--ringbuf-kib", "0", 0 },
 	{ { "--ringbuf-kib", "2097152", "h" }, "--ringbuf-kib", "2097152", 0 },
 	{ { "--max-outstanding", "0", "h" }, "--max-outstanding", "0", 0 },
-	{ { "--max-outstanding", "67108865", "h" }, "--max-outstanding", "67108865", 0 },
+	{ { "--max-outstanding", "4194305", "h" }, "--max-outstanding", "4194305", 0 },
+	{ { "--ringbuf-kib", "131072", "h" }, "--ringbuf-kib", "131072", 0 },
+	{ { "--tick", "-1", "h" }, "--tick", "-1", 0 },
+	{ { "--tick", "101", "h" }, "--tick", "101", 0 },
+	{ { "--tick", "soon", "h" }, "--tick", "soon", 0 },
 	{ { "--pin", "", "h" }, "--pin", NULL, 0 },
 	{ { "--period", "-1", "h" }, "--period", "-1", 0 },
 	{ { "--period", "x", "h" }, "--period", "x", 0 },

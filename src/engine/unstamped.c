@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Sent but never stamped by tc egress (unstamped.h). */
+#include <net/if.h>
+#include <stdio.h>
+
+#include "engine/run.h"
+#include "engine/unstamped.h"
+
+static void say_once(struct run *r, uint32_t i)
+{
+	char ifbuf[IF_NAMESIZE];
+	const char *ifname = run_target_ifname(r, i, ifbuf);
+
+	fprintf(stderr,
+		"icmpmon: %s: %llu probes left the socket but icmpmon's tc egress program%s%s never saw them "
+		"(another tc program ahead of it, dropped before the device, or sent before icmpmon attached there); "
+		"their replies cannot be matched "
+		"and count as lost\n",
+		r->targets.v[i].addr_str, (unsigned long long)r->targets.v[i].unstamped, ifname[0] ? " on " : "", ifname);
+	r->unstamped_said = 1;
+}
+
+void unstamped_check(struct run *r, int final)
+{
+	uint32_t i;
+
+	if (!r->col.rb)
+		return;
+	for (i = 0; i < r->targets.n; i++) {
+		struct target *t = &r->targets.v[i];
+		uint64_t ok = t->sent - t->send_errors, stamped = __atomic_load_n(&r->stats[i].stamped, __ATOMIC_RELAXED);
+		uint64_t before = final ? ok : t->accepted_at_check;
+
+		if (!t->name)
+			continue;
+		if (ok < t->accepted_at_check) /* the slot was given to another target */
+			t->unstamped = 0;
+		t->accepted_at_check = ok;
+		if (before > stamped && before - stamped > t->unstamped) {
+			__atomic_store_n(&t->unstamped, before - stamped, __ATOMIC_RELAXED);
+			if (!r->unstamped_said)
+				say_once(r, i);
+		}
+	}
+}
+
+uint64_t unstamped_total(const struct run *r)
+{
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < r->targets.n; i++)
+		if (r->targets.v[i].name)
+			n += r->targets.v[i].unstamped;
+	return n;
+}

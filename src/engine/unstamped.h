@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Probes the socket accepted that icmpmon's tc egress program never stamped:
+ * another tc program ahead of it that ended classification (TC_ACT_OK at a
+ * lower clsact priority), or a packet dropped before the device (no ARP
+ * answer). Their replies cannot be matched, so the loss they show is not the
+ * network's: said once on stderr, in the ping summary and in
+ * icmpmon_probes_unstamped_total. Kernel mode only.
+ */
+#ifndef ICMPMON_UNSTAMPED_H
+#define ICMPMON_UNSTAMPED_H
+
+#include <stdint.h>
+
+struct run;
+
+/*
+ * Every sweep: a probe accepted before the previous check and still not
+ * stamped now is counted (tc egress runs within the send, so a sweep period
+ * is ample). final: at the end, everything sent so far.
+ */
+void unstamped_check(struct run *r, int final);
+/* Sum over the targets. */
+uint64_t unstamped_total(const struct run *r);
+
+#endif
