@@ -31,6 +31,7 @@ struct target {
 	uint64_t unseen_noted;      /* sent probes tc egress did not stamp at once (unseen.h), less those it stamped later */
 	uint64_t unstamped;         /* accepted by the socket, never stamped by tc egress (unstamped.h) */
 	uint64_t accepted_at_check; /* sent - send_errors at the last unstamped_check */
+	uint64_t unstamped_excused; /* unstamped, but the kernel said why (an error of its own: ARP/ND failed) */
 	uint64_t last_send_ns;
 };
 

@@ -56,6 +56,7 @@ static void on_error(struct run *r, const struct errqueue_msg *m)
 		if (st == UNSEEN_ABSENT)
 			return;
 		late = st == UNSEEN_TIMED_OUT;
+		r->targets.v[tidx].unstamped_excused++; /* never stamped, and now the kernel said why */
 	}
 	__atomic_fetch_add(&r->stats[tidx].errors[icmpmon_error_kind(m->dst.family, m->icmp_type)], 1,
 			   __ATOMIC_RELAXED);

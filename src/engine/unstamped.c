@@ -5,6 +5,7 @@
 
 #include "engine/run.h"
 #include "engine/unstamped.h"
+#include "util/route.h"
 
 static void say_once(struct run *r, uint32_t i)
 {
@@ -34,9 +35,10 @@ void unstamped_check(struct run *r, int final)
 		if (!t->name)
 			continue;
 		if (ok < t->accepted_at_check) /* the slot was given to another target */
-			t->unstamped = 0;
+			t->unstamped = t->unstamped_excused = 0;
 		t->accepted_at_check = ok;
-		if (before > stamped && before - stamped > t->unstamped) {
+		stamped += t->unstamped_excused;
+		if (before > stamped && before - stamped > t->unstamped && !route_neigh_unresolved(&t->sa.sa)) {
 			__atomic_store_n(&t->unstamped, before - stamped, __ATOMIC_RELAXED);
 			if (!r->unstamped_said)
 				say_once(r, i);

@@ -2,10 +2,12 @@
 /*
  * Probes the socket accepted that icmpmon's tc egress program never stamped:
  * another tc program ahead of it that ended classification (TC_ACT_OK at a
- * lower clsact priority), or a packet dropped before the device (no ARP
- * answer). Their replies cannot be matched, so the loss they show is not the
- * network's: said once on stderr, in the ping summary and in
- * icmpmon_probes_unstamped_total. Kernel mode only.
+ * lower clsact priority) or one that dropped them. Their replies cannot be
+ * matched, so the loss they show is not the network's: said once on stderr,
+ * in the ping summary and in icmpmon_probes_unstamped_total. Kernel mode
+ * only. Probes that waited for a link-layer address that never came are not
+ * counted: the kernel says why (its own Host Unreachable, engine/unhooked.c)
+ * or the next hop's neighbour entry is still incomplete or failed.
  */
 #ifndef ICMPMON_UNSTAMPED_H
 #define ICMPMON_UNSTAMPED_H

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Asks the kernel (rtnetlink RTM_GETROUTE) which interface a destination is routed through. */
+/* Asks the kernel (rtnetlink) which interface a destination is routed through and whether its next hop resolves. */
 #include <errno.h>
 #include <limits.h>
 #include <linux/netlink.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,15 +31,35 @@ static void add_attr(struct nlmsghdr *nh, unsigned short type, const void *data,
 
 #define NOT_OURS INT_MIN /* no answer to this request in the datagram (a stale one): read on */
 
-static int oif_from_reply(struct nlmsghdr *nh, int len, __u32 seq)
+struct route_answer {
+	int oif;
+	int has_gw;
+	unsigned char gw[16];
+	unsigned char state_known;
+	__u16 state; /* NUD_* */
+};
+
+static void read_route(struct nlmsghdr *nh, struct route_answer *a)
+{
+	struct rtmsg *rt = NLMSG_DATA(nh);
+	int alen = RTM_PAYLOAD(nh);
+	struct rtattr *rta;
+
+	for (rta = RTM_RTA(rt); RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
+		if (rta->rta_type == RTA_OIF) {
+			a->oif = *(int *)RTA_DATA(rta);
+		} else if (rta->rta_type == RTA_GATEWAY && RTA_PAYLOAD(rta) <= sizeof(a->gw)) {
+			memcpy(a->gw, RTA_DATA(rta), RTA_PAYLOAD(rta));
+			a->has_gw = 1;
+		}
+	}
+}
+
+static int read_answer(struct nlmsghdr *nh, int len, __u32 seq, struct route_answer *a)
 {
 	int ours = 0;
 
 	for (; NLMSG_OK(nh, (unsigned)len); nh = NLMSG_NEXT(nh, len)) {
-		struct rtmsg *rt;
-		struct rtattr *rta;
-		int alen;
-
 		if (nh->nlmsg_seq != seq)
 			continue;
 		ours = 1;
@@ -46,13 +67,15 @@ static int oif_from_reply(struct nlmsghdr *nh, int len, __u32 seq)
 			struct nlmsgerr *e = NLMSG_DATA(nh);
 			return e->error ? e->error : -ENOENT;
 		}
-		if (nh->nlmsg_type != RTM_NEWROUTE)
-			continue;
-		rt = NLMSG_DATA(nh);
-		alen = RTM_PAYLOAD(nh);
-		for (rta = RTM_RTA(rt); RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen))
-			if (rta->rta_type == RTA_OIF)
-				return *(int *)RTA_DATA(rta);
+		if (nh->nlmsg_type == RTM_NEWROUTE) {
+			read_route(nh, a);
+			return a->oif > 0 ? 0 : -ENOENT;
+		}
+		if (nh->nlmsg_type == RTM_NEWNEIGH) {
+			a->state = ((struct ndmsg *)NLMSG_DATA(nh))->ndm_state;
+			a->state_known = 1;
+			return 0;
+		}
 	}
 	return ours ? -ENOENT : NOT_OURS;
 }
@@ -70,28 +93,21 @@ void route_close(void)
 	nl_fd = -1;
 }
 
-int route_oif(const struct sockaddr *dst)
+/* Sends one request and reads its answer into a: 0 or -errno. */
+static int ask(struct nlmsghdr *req, struct route_answer *a)
 {
-	struct route_req req = {
-		.nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)), .nlmsg_type = RTM_GETROUTE,
-			.nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = ++nl_seq },
-		.rt = { .rtm_family = (unsigned char)dst->sa_family, .rtm_dst_len = dst->sa_family == AF_INET6 ? 128 : 32 },
-	};
 	union {
 		struct nlmsghdr nh;
 		char buf[4096];
 	} reply;
 	int len, rc = NOT_OURS, tries;
 
-	if (dst->sa_family == AF_INET6)
-		add_attr(&req.nh, RTA_DST, &((const struct sockaddr_in6 *)dst)->sin6_addr, sizeof(struct in6_addr));
-	else
-		add_attr(&req.nh, RTA_DST, &((const struct sockaddr_in *)dst)->sin_addr, sizeof(struct in_addr));
+	req->nlmsg_seq = ++nl_seq;
 	if (nl_fd < 0)
 		nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (nl_fd < 0)
 		return -errno;
-	if (send(nl_fd, &req, req.nh.nlmsg_len, 0) < 0) {
+	if (send(nl_fd, req, req->nlmsg_len, 0) < 0) {
 		rc = -errno;
 		route_close();
 		return rc;
@@ -103,11 +119,67 @@ int route_oif(const struct sockaddr *dst)
 			route_close(); /* a later look-up starts clean */
 			return rc;
 		}
-		rc = oif_from_reply(&reply.nh, len, req.nh.nlmsg_seq);
+		rc = read_answer(&reply.nh, len, req->nlmsg_seq, a);
 	}
 	if (rc == NOT_OURS) {
 		route_close();
 		return -ENOENT;
 	}
 	return rc;
+}
+
+static const void *addr_of(const struct sockaddr *dst, unsigned short *len)
+{
+	if (dst->sa_family == AF_INET6) {
+		*len = sizeof(struct in6_addr);
+		return &((const struct sockaddr_in6 *)dst)->sin6_addr;
+	}
+	*len = sizeof(struct in_addr);
+	return &((const struct sockaddr_in *)dst)->sin_addr;
+}
+
+static int ask_route(const struct sockaddr *dst, struct route_answer *a)
+{
+	struct route_req req = {
+		.nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)), .nlmsg_type = RTM_GETROUTE,
+			.nlmsg_flags = NLM_F_REQUEST },
+		.rt = { .rtm_family = (unsigned char)dst->sa_family, .rtm_dst_len = dst->sa_family == AF_INET6 ? 128 : 32 },
+	};
+	unsigned short alen;
+	const void *addr = addr_of(dst, &alen);
+
+	add_attr(&req.nh, RTA_DST, addr, alen);
+	return ask(&req.nh, a);
+}
+
+int route_oif(const struct sockaddr *dst)
+{
+	struct route_answer a = { 0 };
+	int rc = ask_route(dst, &a);
+
+	return rc ? rc : a.oif;
+}
+
+int route_neigh_unresolved(const struct sockaddr *dst)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ndmsg nd;
+		char attrs[64];
+	} req = {
+		.nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg)), .nlmsg_type = RTM_GETNEIGH,
+			.nlmsg_flags = NLM_F_REQUEST },
+		.nd = { .ndm_family = (unsigned char)dst->sa_family },
+	};
+	struct route_answer a = { 0 };
+	unsigned short alen;
+	const void *addr = addr_of(dst, &alen);
+
+	if (ask_route(dst, &a))
+		return 0;
+	req.nd.ndm_ifindex = a.oif;
+	add_attr(&req.nh, NDA_DST, a.has_gw ? a.gw : addr, alen);
+	if (ask(&req.nh, &a) || !a.state_known)
+		return 0;
+	return !!(a.state & (NUD_INCOMPLETE | NUD_FAILED));
 }
