@@ -188,7 +188,10 @@ fleet-demo: $(BUILD)/icmpmon
 	ICMPMON=$(abspath $(BUILD)/icmpmon) timeout -k 10 300 tests/e2e/fleet.sh demo
 
 # Benchmarks against ping, fping and --mode socket, in network namespaces (bench/README.md).
-BENCH_PKGS := hping3 stress-ng tcpdump gnuplot-nox fping iputils-ping time jq bpftool iproute2
+# make bench BENCH="1 4": some scenarios only; make bench BENCH=10: the fleet-scale run
+# (65,536 targets scraped by Prometheus for BENCH_FLEET_SECONDS, default 300).
+BENCH_PKGS := hping3 stress-ng tcpdump gnuplot-nox fping iputils-ping time jq bpftool iproute2 prometheus curl
+BENCH    ?=
 .PHONY: bench bench-deps
 
 bench-deps:
@@ -206,4 +209,5 @@ $(BUILD)/bench/prog_cost: bench/prog_cost.c $(TEST_LIB_OBJS) $(TEST_HDRS) bpf/ic
 
 bench: deps bench-deps
 	$(MAKE) all $(BUILD)/bench/prog_cost
-	ICMPMON=$(abspath $(BUILD)/icmpmon) PROG_COST=$(abspath $(BUILD)/bench/prog_cost) bench/run.sh
+	ICMPMON=$(abspath $(BUILD)/icmpmon) PROG_COST=$(abspath $(BUILD)/bench/prog_cost) \
+		$(if $(strip $(BENCH)),BENCH_SCENARIOS="$(BENCH)") bench/run.sh
