@@ -130,6 +130,9 @@ if [ -s "$S10" ]; then
 	to=$(f10 timeouts)
 	ok=$([ "$to" = 0 ] && [ "$(f10 untracked)" = 0 ] && echo 1 || echo 0)
 	echo "| 6d | 0 missed replies at $n10 targets, 1 s period | $to timeouts, $(f10 untracked) untracked, of $(f10 sent) probes ($(f10 replies) replies, $(f10 inflight) in flight) | $(yes_no "$ok") |"
+	sr=$(f10 send_rate)
+	ok=$(awk -v r="$sr" -v n="$n10" 'BEGIN { print (r != "NA" && r != "" && r >= 0.99 * n) ? 1 : 0 }')
+	echo "| 6e | every target probed once a second ($n10 probes/s) | $sr probes/s sent while scraped (IcmpOutEchos) | $(yes_no "$ok") |"
 fi
 echo
 
@@ -304,6 +307,7 @@ tbl "$S10" '{
 	printf "| Prometheus CPU | %s s | |\n", v("prom_cpu_s")
 	printf "| probes sent / replies / timeouts / in flight | %s / %s / %s / %s | 0 timeouts |\n", v("sent"), v("replies"), v("timeouts"), v("inflight")
 	printf "| probes untracked (outstanding map full) | %s | 0 |\n", v("untracked")
+	printf "| send rate while scraped (IcmpOutEchos) | %s probes/s | %s/s |\n", v("send_rate"), v("targets")
 	printf "| daemon exit status | %s | 0 |\n", v("rc") }'
 echo
 if [ -s "$D/s10_scrapes.tsv" ]; then

@@ -38,9 +38,11 @@ awk '{ i = NR - 1; printf "%s dc=dc%d rack=r%02d\n", $1, i % 8, i % 64 }' "$TMPD
 
 pcurl() { in_p curl -s -m 30 "$@"; }
 # prom_value PROMQL: the first value of an instant query ("" when none).
+# Every answer is kept in $TMPD/api.log (copied to the raw results).
 prom_value() {
-	pcurl -G --data-urlencode "query=$1" "http://127.0.0.1:$PROM_PORT/api/v1/query" |
-		jq -r '.data.result[0].value[1] // empty' 2>/dev/null
+	in_p curl -s -m 60 -G --data-urlencode "query=$1" "http://127.0.0.1:$PROM_PORT/api/v1/query" > "$TMPD/api.json"
+	printf '%s\n%s\n' "$1" "$(head -c 2000 "$TMPD/api.json")" >> "$TMPD/api.log"
+	jq -r '.data.result[0].value[1] // empty' "$TMPD/api.json" 2>/dev/null
 }
 # metric_sum NAME: the sum of NAME's samples in the exporter's last text scrape.
 metric_sum() {
@@ -81,6 +83,7 @@ for ((i = 0; i < 150; i++)); do
 	sleep 0.2
 done
 T0=$(date +%s)
+SENT0=$(snmp_icmp OutEchos)
 log "prometheus scrapes every ${SCRAPE}s for ${SECS}s (load average at start: $LOAD_START)"
 
 # One probe of the CPU and RSS per minute, so a slow growth shows in the log.
@@ -92,6 +95,9 @@ for ((i = 0; i < SECS / 60 + 1; i++)); do
 	log "t+$(($(date +%s) - T0))s: icmpmon CPU $(cpu_s "$pid")s, $(awk '/^VmHWM/ { print $2 " " $3 }' "/proc/$pid/status")"
 done
 DUR=$(($(date +%s) - T0))
+# The send rate the daemon achieved during the scraped window, from the
+# namespace's IcmpOutEchos (planned: one probe per target per second).
+SEND_RATE=$(awk -v a="$SENT0" -v b="$(snmp_icmp OutEchos)" -v d="$DUR" 'BEGIN { printf "%.0f\n", (b - a) / d }')
 
 # The exporter as a scraper sees it now: text (what this Prometheus reads) and protobuf.
 read -r TEXT_BYTES TEXT_S < <(pcurl -o "$TMPD/final.txt" -w '%{size_download} %{time_total}\n' "http://$P_ADDR:$PORT/metrics")
@@ -109,7 +115,8 @@ CPU_S=$(cpu_s "$pid")
 HWM_KIB=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
 PROM_CPU_S=$(cpu_s "$(cat "/proc/$PROM_PID/task/$PROM_PID/children" 2>/dev/null | awk '{ print $1 }')" 2>/dev/null)
 
-W="${DUR}s"
+# The window reaches back before the first scrape (a slow one lands late).
+W="$((DUR + 60))s"
 SD_MAX=$(prom_value "max_over_time(scrape_duration_seconds{job=\"icmpmon\"}[$W])")
 SD_MED=$(prom_value "quantile_over_time(0.5, scrape_duration_seconds{job=\"icmpmon\"}[$W])")
 SCRAPES=$(prom_value "count_over_time(up{job=\"icmpmon\"}[$W])")
@@ -127,6 +134,7 @@ pcurl -G --data-urlencode "query=scrape_samples_scraped{job=\"icmpmon\"}[$W]" "h
 		awk -F'\t' 'NR == 1 { t0 = $1 } { printf "%.0f\t%s\t%s\n", $1 - t0, $2, $3 }'
 } > "$OUT_SCRAPES"
 
+cp "$TMPD/api.log" "$BENCH_RAW/s10-api.log" 2>/dev/null
 stop_pid "$PROM_PID"
 kill -TERM "$pid" 2>/dev/null
 timed_done "$name"
@@ -134,14 +142,16 @@ cp "$TMPD/prometheus.log" "$BENCH_RAW/s10-prometheus.log" 2>/dev/null
 keep "$name"
 LOAD_END=$(awk '{ print $1 }' /proc/loadavg)
 
-# missed: probes that timed out (no reply within -W); in flight: sent - replies - timeouts.
+# missed: probes that timed out (no reply within -W); in flight: sent - replies -
+# timeouts (the exporter reads a target's sent and replies at slightly
+# different moments, so a busy run can show a small negative figure).
 INFLIGHT=$((SENT - REPLIES - TIMEOUTS))
 printf 'targets\tgroup_by\tgroups\tseconds\tscrape_interval_s\tscrapes\tscrape_failures\tscrape_max_s\tscrape_median_s\tsamples_scraped\thead_series\ttext_bytes\ttext_lines\ttext_curl_s\tpb_bytes\tpb_curl_s\tcpu_s\tsetup_cpu_s\tvmhwm_kib\tmaxrss_kib\tsent\treplies\ttimeouts\tinflight\toutstanding\tuntracked\tprom_cpu_s\tload_start\tload_end\trc\n' > "$OUT"
 tsv "$OUT" "$N" "$GROUP_BY" "$GROUP_N" "$DUR" "$SCRAPE" "${SCRAPES:-NA}" "$FAILS" "${SD_MAX:-NA}" "${SD_MED:-NA}" \
 	"${SAMPLES:-NA}" "${HEAD_SERIES:-NA}" "$TEXT_BYTES" "$TEXT_LINES" "$TEXT_S" "$PB_BYTES" "$PB_S" "$CPU_S" "$SETUP_CPU" \
 	"$HWM_KIB" "$(time_field "$name" 3)" "$SENT" "$REPLIES" "$TIMEOUTS" "$INFLIGHT" "$OUTSTANDING" "$UNTRACKED" \
 	"${PROM_CPU_S:-NA}" "$LOAD_START" "$LOAD_END" "$RC" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-	"$("$ICMPMON" --version 2>/dev/null | head -n 1), prometheus $(dpkg-query -W -f='${Version}' prometheus 2>/dev/null)"
+	"$("$ICMPMON" --version 2>/dev/null | head -n 1), prometheus $(dpkg-query -W -f='${Version}' prometheus 2>/dev/null)" "$SEND_RATE"
 log "text /metrics $TEXT_BYTES B ($TEXT_LINES samples), protobuf $PB_BYTES B; scrape max ${SD_MAX}s median ${SD_MED}s;" \
 	"$SCRAPES scrapes, $FAILS failed; $SAMPLES samples, $HEAD_SERIES head series"
-log "icmpmon CPU ${CPU_S}s (set-up $SETUP_CPU s), VmHWM $HWM_KIB KiB; sent $SENT replies $REPLIES timeouts $TIMEOUTS in flight $INFLIGHT; exit $RC"
+log "send rate $SEND_RATE/s (planned $N/s); icmpmon CPU ${CPU_S}s (set-up $SETUP_CPU s), VmHWM $HWM_KIB KiB; sent $SENT replies $REPLIES timeouts $TIMEOUTS in flight $INFLIGHT; exit $RC"
