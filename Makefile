@@ -150,11 +150,13 @@ fuzz: fuzz-build
 clean:
 	rm -rf build
 
-# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, icmpmon(8), the systemd unit and examples.
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, icmpmon(8), the systemd unit, examples,
+# and what a Prometheus and a Grafana load: $(PREFIX)/share/icmpmon/{prometheus,grafana}.
 SBINDIR  := $(PREFIX)/sbin
 MAN8DIR  := $(PREFIX)/share/man/man8
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 EXDIR    := $(PREFIX)/share/doc/icmpmon/examples
+DATADIR  := $(PREFIX)/share/icmpmon
 
 install: $(BUILD)/icmpmon
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(EXDIR)
@@ -163,7 +165,10 @@ install: $(BUILD)/icmpmon
 	sed 's|@SBINDIR@|$(SBINDIR)|g' docs/packaging/icmpmon.service > $(DESTDIR)$(UNITDIR)/icmpmon.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/icmpmon.service
 	install -m 0644 docs/packaging/targets.example docs/packaging/icmpmon.default \
-		docs/packaging/icmpmon-rules.yml docs/packaging/grafana-dashboard.json $(DESTDIR)$(EXDIR)/
+		$(DESTDIR)$(EXDIR)/
+	install -D -m 0644 docs/packaging/icmpmon-rules.yml $(DESTDIR)$(DATADIR)/prometheus/icmpmon-rules.yml
+	install -D -m 0644 docs/packaging/icmpmon-rules.test.yml $(DESTDIR)$(DATADIR)/prometheus/icmpmon-rules.test.yml
+	install -D -m 0644 docs/packaging/grafana-dashboard.json $(DESTDIR)$(DATADIR)/grafana/icmpmon-dashboard.json
 
 # make deb: build/deb/icmpmon_<version>_<arch>.deb with debhelper from a staged copy of the
 # sources (the debian/ directory lives in docs/packaging/debian), checked by lintian.
@@ -181,7 +186,7 @@ deb: deps
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/icmpmon $(DESTDIR)$(MAN8DIR)/icmpmon.8 $(DESTDIR)$(UNITDIR)/icmpmon.service
-	rm -rf $(DESTDIR)$(EXDIR)
+	rm -rf $(DESTDIR)$(EXDIR) $(DESTDIR)$(DATADIR)
 
 # K hosts in network namespaces probing each other, scraped by a real Prometheus (docs/fleet.md).
 fleet-demo: $(BUILD)/icmpmon
