@@ -290,6 +290,11 @@ echo "on $n10 labelled targets (8 values of dc, 64 of rack) answered by the resp
 echo "scraped by Prometheus (text exposition, scrape_timeout 10 s) every $(f10 scrape_interval_s) s for $(f10 seconds) s."
 echo "Scrape figures are Prometheus' own (\`scrape_duration_seconds\`, \`up\`, \`scrape_samples_scraped\`,"
 echo "\`prometheus_tsdb_head_series\`); /metrics sizes are one curl at the end; CPU and VmHWM from /proc."
+echo "Prometheus reports \`scrape_duration_seconds\` after it has parsed and appended the samples (the timer starts"
+echo "before the request and is read in a deferred report after the append), while \`scrape_timeout\` bounds only"
+echo "the request and reading the body: a scrape can take longer than the timeout without failing, and the figure"
+echo "includes Prometheus' own ingestion (the first scrape also creates every series). The curl time of"
+echo "/metrics is the exporter's part alone."
 echo "The daemon's system time includes kernel work done in its context: the veth hands each probe to the"
 echo "responder namespace's stack, which answers in the same softirq, and the reply comes back through XDP."
 echo

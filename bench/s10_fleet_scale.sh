@@ -146,7 +146,7 @@ LOAD_END=$(awk '{ print $1 }' /proc/loadavg)
 # timeouts (the exporter reads a target's sent and replies at slightly
 # different moments, so a busy run can show a small negative figure).
 INFLIGHT=$((SENT - REPLIES - TIMEOUTS))
-printf 'targets\tgroup_by\tgroups\tseconds\tscrape_interval_s\tscrapes\tscrape_failures\tscrape_max_s\tscrape_median_s\tsamples_scraped\thead_series\ttext_bytes\ttext_lines\ttext_curl_s\tpb_bytes\tpb_curl_s\tcpu_s\tsetup_cpu_s\tvmhwm_kib\tmaxrss_kib\tsent\treplies\ttimeouts\tinflight\toutstanding\tuntracked\tprom_cpu_s\tload_start\tload_end\trc\n' > "$OUT"
+printf 'targets\tgroup_by\tgroups\tseconds\tscrape_interval_s\tscrapes\tscrape_failures\tscrape_max_s\tscrape_median_s\tsamples_scraped\thead_series\ttext_bytes\ttext_lines\ttext_curl_s\tpb_bytes\tpb_curl_s\tcpu_s\tsetup_cpu_s\tvmhwm_kib\tmaxrss_kib\tsent\treplies\ttimeouts\tinflight\toutstanding\tuntracked\tprom_cpu_s\tload_start\tload_end\trc\tdate\tversion\tsend_rate\n' > "$OUT"
 tsv "$OUT" "$N" "$GROUP_BY" "$GROUP_N" "$DUR" "$SCRAPE" "${SCRAPES:-NA}" "$FAILS" "${SD_MAX:-NA}" "${SD_MED:-NA}" \
 	"${SAMPLES:-NA}" "${HEAD_SERIES:-NA}" "$TEXT_BYTES" "$TEXT_LINES" "$TEXT_S" "$PB_BYTES" "$PB_S" "$CPU_S" "$SETUP_CPU" \
 	"$HWM_KIB" "$(time_field "$name" 3)" "$SENT" "$REPLIES" "$TIMEOUTS" "$INFLIGHT" "$OUTSTANDING" "$UNTRACKED" \
