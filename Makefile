@@ -156,11 +156,13 @@ fuzz: fuzz-build
 clean:
 	rm -rf build
 
-# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, icmpmon(8), the systemd unit and examples.
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, icmpmon(8), the systemd unit, examples,
+# and what a Prometheus and a Grafana load: $(PREFIX)/share/icmpmon/{prometheus,grafana}.
 SBINDIR  := $(PREFIX)/sbin
 MAN8DIR  := $(PREFIX)/share/man/man8
 UNITDIR  ?= $(PREFIX)/lib/systemd/system
 EXDIR    := $(PREFIX)/share/doc/icmpmon/examples
+DATADIR  := $(PREFIX)/share/icmpmon
 
 install: $(BUILD)/icmpmon
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MAN8DIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(EXDIR)
@@ -169,7 +171,10 @@ install: $(BUILD)/icmpmon
 	sed 's|@SBINDIR@|$(SBINDIR)|g' docs/packaging/icmpmon.service > $(DESTDIR)$(UNITDIR)/icmpmon.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/icmpmon.service
 	install -m 0644 docs/packaging/targets.example docs/packaging/icmpmon.default \
-		docs/packaging/icmpmon-rules.yml docs/packaging/grafana-dashboard.json $(DESTDIR)$(EXDIR)/
+		$(DESTDIR)$(EXDIR)/
+	install -D -m 0644 docs/packaging/icmpmon-rules.yml $(DESTDIR)$(DATADIR)/prometheus/icmpmon-rules.yml
+	install -D -m 0644 docs/packaging/icmpmon-rules.test.yml $(DESTDIR)$(DATADIR)/prometheus/icmpmon-rules.test.yml
+	install -D -m 0644 docs/packaging/grafana-dashboard.json $(DESTDIR)$(DATADIR)/grafana/icmpmon-dashboard.json
 
 # make deb: build/deb/icmpmon_<version>_<arch>.deb with debhelper from a staged copy of the
 # sources (the debian/ directory lives in docs/packaging/debian), checked by lintian.
@@ -187,14 +192,17 @@ deb: deps
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/icmpmon $(DESTDIR)$(MAN8DIR)/icmpmon.8 $(DESTDIR)$(UNITDIR)/icmpmon.service
-	rm -rf $(DESTDIR)$(EXDIR)
+	rm -rf $(DESTDIR)$(EXDIR) $(DESTDIR)$(DATADIR)
 
 # K hosts in network namespaces probing each other, scraped by a real Prometheus (docs/fleet.md).
 fleet-demo: $(BUILD)/icmpmon
 	ICMPMON=$(abspath $(BUILD)/icmpmon) timeout -k 10 300 tests/e2e/fleet.sh demo
 
 # Benchmarks against ping, fping and --mode socket, in network namespaces (bench/README.md).
-BENCH_PKGS := hping3 stress-ng tcpdump gnuplot-nox fping iputils-ping time jq bpftool iproute2
+# make bench BENCH="1 4": some scenarios only; make bench BENCH=10: the fleet-scale run
+# (65,536 targets scraped by Prometheus for BENCH_FLEET_SECONDS, default 300).
+BENCH_PKGS := hping3 stress-ng tcpdump gnuplot-nox fping iputils-ping time jq bpftool iproute2 prometheus curl
+BENCH    ?=
 .PHONY: bench bench-deps
 
 bench-deps:
@@ -218,4 +226,4 @@ $(BUILD)/bench/verif_cost: bench/verif_cost.c bpf/icmpmon.h $(SKEL)
 bench: deps bench-deps
 	$(MAKE) all $(BUILD)/bench/prog_cost $(BUILD)/bench/verif_cost
 	ICMPMON=$(abspath $(BUILD)/icmpmon) PROG_COST=$(abspath $(BUILD)/bench/prog_cost) \
-		VERIF_COST=$(abspath $(BUILD)/bench/verif_cost) $(if $(BENCH),BENCH_SCENARIOS="$(BENCH)") bench/run.sh
+		VERIF_COST=$(abspath $(BUILD)/bench/verif_cost) $(if $(strip $(BENCH)),BENCH_SCENARIOS="$(BENCH)") bench/run.sh

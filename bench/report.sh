@@ -143,6 +143,26 @@ if [ -s "$S8" ]; then
 else
 	echo "| 8 | start-up <= 100 ms | not run | - |"
 fi
+S10=$D/s10_fleet_scale.tsv
+if [ -s "$S10" ]; then
+	f10() { val "$S10" 1 "$1"; }
+	n10=$(f10 targets)
+	tb=$(f10 text_bytes)
+	ok=$(awk -v b="$tb" 'BEGIN { print (b + 0 > 0 && b <= 16 * 1048576) ? 1 : 0 }')
+	echo "| 10a | fleet scale: text /metrics <= 16 MiB with group histograms | $(awk -v b="$tb" 'BEGIN { printf "%.1f MiB", b / 1048576 }') at $n10 targets (--metrics-group-by $(f10 group_by)) | $(yes_no "$ok") |"
+	sm=$(f10 scrape_max_s)
+	ok=$(awk -v s="$sm" 'BEGIN { print (s != "NA" && s != "" && s < 2) ? 1 : 0 }')
+	echo "| 10b | scrape_duration_seconds < 2 s (Prometheus, every $(f10 scrape_interval_s) s) | max $(awk -v s="$sm" 'BEGIN { printf "%.2f", s }') s, median $(awk -v s="$(f10 scrape_median_s)" 'BEGIN { printf "%.2f", s }') s over $(f10 scrapes) scrapes | $(yes_no "$ok") |"
+	fl=$(f10 scrape_failures)
+	ok=$([ "$fl" = 0 ] && echo 1 || echo 0)
+	echo "| 10c | 0 scrape failures (up == 0) | $fl of $(f10 scrapes) | $(yes_no "$ok") |"
+	to=$(f10 timeouts)
+	ok=$([ "$to" = 0 ] && [ "$(f10 untracked)" = 0 ] && echo 1 || echo 0)
+	echo "| 10d | 0 missed replies at $n10 targets, 1 s period | $to timeouts, $(f10 untracked) untracked, of $(f10 sent) probes ($(f10 replies) replies, $(f10 inflight) in flight) | $(yes_no "$ok") |"
+	sr=$(f10 send_rate)
+	ok=$(awk -v r="$sr" -v n="$n10" 'BEGIN { print (r != "NA" && r != "" && r >= 0.99 * n) ? 1 : 0 }')
+	echo "| 10e | every target probed once a second ($n10 probes/s) | $sr probes/s sent while scraped (IcmpOutEchos) | $(yes_no "$ok") |"
+fi
 echo
 
 # ---- 1 -------------------------------------------------------------------------
@@ -327,6 +347,53 @@ echo "| programs | verified insns | xlated insns | load ms |"
 echo "|---|---:|---:|---:|"
 tbl "$D/s8_verifier.tsv" '{ printf "| %s | %s | %s | %s |\n", v("prog"), v("verified_insns"), v("xlated_insns"), v("load_ms") }'
 echo
+fi
+fi
+
+# ---- 10 ------------------------------------------------------------------------
+if [ -s "$S10" ]; then
+echo "## 10. Fleet scale on Prometheus"
+echo
+echo "Run $(f10 date) ($(f10 version)), load average $(f10 load_start) at the start and $(f10 load_end) at the end."
+echo "One daemon, \`icmpmon --daemon --file T --period 1 --metrics 10.200.0.1:9374 --metrics-group-by $(f10 group_by)\`,"
+echo "on $n10 labelled targets (8 values of dc, 64 of rack) answered by the responder namespace's kernel,"
+echo "scraped by Prometheus (text exposition, scrape_timeout 10 s) every $(f10 scrape_interval_s) s for $(f10 seconds) s."
+echo "Scrape figures are Prometheus' own (\`scrape_duration_seconds\`, \`up\`, \`scrape_samples_scraped\`,"
+echo "\`prometheus_tsdb_head_series\`); /metrics sizes are one curl at the end; CPU and VmHWM from /proc."
+echo "Prometheus reports \`scrape_duration_seconds\` after it has parsed and appended the samples (the timer starts"
+echo "before the request and is read in a deferred report after the append), while \`scrape_timeout\` bounds only"
+echo "the request and reading the body: a scrape can take longer than the timeout without failing, and the figure"
+echo "includes Prometheus' own ingestion (the first scrape also creates every series). The curl time of"
+echo "/metrics is the exporter's part alone."
+echo "The daemon's system time includes kernel work done in its context: the veth hands each probe to the"
+echo "responder namespace's stack, which answers in the same softirq, and the reply comes back through XDP."
+echo
+echo "| measure | value | goal |"
+echo "|---|---:|---|"
+tbl "$S10" '{
+	printf "| text /metrics | %.1f MiB (%d bytes, %d samples, %.2f s by curl) | <= 16 MiB |\n", v("text_bytes") / 1048576, v("text_bytes"), v("text_lines"), v("text_curl_s")
+	printf "| protobuf /metrics (native histograms) | %.1f MiB (%.2f s by curl) | |\n", v("pb_bytes") / 1048576, v("pb_curl_s")
+	printf "| group histograms | %s groups | |\n", v("groups")
+	printf "| scrape_duration_seconds, max / median | %.3f / %.3f s | < 2 s |\n", v("scrape_max_s"), v("scrape_median_s")
+	printf "| scrapes, failed (up == 0) | %s, %s | 0 failed |\n", v("scrapes"), v("scrape_failures")
+	printf "| scrape_samples_scraped / prometheus_tsdb_head_series | %s / %s | |\n", v("samples_scraped"), v("head_series")
+	printf "| icmpmon CPU, total (set-up) | %s s (%s s) in %s s: %.2f CPU | |\n", v("cpu_s"), v("setup_cpu_s"), v("seconds"), (v("cpu_s") - v("setup_cpu_s")) / (v("seconds") > 0 ? v("seconds") : 1)
+	printf "| icmpmon peak RSS (VmHWM) | %.1f MiB | |\n", v("vmhwm_kib") / 1024
+	printf "| Prometheus CPU | %s s | |\n", v("prom_cpu_s")
+	printf "| probes sent / replies / timeouts / in flight | %s / %s / %s / %s | 0 timeouts |\n", v("sent"), v("replies"), v("timeouts"), v("inflight")
+	printf "| probes untracked (outstanding map full) | %s | 0 |\n", v("untracked")
+	printf "| send rate while scraped (IcmpOutEchos) | %s probes/s | %s/s |\n", v("send_rate"), v("targets")
+	printf "| daemon exit status | %s | 0 |\n", v("rc") }'
+echo
+if [ -s "$D/s10_scrapes.tsv" ]; then
+	echo "<details><summary>every scrape (seconds since the first, scrape_duration_seconds, samples)</summary>"
+	echo
+	echo "| t s | duration s | samples |"
+	echo "|---:|---:|---:|"
+	tbl "$D/s10_scrapes.tsv" '{ printf "| %s | %.3f | %s |\n", v("time_s"), v("duration_s"), v("samples") }'
+	echo
+	echo "</details>"
+	echo
 fi
 fi
 

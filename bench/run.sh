@@ -3,7 +3,8 @@
 # mode. Needs root, build/icmpmon, build/bench/prog_cost (make bench does all).
 #
 #   bench/run.sh                 every scenario, then results/latest.md and the plots
-#   BENCH_SCENARIOS="1 4" bench/run.sh    some of them
+#   BENCH_SCENARIOS="1 4" bench/run.sh    some of them (the others' data is kept)
+#   BENCH_SCENARIOS=10 bench/run.sh       the fleet-scale run (Prometheus, 65,536 targets, ~6 min)
 #
 # Each scenario script creates its own network namespaces and removes them
 # on exit (bench/lib.sh); every tool run and load generator is bounded by
@@ -29,6 +30,9 @@ die() { echo "bench: $*" >&2; exit 1; }
 for t in ip tc tcpdump hping3 stress-ng fping ping gnuplot jq bpftool awk timeout nice; do
 	command -v "$t" >/dev/null || die "$t is missing (make bench-deps)"
 done
+case " $BENCH_SCENARIOS " in
+*" 10 "*) for t in prometheus curl; do command -v "$t" >/dev/null || die "$t is missing (make bench-deps)"; done ;;
+esac
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (make bench-deps)"
 
 start=$(date +%s)
@@ -53,7 +57,17 @@ cp "$ICMPMON" "$work/icmpmon" || die "cannot copy $ICMPMON"
 export ICMPMON=$work/icmpmon
 export PROG_COST VERIF_COST
 
-rm -rf "$BENCH_OUT" "$BENCH_RAW"
+# A run of scenarios 1-6 replaces every result; a run of some scenarios
+# replaces only theirs and keeps the others' data and meta.tsv.
+full=1
+for s in 1 2 3 4 5 6 7 8; do
+	case " $BENCH_SCENARIOS " in *" $s "*) ;; *) full=0 ;; esac
+done
+if [ "$full" = 1 ]; then
+	rm -rf "$BENCH_OUT" "$BENCH_RAW"
+else
+	for s in $BENCH_SCENARIOS; do rm -f "$BENCH_OUT"/s"$s"_* "$BENCH_OUT/plot_s$s.dat" "$BENCH_RAW"/s"$s"_* "$BENCH_RAW"/s"$s"-*; done
+fi
 mkdir -p "$BENCH_OUT" "$BENCH_RAW"
 
 ver() { "$@" 2>&1 | head -n 1 | tr -s ' \t' ' ' | cut -c1-60; }
@@ -77,12 +91,15 @@ ver() { "$@" 2>&1 | head -n 1 | tr -s ' \t' ' ' | cut -c1-60; }
 	printf 's5_note\t%s\n' "BPF JIT: $(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)."
 	printf 's6_job\t%s\n' "${S6_COUNT:-3}-round, one-probe-per-second"
 	printf 's7_job\t%s\n' "${S7_N:-4096} targets, once a second, ${S7_SECS:-20} s; count job -c ${S7_COUNT:-10}; ${S7_REPS:-2} runs each"
-} > "$BENCH_OUT/meta.tsv"
+} > "$work/meta.tsv"
+if [ "$full" = 1 ] || [ ! -s "$BENCH_OUT/meta.tsv" ]; then
+	cp "$work/meta.tsv" "$BENCH_OUT/meta.tsv"
+fi
 
 limit_of() {
 	case $1 in
 	1) echo 300 ;; 2) echo 300 ;; 3) echo 360 ;; 4) echo 180 ;; 5) echo 120 ;; 6) echo 150 ;; 7) echo 240 ;;
-	*) echo 120 ;;
+	10) echo $((${BENCH_FLEET_SECONDS:-300} + 240)) ;; *) echo 120 ;;
 	esac
 }
 
@@ -128,8 +145,21 @@ for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^imb-[prf]-[
 done
 
 runtime=$(($(date +%s) - start))
-printf 'runtime_s\t%s\n' "$runtime" >> "$BENCH_OUT/meta.tsv"
-printf 'scenarios\t%s\n' "${status# }" >> "$BENCH_OUT/meta.tsv"
+if [ "$full" = 1 ]; then
+	printf 'runtime_s\t%s\n' "$runtime" >> "$BENCH_OUT/meta.tsv"
+	printf 'scenarios\t%s\n' "${status# }" >> "$BENCH_OUT/meta.tsv"
+else
+	# The kept meta.tsv: this run's statuses replace those of the same scenarios.
+	awk -F'\t' -v new="${status# }" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" '
+		BEGIN { n = split(new, a, " "); for (i = 1; i <= n; i++) { split(a[i], kv, ":"); st[kv[1]] = a[i] " (" when ")" } }
+		$1 == "scenarios" { m = split($2, b, " "); out = ""
+			for (i = 1; i <= m; i++) { split(b[i], kv, ":"); if (!(kv[1] in st)) out = out (out == "" ? "" : " ") b[i] }
+			for (k in st) out = out (out == "" ? "" : " ") st[k]
+			print "scenarios\t" out; done = 1; next }
+		{ print }
+		END { if (!done) { out = ""; for (k in st) out = out (out == "" ? "" : " ") st[k]; print "scenarios\t" out } }' \
+		"$BENCH_OUT/meta.tsv" > "$work/meta.merged" && cp "$work/meta.merged" "$BENCH_OUT/meta.tsv"
+fi
 bash "$BENCH_DIR/report.sh" "$BENCH_OUT" "$RESULTS/latest.md" || echo "bench: report.sh failed" >&2
 gnuplot -e "data='$BENCH_OUT'; out='$RESULTS'" "$BENCH_DIR/plot.gp" 2>"$work/gnuplot.err" ||
 	{ echo "bench: gnuplot failed:" >&2; cat "$work/gnuplot.err" >&2; }

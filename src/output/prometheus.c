@@ -385,7 +385,10 @@ void metrics_encode(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
 	encode_target_counters(e, m);
 	encode_target_rtt(e, m);
-	if (!m->target_hist)
+	/* Groups asked for are exported beside per-target histograms kept with
+	 * --metrics-target-histograms always; without --metrics-group-by they
+	 * stand in for the per-target ones (one group of every target). */
+	if (!m->target_hist || m->n_group_by)
 		encode_group_histograms(e, m);
 	encode_run(e, m);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packaging: make install into a DESTDIR lays out the binary, icmpmon(8), the
-# systemd unit and the examples; systemd-analyze verify accepts the unit, the
+# systemd unit, the examples, the rules and the dashboard; systemd-analyze verify accepts the unit, the
 # man page renders without a warning, promtool accepts the rules, the dashboard
 # is JSON; and icmpmon runs as the unit runs it, as a non-root user holding
 # only the unit's capabilities (--daemon, --metrics, a SIGHUP reload).
@@ -19,7 +19,8 @@ make -s -C "$REPO" install DESTDIR="$D" PREFIX=/usr/local > "$TMPD/install.out" 
 	{ diag_file "$TMPD/install.out"; fail "make install failed"; }
 for f in sbin/icmpmon share/man/man8/icmpmon.8 lib/systemd/system/icmpmon.service \
 	share/doc/icmpmon/examples/targets.example share/doc/icmpmon/examples/icmpmon.default \
-	share/doc/icmpmon/examples/icmpmon-rules.yml share/doc/icmpmon/examples/grafana-dashboard.json; do
+	share/icmpmon/prometheus/icmpmon-rules.yml share/icmpmon/prometheus/icmpmon-rules.test.yml \
+	share/icmpmon/grafana/icmpmon-dashboard.json; do
 	[ -f "$D/usr/local/$f" ] || fail "make install did not install /usr/local/$f"
 done
 [ -x "$D/usr/local/sbin/icmpmon" ] || fail "the binary is not executable"

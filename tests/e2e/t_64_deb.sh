@@ -27,7 +27,8 @@ dpkg-deb -x "$deb" "$R"
 dpkg-deb -e "$deb" "$TMPD/control"
 for f in usr/sbin/icmpmon usr/share/man/man8/icmpmon.8.gz lib/systemd/system/icmpmon.service \
 	etc/icmpmon/targets etc/default/icmpmon usr/share/doc/icmpmon/copyright \
-	usr/share/doc/icmpmon/examples/icmpmon-rules.yml usr/share/doc/icmpmon/examples/targets.example; do
+	usr/share/icmpmon/prometheus/icmpmon-rules.yml usr/share/icmpmon/grafana/icmpmon-dashboard.json \
+	usr/share/doc/icmpmon/examples/targets.example; do
 	[ -e "$R/$f" ] || fail "the package lacks /$f"
 done
 for f in /etc/icmpmon/targets /etc/default/icmpmon; do

@@ -455,6 +455,8 @@ static void test_labels_and_groups(void **state)
 	assert_int_equal(metrics_parse_target_hist("always", &fx.cfg.metrics_target_hist, err, sizeof(err)), 0);
 	render(&fx);
 	assert_non_null(strstr(fx.text, "icmpmon_rtt_seconds_bucket{"));
+	/* --metrics-group-by with always: the groups beside the per-target histograms */
+	assert_line(fx.text, "icmpmon_group_rtt_seconds_count{dc=\"ams\"} 4");
 	free(fx.text);
 	assert_int_not_equal(metrics_parse_target_hist("sometimes", &fx.cfg.metrics_target_hist, err, sizeof(err)), 0);
 	assert_int_not_equal(metrics_parse_group_by("dc,,rack", &fx.cfg, err, sizeof(err)), 0);
