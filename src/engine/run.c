@@ -227,6 +227,7 @@ static int route_source(const struct run *r, struct target *t, char *err, size_t
 		setsockopt(fd, SOL_SOCKET, SO_MARK, &cfg->mark, sizeof(cfg->mark));
 	memcpy(&dst, &t->sa, target_sockaddr_len(t));
 	((struct sockaddr_in *)&dst)->sin_port = htons(1025); /* same offset in sockaddr_in6 */
+	errno = 0;
 	if (connect(fd, (struct sockaddr *)&dst, target_sockaddr_len(t)) && errno == EACCES && t->family == AF_INET) {
 		if (!cfg->broadcast) {
 			rc = -snprintf(err, errlen, "Do you want to ping broadcast? Then -b. If not, check your local firewall rules");
@@ -234,8 +235,14 @@ static int route_source(const struct run *r, struct target *t, char *err, size_t
 		}
 		fprintf(stderr, "WARNING: pinging broadcast address\n");
 		setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
-		if (connect(fd, (struct sockaddr *)&dst, target_sockaddr_len(t)))
+		if (connect(fd, (struct sockaddr *)&dst, target_sockaddr_len(t))) {
+			rc = -snprintf(err, errlen, "connect: %s", strerror(errno));
 			goto out;
+		}
+	} else if (errno && !t->has_src) {
+		/* as ping: no route for these probes (their mark's, their interface's) */
+		rc = -snprintf(err, errlen, "connect: %s", strerror(errno));
+		goto out;
 	}
 	if (!getsockname(fd, (struct sockaddr *)&t->src, &len)) {
 		((struct sockaddr_in *)&t->src)->sin_port = 0;
