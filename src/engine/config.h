@@ -51,7 +51,7 @@ struct config {
 	int ident;             /* -e: ICMP identifier; -1: random per run */
 	int so_debug;          /* -d: SO_DEBUG */
 	int noloop;            /* -L: no multicast loopback */
-	int check_broadcast;   /* refuse a broadcast target without -b, in ping's words */
+	int check_broadcast;   /* ping's command line: source look-ups, a broadcast target refused without -b */
 	struct sockaddr_storage source; /* -I ADDR: bind to this source address */
 	int has_source;
 	unsigned char pattern[ICMPMON_MAX_PATTERN]; /* -p */

@@ -265,6 +265,8 @@ static int find_sources(struct run *r, char *err, size_t errlen)
 	int check = cfg->check_broadcast && !cfg->n_files && !cfg->n_cidrs;
 	uint32_t i;
 
+	if (!cfg->check_broadcast)
+		return 0; /* not ping's command line (fping reports an unroutable target per probe) */
 	if (cfg->has_source && cfg->source.ss_family == AF_INET6 && cfg->ifname[0])
 		((struct sockaddr_in6 *)&cfg->source)->sin6_scope_id = if_nametoindex(cfg->ifname);
 	for (i = 0; i < r->targets.n; i++) {
