@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include "cli/options.h"
@@ -86,9 +88,23 @@ void options_usage(FILE *out)
 		"  -t TTL        IP time to live (default 64)\n"
 		"  -W SECONDS    time to wait for a reply before a probe counts as lost (default 10)\n"
 		"  -w SECONDS    stop after this many seconds\n"
-		"  -I IFACE      send from and listen on IFACE\n"
+		"  -I IFACE|ADDR send from and listen on IFACE, or from source address ADDR\n"
 		"  -p HEX        fill the payload with this pattern (up to 16 bytes)\n"
-		"  -f            flood: a '.' per probe, a backspace per reply\n"
+		"  -f            flood: next probe once answered (at least every 10 ms); '.' per probe,\n"
+		"                \"\\b \\b\" per reply\n"
+		"  -A            adaptive: the interval follows the RTT\n"
+		"  -l N          preload: send N probes at once at the start\n"
+		"  -O            report a probe with no answer when the next goes\n"
+		"  -a            audible: a bell with each reply\n"
+		"  -M PMTUDISC   do, dont, want or probe: path MTU discovery\n"
+		"  -Q TOS        IP TOS / IPv6 traffic class of the probes\n"
+		"  -m MARK       SO_MARK on the probes\n"
+		"  -e ID         ICMP identifier of the probes (default random)\n"
+		"  -S BYTES      send buffer size\n"
+		"  -B            sticky source address\n"
+		"  -r            SO_DONTROUTE: only on-link destinations\n"
+		"  -b            allow pinging a broadcast address\n"
+		"  -d, -L        SO_DEBUG; no multicast loopback\n"
 		"  -q            quiet: only the summaries\n"
 		"  -D            print a timestamp before each line\n"
 		"  -n            numeric output only\n"
@@ -185,6 +201,9 @@ void config_defaults(struct config *cfg)
 	cfg->mode = RX_AUTO;
 	cfg->ringbuf_kib = 1024;
 	cfg->tick_s = -1; /* run.c: 1 ms, 10 ms with --daemon */
+	cfg->preload = 1;
+	cfg->pmtudisc = -1;
+	cfg->ident = -1;
 }
 
 static int is_power_of_two(unsigned long v)
@@ -204,6 +223,51 @@ static const char *base_name(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return slash ? slash + 1 : path;
+}
+
+/* A letter of iputils ping that has no sense for a kernel-side prober: ping's error form, exit 2. */
+static int unsupported(char *err, size_t errlen, int opt, const char *why)
+{
+	return fail_line(err, errlen, "option -%c is not supported: %s", opt, why);
+}
+
+/* ping -I: an IPv6 address (with an optional %IFACE), an IPv4 address, or an interface name. */
+static int ping_source(const char *arg, struct config *cfg, char *err, size_t errlen)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&cfg->source;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&cfg->source;
+	char addr[INET6_ADDRSTRLEN + IF_NAMESIZE + 1];
+	const char *dev = NULL;
+	char *pct;
+
+	memset(&cfg->source, 0, sizeof(cfg->source));
+	cfg->has_source = 0;
+	cfg->ifname[0] = 0;
+	if (strchr(arg, ':')) {
+		snprintf(addr, sizeof(addr), "%s", arg);
+		pct = strchr(addr, '%');
+		if (pct) {
+			*pct = 0;
+			dev = arg + (pct - addr) + 1;
+		}
+		if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) <= 0)
+			return fail_line(err, errlen, "invalid source address: %s", arg);
+		sin6->sin6_family = AF_INET6;
+		cfg->has_source = 1;
+	} else if (inet_pton(AF_INET, arg, &sin->sin_addr) > 0) {
+		sin->sin_family = AF_INET;
+		cfg->has_source = 1;
+	} else if (*arg) {
+		dev = arg;
+	} else {
+		return fail_line(err, errlen, "invalid source %s", arg); /* later iputils' words */
+	}
+	if (dev) {
+		if (!*dev || strlen(dev) >= sizeof(cfg->ifname))
+			return fail_line(err, errlen, "SO_BINDTODEVICE %s: No such device", dev);
+		strcpy(cfg->ifname, dev);
+	}
+	return 0;
 }
 
 /* ping's letters, with ping's value rules and messages (ping_values.h). */
@@ -242,7 +306,7 @@ static int apply_ping_option(int opt, char *arg, struct config *cfg, int *interv
 		cfg->interval_s = ping_seconds(prog, arg);
 		if (!(cfg->interval_s >= 0 && cfg->interval_s <= 0x7fffffff / 1000))
 			return fail_line(err, errlen, "bad timing interval: %s", arg);
-		*interval_set = 1;
+		*interval_set = 2; /* by ping's -i: -i 0 paces as ping's does */
 		return 0;
 	case 'W':
 		cfg->timeout_s = ping_seconds(prog, arg);
@@ -251,6 +315,44 @@ static int apply_ping_option(int opt, char *arg, struct config *cfg, int *interv
 		if (cfg->timeout_s < 0.001)
 			cfg->timeout_s = 0.001; /* ping's -W 0: no wait past the last probe; here a probe needs a lifetime */
 		return 0;
+	case 'l':
+		if ((rc = ping_long(arg, 1, 65536, &v, err, errlen)))
+			return rc;
+		cfg->preload = (int)v;
+		return 0;
+	case 'e':
+		if ((rc = ping_long(arg, 0, 65535, &v, err, errlen)))
+			return rc;
+		cfg->ident = (int)v;
+		return 0;
+	case 'm':
+		if ((rc = ping_ulong(arg, 0, 0xffffffffULL, &v, err, errlen)))
+			return rc;
+		cfg->mark = (unsigned)v;
+		cfg->mark_set = 1;
+		return 0;
+	case 'S':
+		if ((rc = ping_long(arg, 1, 0x7fffffff, &v, err, errlen)))
+			return rc;
+		cfg->sndbuf = (int)v;
+		return 0;
+	case 'Q':
+		return ping_tos(arg, &cfg->tos, err, errlen);
+	case 'M':
+		/* ping 20221126 takes do, dont and want; later iputils also probe */
+		if (!strcmp(arg, "do"))
+			cfg->pmtudisc = IP_PMTUDISC_DO;
+		else if (!strcmp(arg, "dont"))
+			cfg->pmtudisc = IP_PMTUDISC_DONT;
+		else if (!strcmp(arg, "want"))
+			cfg->pmtudisc = IP_PMTUDISC_WANT;
+		else if (!strcmp(arg, "probe"))
+			cfg->pmtudisc = IP_PMTUDISC_PROBE;
+		else
+			return fail_line(err, errlen, "invalid -M argument: %s", arg);
+		return 0;
+	case 'I':
+		return ping_source(arg, cfg, err, errlen);
 	case 'p':
 		bad = ping_pattern(arg, cfg->pattern, &cfg->pattern_len);
 		if (bad)
@@ -274,11 +376,6 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 			return fail_line(err, errlen, "invalid interval '%s' for --period: expected seconds >= 0", arg);
 		*interval_set = 1;
 		return 0;
-	case 'I':
-		if (!*arg || strlen(arg) >= sizeof(cfg->ifname))
-			return fail_line(err, errlen, "invalid interface name '%s' for -I", arg);
-		strcpy(cfg->ifname, arg);
-		return 0;
 	case '4':
 	case '6':
 		/* as iputils ping: -4 -6 is a contradiction, not "the last one wins" */
@@ -291,6 +388,20 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 	case 'n': cfg->numeric = 1; return 0;
 	case 'f': cfg->flood = 1; return 0;
 	case 'v': cfg->verbose++; return 0;
+	case 'A': cfg->adaptive = 1; return 0;
+	case 'O': cfg->outstanding = 1; return 0;
+	case 'a': cfg->audible = 1; return 0;
+	case 'B': cfg->sticky_source = 1; return 0;
+	case 'r': cfg->dontroute = 1; return 0;
+	case 'b': cfg->broadcast = 1; return 0;
+	case 'd': cfg->so_debug = 1; return 0;
+	case 'L': cfg->noloop = 1; return 0;
+	case 'R': return unsupported(err, errlen, opt, "record route: the route is in the replies' IP options, which the kernel matcher does not pass on");
+	case 'T': return unsupported(err, errlen, opt, "IP timestamps: they are in the replies' IP options, which the kernel matcher does not pass on");
+	case 'U': return unsupported(err, errlen, opt, "user-to-user latency: the RTT is measured in the kernel, between tc egress and XDP");
+	case 'F': return unsupported(err, errlen, opt, "flow labels: the send sockets carry no flow label lease");
+	case 'N': return unsupported(err, errlen, opt, "node information queries are not echo requests");
+	case 'C': return unsupported(err, errlen, opt, "one send socket per family serves every target, so it is never connected");
 	case OPT_CONSUME: cfg->consume = 1; return 0;
 	case OPT_BURST: cfg->burst = 1; return 0;
 	case OPT_JSON: cfg->json = 1; return 0;
@@ -387,7 +498,8 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 	return fail_line(err, errlen, "unknown option");
 }
 
-#define OPTSTRING ":c:i:s:t:W:w:I:p:qDnfvVh46"
+/* iputils ping 20221126's letters, each with ping's meaning (-R -T -U -F -N -C are refused) */
+#define OPTSTRING ":c:i:s:t:W:w:I:p:l:e:m:M:Q:S:T:F:N:qDnfvVh46aAbBdLOrRUC"
 
 enum options_result options_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
 {
@@ -433,10 +545,17 @@ enum options_result options_parse(int argc, char **argv, struct config *cfg, cha
 				return rc == PING_BAD_VALUE ? OPTIONS_BAD_VALUE : OPTIONS_ERROR;
 		}
 	}
+	/*
+	 * As ping: -f without -i, or -i 0, sends the next probe as soon as the
+	 * last is answered (fewer than -l in flight), and at least every 10 ms.
+	 */
 	if (cfg->flood && !interval_set)
-		cfg->interval_s = 0.01;
+		cfg->interval_s = 0;
+	if (cfg->interval_s == 0 && (cfg->flood || interval_set == 2))
+		cfg->pace = 1;
 	if (cfg->flood && cfg->quiet)
 		cfg->flood = 0;
+	cfg->check_broadcast = 1;
 	if (optind >= argc && !cfg->n_files && !cfg->n_cidrs) {
 		fail_line(err, errlen, "usage error: Destination address required");
 		return OPTIONS_BAD_VALUE;

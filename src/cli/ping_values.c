@@ -29,6 +29,47 @@ int ping_long(const char *s, long long min, long long max, long long *out, char 
 	return 0;
 }
 
+int ping_ulong(const char *s, unsigned long long min, unsigned long long max, long long *out, char *err,
+	       size_t errlen)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || *end || (errno && errno != ERANGE)) {
+		fail_line(err, errlen, "invalid argument: '%s'", s);
+		return PING_BAD_VALUE;
+	}
+	if (errno == ERANGE || v < min || v > max) {
+		fail_line(err, errlen, "invalid argument: '%s': out of range: %llu <= value <= %llu", s, min, max);
+		return PING_BAD_VALUE;
+	}
+	*out = (long long)v;
+	return 0;
+}
+
+int ping_tos(const char *s, int *tos, char *err, size_t errlen)
+{
+	char *end;
+	long v;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		v = strtol(s + 2, &end, 16);
+	else
+		v = strtol(s, &end, 10);
+	if (*end) {
+		fail_line(err, errlen, "bad TOS value: %s", s);
+		return -1;
+	}
+	if ((int)v > 255) {
+		fail_line(err, errlen, "the decimal value of TOS bits must be in range 0-255: %d", (int)v);
+		return -1;
+	}
+	*tos = (int)v;
+	return 0;
+}
+
 double ping_seconds(const char *prog, const char *s)
 {
 	char *end;

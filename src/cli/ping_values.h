@@ -16,6 +16,17 @@
 /* A whole number in min..max; else PING_BAD_VALUE with ping's message in err. */
 int ping_long(const char *s, long long min, long long max, long long *out, char *err, size_t errlen);
 
+/* The same for ping's unsigned values (strtoul_or_err: -m). */
+int ping_ulong(const char *s, unsigned long long min, unsigned long long max, long long *out, char *err,
+	       size_t errlen);
+
+/*
+ * -Q: decimal, or hex after 0x, as ping's parsetos(); ping's messages ("bad
+ * TOS value: x", "the decimal value of TOS bits must be in range 0-255: N"),
+ * which exit 2: returns -1 with err set.
+ */
+int ping_tos(const char *s, int *tos, char *err, size_t errlen);
+
 /*
  * Seconds as ping's -i and -W take them: the number at the start of s; what
  * follows it is reported on stderr as ping reports it (prog: "option argument

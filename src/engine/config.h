@@ -3,8 +3,10 @@
 #ifndef ICMPMON_CONFIG_H
 #define ICMPMON_CONFIG_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "kernel/attach.h"
 #include "util/labels.h"
@@ -41,6 +43,26 @@ struct config {
 	int family;            /* -4 / -6: AF_INET, AF_INET6; 0 = what the name resolves to first */
 	int flood;             /* -f */
 	int verbose;           /* -v */
+	/* ping's socket and pacing options (iputils ping's meanings) */
+	int pace;              /* next probe as soon as the last is answered, else after 10 ms: ping -f, -i 0 */
+	int adaptive;          /* -A: the interval follows the RTT (ping's update_interval) */
+	int preload;           /* -l: probes sent at once at the start (default 1) */
+	int outstanding;       /* -O: "no answer yet for icmp_seq=N" */
+	int audible;           /* -a: a bell with each reply */
+	int pmtudisc;          /* -M: IP_PMTUDISC_*; -1: the kernel's default */
+	int tos;               /* -Q: IP_TOS / IPV6_TCLASS; 0: not set */
+	unsigned mark;         /* -m: SO_MARK */
+	int mark_set;
+	int sticky_source;     /* -B: bind to the source address chosen at the start */
+	int dontroute;         /* -r: SO_DONTROUTE */
+	int broadcast;         /* -b: SO_BROADCAST */
+	int sndbuf;            /* -S: SO_SNDBUF; 0: icmpmon's default */
+	int ident;             /* -e: ICMP identifier; -1: random per run */
+	int so_debug;          /* -d: SO_DEBUG */
+	int noloop;            /* -L: no multicast loopback */
+	int check_broadcast;   /* ping's command line: source look-ups, a broadcast target refused without -b */
+	struct sockaddr_storage source; /* -I ADDR: bind to this source address */
+	int has_source;
 	unsigned char pattern[ICMPMON_MAX_PATTERN]; /* -p */
 	int pattern_len;
 	int consume;           /* --consume */

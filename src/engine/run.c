@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netdb.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
@@ -49,7 +50,7 @@ static int random_ids(struct run *r)
 
 	if (getrandom(v, sizeof(v), 0) != sizeof(v))
 		return -1;
-	r->id_net = (uint16_t)v[0];
+	r->id_net = r->cfg->ident >= 0 ? htons((uint16_t)r->cfg->ident) : (uint16_t)v[0]; /* ping -e */
 	r->cookie = v[1];
 	return 0;
 }
@@ -101,7 +102,7 @@ static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_
 	if (r->cfg->ifname[0]) {
 		ifs[0] = (int)if_nametoindex(r->cfg->ifname);
 		if (!ifs[0]) {
-			snprintf(err, errlen, "%s: unknown interface", r->cfg->ifname);
+			snprintf(err, errlen, "SO_BINDTODEVICE %s: %s", r->cfg->ifname, strerror(ENODEV)); /* ping's words */
 			return -1;
 		}
 		*n_ifs = 1;
@@ -129,11 +130,43 @@ static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_
 	return 0;
 }
 
+#define PACE_MIN_NS 10000000ull /* ping's MININTERVAL: at least a probe every 10 ms when pacing */
+
+/* -A: ping's update_interval(): the interval is the RTT's moving average, rounded to ms. */
+static void adapt_interval(struct run *r)
+{
+	uint64_t ms = ((uint64_t)r->pace_rtt8 / 8 + 500) / 1000, period = ms ? ms * 1000000ull : PACE_MIN_NS;
+
+	r->pace_early = !ms;
+	if (period == r->pace_period_ns)
+		return;
+	r->pace_period_ns = period;
+	if (schedule_has_next(&r->sched))
+		schedule_rebase(&r->sched, r->last_send_ns + period, period);
+}
+
+void run_note_event(struct run *r, const struct icmpmon_event *ev)
+{
+	struct target *t;
+
+	if (ev->target_idx >= r->targets.n)
+		return;
+	t = &r->targets.v[ev->target_idx];
+	/* as ping: IPv4 errors acknowledge a probe too, ICMPv6 ones do not */
+	if (ev->kind != ICMPMON_EV_ERROR || t->family == AF_INET)
+		target_acknowledge(t, ev->seq);
+	if (r->cfg->adaptive && ev->kind == ICMPMON_EV_REPLY && ev->rtt_ns) {
+		stats_ewma_add(&r->pace_rtt8, ev->rtt_ns);
+		adapt_interval(r);
+	}
+}
+
 static void on_kernel_event(void *ctx, const struct icmpmon_event *ev)
 {
 	struct run *r = ctx;
 
 	unhooked_settled(r, ev->target_idx, ev->seq);
+	run_note_event(r, ev);
 	r->sink->event(r, ev);
 }
 
@@ -213,6 +246,85 @@ static int has_ipv6_target(const struct target_list *tl)
 	return 0;
 }
 
+/* A UDP socket connected to t: the source address the kernel picks, as ping finds it. */
+static int route_source(const struct run *r, struct target *t, char *err, size_t errlen)
+{
+	const struct config *cfg = r->cfg;
+	struct sockaddr_storage dst;
+	socklen_t len = sizeof(t->src);
+	int fd, one = 1, rc = 0;
+
+	fd = socket(t->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0; /* nothing to say: the send sockets will say it */
+	if (cfg->ifname[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->ifname, (socklen_t)strlen(cfg->ifname))) {
+		rc = -snprintf(err, errlen, "SO_BINDTODEVICE %s: %s", cfg->ifname, strerror(errno));
+		goto out;
+	}
+	if (cfg->mark_set)
+		setsockopt(fd, SOL_SOCKET, SO_MARK, &cfg->mark, sizeof(cfg->mark));
+	memcpy(&dst, &t->sa, target_sockaddr_len(t));
+	((struct sockaddr_in *)&dst)->sin_port = htons(1025); /* same offset in sockaddr_in6 */
+	errno = 0;
+	if (connect(fd, (struct sockaddr *)&dst, target_sockaddr_len(t)) && errno == EACCES && t->family == AF_INET) {
+		if (!cfg->broadcast) {
+			rc = -snprintf(err, errlen, "Do you want to ping broadcast? Then -b. If not, check your local firewall rules");
+			goto out;
+		}
+		fprintf(stderr, "WARNING: pinging broadcast address\n");
+		setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+		if (connect(fd, (struct sockaddr *)&dst, target_sockaddr_len(t))) {
+			rc = -snprintf(err, errlen, "connect: %s", strerror(errno));
+			goto out;
+		}
+	} else if (errno && !t->has_src) {
+		/* as ping: no route for these probes (their mark's, their interface's) */
+		rc = -snprintf(err, errlen, "connect: %s", strerror(errno));
+		goto out;
+	}
+	if (!getsockname(fd, (struct sockaddr *)&t->src, &len)) {
+		((struct sockaddr_in *)&t->src)->sin_port = 0;
+		t->has_src = 1;
+	}
+out:
+	close(fd);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * ping's source address: -I ADDR as given, else what the route picks (over
+ * -I IFACE); for the header's "from ADDR IFACE:", for -B, and, as ping
+ * checks it, a broadcast target refused without -b.
+ */
+static int find_sources(struct run *r, char *err, size_t errlen)
+{
+	const struct config *cfg = r->cfg;
+	int need = cfg->ifname[0] || cfg->has_source || cfg->sticky_source;
+	int check = cfg->check_broadcast && !cfg->n_files && !cfg->n_cidrs;
+	uint32_t i;
+
+	if (!cfg->check_broadcast)
+		return 0; /* not ping's command line (fping reports an unroutable target per probe) */
+	if (cfg->has_source && cfg->source.ss_family == AF_INET6 && cfg->ifname[0])
+		((struct sockaddr_in6 *)&cfg->source)->sin6_scope_id = if_nametoindex(cfg->ifname);
+	for (i = 0; i < r->targets.n; i++) {
+		struct target *t = &r->targets.v[i];
+
+		if (t->family == AF_INET6 && cfg->ifname[0] && !t->sa.sin6.sin6_scope_id &&
+		    IN6_IS_ADDR_LINKLOCAL(&t->sa.sin6.sin6_addr))
+			t->sa.sin6.sin6_scope_id = if_nametoindex(cfg->ifname); /* ping -I IFACE fe80::1 */
+		if (cfg->has_source && cfg->source.ss_family == t->family) {
+			memcpy(&t->src, &cfg->source, sizeof(t->src));
+			t->has_src = 1;
+		}
+		if ((need || (check && t->family == AF_INET)) && !t->has_src && route_source(r, t, err, errlen))
+			return -1;
+		if (!need)
+			t->has_src = 0;
+	}
+	return 0;
+}
+
 static int setup(struct run *r, const struct config *cfg, const struct sink *sink,
 		 const struct run_service *service, char *err, size_t errlen)
 {
@@ -245,6 +357,8 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 	}
 	targets_name_replies(&r->targets, cfg->numeric || cfg->flood);
 	if (pick_interfaces(r, ifs, &n_ifs, err, errlen))
+		return -1;
+	if (find_sources(r, err, errlen))
 		return -1;
 	if (random_ids(r)) {
 		snprintf(err, errlen, "cannot read random bytes: %s", strerror(errno));
@@ -394,16 +508,37 @@ static uint64_t deadline_ns(const struct run *r)
 	return r->cfg->deadline_s > 0 ? r->start_ns + seconds_ns(r->cfg->deadline_s) : UINT64_MAX;
 }
 
+/*
+ * ping -f, -i 0, -A on a fast path: the next probe goes as soon as its target
+ * has fewer than -l probes in flight, else when the schedule says (10 ms).
+ */
+static void pace(struct run *r, uint64_t now)
+{
+	const struct target *t;
+
+	if (!r->pace_early || !schedule_has_next(&r->sched) || schedule_next_due(&r->sched, now))
+		return;
+	t = &r->targets.v[r->sched.next % r->targets.n];
+	if (target_in_flight(t) < (uint64_t)r->cfg->preload)
+		schedule_rebase(&r->sched, now, r->pace_period_ns);
+}
+
 static void send_due(struct run *r, uint64_t now)
 {
 	int budget = SEND_BUDGET, queued = 0;
 
 	/* as ping, a probe due at the deadline or later does not go */
-	while (budget-- && schedule_next_due(&r->sched, now) && schedule_due_ns(&r->sched, r->sched.next) < deadline_ns(r)) {
-		uint64_t g = r->sched.next++;
-		uint32_t tidx = (uint32_t)(g % r->targets.n);
-		uint16_t seq = (uint16_t)(g / r->targets.n + 1);
+	while (budget--) {
+		uint64_t g;
+		uint32_t tidx;
+		uint16_t seq;
 
+		pace(r, now);
+		if (!schedule_next_due(&r->sched, now) || schedule_due_ns(&r->sched, r->sched.next) >= deadline_ns(r))
+			break;
+		g = r->sched.next++;
+		tidx = (uint32_t)(g % r->targets.n);
+		seq = (uint16_t)(g / r->targets.n + 1);
 		if (r->sink->wants_probe && !r->sink->wants_probe(r, tidx))
 			continue;
 		if (r->mode == RX_SOCKET)
@@ -411,11 +546,14 @@ static void send_due(struct run *r, uint64_t now)
 		sender_queue(&r->snd, tidx, seq);
 		r->sink->sent(r, tidx, seq);
 		queued++;
+		/* pacing counts what is in flight: each probe leaves before the next is considered */
+		if (r->pace_early && sender_flush(&r->snd))
+			r->sink->send_error(r, r->snd.last_refused, r->snd.last_errno);
 	}
 	if (sender_pending(&r->snd) && sender_flush(&r->snd))
 		r->sink->send_error(r, r->snd.last_refused, r->snd.last_errno);
 	if (queued)
-		r->last_activity_ns = now;
+		r->last_activity_ns = r->last_send_ns = now;
 }
 
 void run_account_event(void *ctx, const struct icmpmon_event *ev)
@@ -430,6 +568,7 @@ void run_account_event(void *ctx, const struct icmpmon_event *ev)
 	} else {
 		stats_add_rtt(s, e.rtt_ns, e.kind == ICMPMON_EV_DUP);
 	}
+	run_note_event(r, &e);
 	r->sink->event(r, &e);
 }
 
@@ -649,7 +788,13 @@ static void setup_schedule(struct run *r)
 	r->next_sweep_ns = r->start_ns + r->sweep_period_ns;
 	if (cfg->report_s > 0 && r->sink->report)
 		r->next_report_ns = r->start_ns + seconds_ns(cfg->report_s);
-	schedule_init(&r->sched, r->start_ns, seconds_ns(cfg->interval_s), r->targets.n, rounds, cfg->burst);
+	r->pace_period_ns = seconds_ns(cfg->interval_s);
+	r->pace_early = cfg->pace || (cfg->adaptive && cfg->interval_s == 0);
+	if (r->pace_early && r->pace_period_ns < PACE_MIN_NS)
+		r->pace_period_ns = PACE_MIN_NS;
+	r->last_send_ns = r->start_ns;
+	schedule_init(&r->sched, r->start_ns, r->pace_period_ns, r->targets.n, rounds, cfg->burst);
+	schedule_preload(&r->sched, (uint64_t)cfg->preload);
 }
 
 int run_loop(struct run *r)

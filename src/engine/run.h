@@ -87,6 +87,11 @@ struct run {
 	uint64_t tick_ns;             /* --tick: wake-ups at most this often, 0 = as due */
 	uint64_t redrain_ns;          /* read the ring buffer again then: events since the last wake-up woke no one */
 	int stop;
+	/* ping -f, -i 0, -A: pacing by replies (run.c) */
+	int pace_early;               /* the next probe goes once its target has fewer than -l in flight */
+	uint64_t pace_period_ns;      /* else after this long: 10 ms, or -A's RTT-derived interval */
+	int pace_rtt8;                /* -A: ping's moving average of the RTT (us x 8) */
+	uint64_t last_send_ns;
 	uint32_t slots;               /* target slots in the maps: targets.n, more with SIGHUP reloads (reload.h) */
 	struct reload *reload;        /* --daemon --file: reload state, else NULL */
 	struct reload_counts reloads;
@@ -143,6 +148,9 @@ void run_account_timeout(void *run, uint32_t tidx, uint16_t seq);
 uint64_t run_errors(const struct run *r, uint32_t tidx);
 /* Probes sent and still waiting for a reply, an error or their timeout. */
 uint64_t run_outstanding(const struct run *r);
+
+/* A reply or error of a target: ping's acknowledge() (what -f and -A pace on), -A's interval. */
+void run_note_event(struct run *r, const struct icmpmon_event *ev);
 
 /* Kernel and dgram modes: times out the probes older than the timeout at now_ns. */
 void run_sweep(struct run *r, uint64_t now_ns);

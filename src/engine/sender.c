@@ -53,9 +53,52 @@ static int block_all_input(int fd, int v6)
 	return drop_all_filter(fd);
 }
 
+/* ping's socket options (-Q -M -m -r -b -d -L), with ping's messages where it has them. */
+static int ping_socket_options(int fd, int v6, const struct config *cfg, char *err, size_t errlen)
+{
+	int one = 1, zero = 0;
+
+	if (cfg->tos && (v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &cfg->tos, sizeof(cfg->tos))
+			    : setsockopt(fd, IPPROTO_IP, IP_TOS, &cfg->tos, sizeof(cfg->tos))))
+		return -snprintf(err, errlen, "%s: %s", v6 ? "IPV6_TCLASS" : "IP_TOS", strerror(errno));
+	/* IPV6_PMTUDISC_* have the values of IP_PMTUDISC_* */
+	if (cfg->pmtudisc >= 0 && (v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &cfg->pmtudisc, sizeof(int))
+				      : setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &cfg->pmtudisc, sizeof(int))))
+		return -snprintf(err, errlen, "%s: %s", v6 ? "IPV6_MTU_DISCOVER" : "IP_MTU_DISCOVER", strerror(errno));
+	if (cfg->mark_set && setsockopt(fd, SOL_SOCKET, SO_MARK, &cfg->mark, sizeof(cfg->mark)))
+		fprintf(stderr, "icmpmon: WARNING: failed to set mark: %u: %s\n", cfg->mark, strerror(errno));
+	if (cfg->dontroute)
+		setsockopt(fd, SOL_SOCKET, SO_DONTROUTE, &one, sizeof(one));
+	if (cfg->so_debug)
+		setsockopt(fd, SOL_SOCKET, SO_DEBUG, &one, sizeof(one)); /* as ping: best effort */
+	if (cfg->broadcast && setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)))
+		return -snprintf(err, errlen, "cannot set broadcasting: %s", strerror(errno));
+	if (cfg->noloop && (v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero, sizeof(zero))
+			       : setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero))))
+		return -snprintf(err, errlen, "cannot disable multicast loopback: %s", strerror(errno));
+	return 0;
+}
+
+/* ping -I ADDR, -B: the send socket is bound to that source address. */
+static int bind_source(int fd, int v6, const struct config *cfg, const struct target_list *tl, char *err,
+		       size_t errlen)
+{
+	const struct sockaddr_storage *src = NULL;
+	uint32_t i;
+
+	if (cfg->has_source && cfg->source.ss_family == (v6 ? AF_INET6 : AF_INET))
+		src = &cfg->source;
+	for (i = 0; !src && cfg->sticky_source && i < tl->n; i++)
+		if (tl->v[i].has_src && tl->v[i].family == (v6 ? AF_INET6 : AF_INET))
+			src = &tl->v[i].src;
+	if (src && bind(fd, (const struct sockaddr *)src, v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)))
+		return -snprintf(err, errlen, "bind: %s", strerror(errno));
+	return 0;
+}
+
 static int socket_setup(int fd, int v6, int dgram, const struct config *cfg, char *err, size_t errlen)
 {
-	int sndbuf = 4 << 20;
+	int sndbuf = cfg->sndbuf ? cfg->sndbuf : 4 << 20; /* ping -S */
 	int rc;
 
 	if (!dgram && block_all_input(fd, v6)) { /* a datagram socket's input is the replies (dgram.h) */
@@ -74,15 +117,15 @@ static int socket_setup(int fd, int v6, int dgram, const struct config *cfg, cha
 		return -1;
 	}
 	if (cfg->ifname[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->ifname, (socklen_t)strlen(cfg->ifname))) {
-		snprintf(err, errlen, "%s: cannot bind to interface: %s", cfg->ifname, strerror(errno));
+		snprintf(err, errlen, "SO_BINDTODEVICE %s: %s", cfg->ifname, strerror(errno)); /* ping's words */
 		return -1;
 	}
-	return 0;
+	return ping_socket_options(fd, v6, cfg, err, errlen) ? -1 : 0;
 }
 
 /* fd: an ICMP datagram socket to send from, or -1 for a raw socket of its own. */
 static int path_open(struct sender_path *p, int v6, int fd, size_t icmp_len, const struct config *cfg,
-		     uint16_t id_net, uint64_t cookie, char *err, size_t errlen)
+		     const struct target_list *tl, uint16_t id_net, uint64_t cookie, char *err, size_t errlen)
 {
 	struct icmphdr *icmp;
 	int i;
@@ -95,7 +138,8 @@ static int path_open(struct sender_path *p, int v6, int fd, size_t icmp_len, con
 			 strerror(errno));
 		return -1;
 	}
-	if (socket_setup(p->fd, v6, fd >= 0, cfg, err, errlen))
+	if (socket_setup(p->fd, v6, fd >= 0, cfg, err, errlen) ||
+	    (fd < 0 && bind_source(p->fd, v6, cfg, tl, err, errlen))) /* a datagram socket is bound already */
 		return -1;
 	p->bufs = calloc(SENDER_BATCH, icmp_len);
 	if (!p->bufs) {
@@ -133,7 +177,7 @@ static int open_paths(struct sender *s, const struct config *cfg, struct target_
 	for (i = 0; i < tl->n; i++)
 		want[tl->v[i].family == AF_INET6] = 1;
 	for (f = 0; f < 2; f++)
-		if (want[f] && path_open(&s->path[f], f, dgram_fd ? dgram_fd[f] : -1, s->icmp_len, cfg, id_net, cookie,
+		if (want[f] && path_open(&s->path[f], f, dgram_fd ? dgram_fd[f] : -1, s->icmp_len, cfg, tl, id_net, cookie,
 					 err, errlen))
 			return -1;
 	return 0;

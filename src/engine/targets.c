@@ -33,8 +33,23 @@ socklen_t addr_to_sockaddr(const struct icmpmon_addr *a, struct sockaddr_storage
 	}
 }
 
+/* "fe80::1%eth0" or "fe80::1%2": the scope is kept (sin6_scope_id), as ping keeps it. */
+static int resolve_scoped(const char *name, int family, struct target *t)
+{
+	struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_RAW, .ai_flags = AI_NUMERICHOST };
+	struct addrinfo *res;
+
+	if (family == AF_INET || !strchr(name, '%') || getaddrinfo(name, NULL, &hints, &res))
+		return 0;
+	memcpy(&t->sa.sin6, res->ai_addr, sizeof(t->sa.sin6));
+	freeaddrinfo(res);
+	return 1;
+}
+
 static int resolve_literal(const char *name, int family, struct target *t)
 {
+	if (resolve_scoped(name, family, t))
+		return 1;
 	if (family != AF_INET6 && inet_pton(AF_INET, name, &t->sa.sin.sin_addr) == 1) {
 		t->sa.sin.sin_family = AF_INET;
 		return 1;
@@ -67,7 +82,9 @@ static int resolve_one(const char *name, int family, struct target *t, char *err
 	if (t->family == AF_INET6) {
 		t->addr.family = ICMPMON_AF_INET6;
 		memcpy(t->addr.addr, &t->sa.sin6.sin6_addr, 16);
-		inet_ntop(AF_INET6, &t->sa.sin6.sin6_addr, t->addr_str, sizeof(t->addr_str));
+		/* with its "%scope" if it has one, as ping prints it */
+		if (getnameinfo(&t->sa.sa, sizeof(t->sa.sin6), t->addr_str, sizeof(t->addr_str), NULL, 0, NI_NUMERICHOST))
+			inet_ntop(AF_INET6, &t->sa.sin6.sin6_addr, t->addr_str, sizeof(t->addr_str));
 	} else {
 		t->addr.family = ICMPMON_AF_INET;
 		t->addr.addr[0] = t->sa.sin.sin_addr.s_addr;
@@ -164,8 +181,28 @@ void targets_free(struct target_list *tl)
 	tl->n_names = 0;
 }
 
+uint64_t target_in_flight(const struct target *t)
+{
+	uint16_t diff = (uint16_t)((uint16_t)t->sent - t->acked);
+
+	return diff <= 0x7fff ? diff : 0;
+}
+
+void target_acknowledge(struct target *t, uint16_t seq)
+{
+	uint16_t diff = (uint16_t)((uint16_t)t->sent - seq);
+
+	if (diff <= 0x7fff && ((int16_t)(seq - t->acked) > 0 || (uint16_t)((uint16_t)t->sent - t->acked) > 0x7fff))
+		t->acked = seq;
+}
+
 int targets_route(struct target *t)
 {
+	/* a scoped (link-local) address leaves through its scope's interface */
+	if (t->family == AF_INET6 && t->sa.sin6.sin6_scope_id) {
+		t->ifindex = (int)t->sa.sin6.sin6_scope_id;
+		return t->ifindex;
+	}
 	t->ifindex = route_oif(&t->sa.sa);
 	return t->ifindex;
 }

@@ -14,7 +14,7 @@
 struct target {
 	char *name;                 /* as given */
 	const char *labels;         /* canonical label set from the targets file (util/labels.h), or NULL */
-	char addr_str[INET6_ADDRSTRLEN];
+	char addr_str[INET6_ADDRSTRLEN + 16]; /* with "%IFNAME" (IF_NAMESIZE 16) for a scoped IPv6 address, as ping prints it */
 	char *reply_name;           /* "name (addr)" or "addr", as ping prints the source */
 	struct icmpmon_addr addr;
 	union {
@@ -33,6 +33,9 @@ struct target {
 	uint64_t accepted_at_check; /* sent - send_errors at the last unstamped_check */
 	uint64_t unstamped_excused; /* unstamped, but the kernel said why (an error of its own: ARP/ND failed) */
 	uint64_t last_send_ns;
+	uint16_t acked;             /* ping's "acked": the newest probe answered (replies; errors for IPv4) */
+	struct sockaddr_storage src; /* the source address its probes leave with (ping -I, -B), when has_src */
+	int has_src;
 };
 
 #define TARGETS_NONE UINT32_MAX
@@ -65,6 +68,10 @@ int targets_resolve(struct target_list *tl, char **names, uint32_t n, int family
 int targets_resolve_list(struct target_list *tl, const struct name_list *names, int family, int skip_unresolved,
 			 char *err, size_t errlen);
 socklen_t target_sockaddr_len(const struct target *t);
+/* Probes of t that have left and are not answered yet, as ping's in_flight() counts them. */
+uint64_t target_in_flight(const struct target *t);
+/* ping's acknowledge(): a reply (or error) for seq. */
+void target_acknowledge(struct target *t, uint16_t seq);
 /* Looks up the target's route: sets and returns t->ifindex, <= 0 when there is none. */
 int targets_route(struct target *t);
 /* A socket address for a map-style address; returns its length. */

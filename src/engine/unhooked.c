@@ -71,8 +71,10 @@ static void on_error(struct run *r, const struct errqueue_msg *m)
 	ev.from = m->from;
 	if (late && r->sink->late_error)
 		r->sink->late_error(r, &ev);
-	else
+	else {
+		run_note_event(r, &ev);
 		r->sink->event(r, &ev);
+	}
 }
 
 void unhooked_read_errors(struct run *r, int f)

@@ -12,15 +12,27 @@ char *ping_format_from(char *buf, size_t len, const char *name, const char *addr
 	return buf;
 }
 
-void ping_print_header(FILE *f, const char *host, const char *addr,
-		       size_t payload, size_t ip_total)
+/* ping -I or -B: "from SOURCE DEVICE: " (the device empty when none was given) */
+static void print_from(FILE *f, const char *src, const char *dev)
 {
-	fprintf(f, "PING %s (%s) %zu(%zu) bytes of data.\n", host, addr, payload, ip_total);
+	if (src)
+		fprintf(f, "from %s %s: ", src, dev ? dev : "");
 }
 
-void ping_print_header6(FILE *f, const char *host, const char *addr, size_t payload)
+void ping_print_header(FILE *f, const char *host, const char *addr, const char *src, const char *dev,
+		       size_t payload, size_t ip_total)
 {
-	fprintf(f, "PING %s(%s) %zu data bytes\n", host, addr, payload);
+	fprintf(f, "PING %s (%s) ", host, addr);
+	print_from(f, src, dev);
+	fprintf(f, "%zu(%zu) bytes of data.\n", payload, ip_total);
+}
+
+void ping_print_header6(FILE *f, const char *host, const char *addr, const char *src, const char *dev,
+			size_t payload)
+{
+	fprintf(f, "PING %s(%s) ", host, addr);
+	print_from(f, src, dev);
+	fprintf(f, "%zu data bytes\n", payload);
 }
 
 void ping_print_pattern(FILE *f, const unsigned char *pattern, size_t len)
@@ -65,6 +77,8 @@ void ping_print_reply(FILE *f, const struct ping_reply_line *r)
 		print_time(f, (long)(r->rtt_ns / 1000));
 	if (r->dup)
 		fputs(" (DUP!)", f);
+	if (r->bell)
+		fputc('\a', f); /* ping -a: before the newline, as ping prints it */
 	fputc('\n', f);
 }
 

@@ -21,6 +21,7 @@ struct ping_reply_line {
 	__u64 rtt_ns;
 	int dup;              /* ping omits (DUP!) for multicast targets unless -v */
 	const struct timespec *stamp; /* -D: wall clock when printed; NULL without -D */
+	int bell;             /* -a: '\a' before the newline */
 };
 
 struct ping_summary {
@@ -42,12 +43,17 @@ struct ping_status {
 /* "name (addr)" when a name was resolved, else "addr"; returns buf. */
 char *ping_format_from(char *buf, size_t len, const char *name, const char *addr);
 
-/* "PING host (addr) 56(84) bytes of data." ip_total is payload + 28 for plain IPv4. */
-void ping_print_header(FILE *f, const char *host, const char *addr,
+/*
+ * "PING host (addr) 56(84) bytes of data." ip_total is payload + 28 for plain
+ * IPv4. With src (ping -I, -B): "PING host (addr) from SRC DEV: 56(84) ...",
+ * DEV empty when dev is NULL.
+ */
+void ping_print_header(FILE *f, const char *host, const char *addr, const char *src, const char *dev,
 		       size_t payload, size_t ip_total);
 
-/* IPv6 form "PING host(addr) 56 data bytes"; addr as ping_format_from() builds it. */
-void ping_print_header6(FILE *f, const char *host, const char *addr, size_t payload);
+/* IPv6 form "PING host(addr) [from SRC DEV: ]56 data bytes"; addr as ping_format_from() builds it. */
+void ping_print_header6(FILE *f, const char *host, const char *addr, const char *src, const char *dev,
+			size_t payload);
 
 /* -p: "PATTERN: 0xff00", before the header. */
 void ping_print_pattern(FILE *f, const unsigned char *pattern, size_t len);

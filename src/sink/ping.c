@@ -32,30 +32,87 @@ static void acknowledge(const struct run *r, const struct icmpmon_event *ev)
 		pipes.v[ev->target_idx] = diff + 1;
 }
 
+/* ping -O: which probes were answered (ping's rcvd_tbl), per target, and how many were sent. */
+static struct {
+	unsigned char *bits; /* 8 KiB per target: a bit per sequence number */
+	uint64_t *sent;
+	uint32_t n;
+} answered;
+
+#define SEQ_BYTES (65536 / 8)
+
+static void answered_set(uint32_t tidx, uint16_t seq, int on)
+{
+	unsigned char *b;
+
+	if (tidx >= answered.n)
+		return;
+	b = answered.bits + (size_t)tidx * SEQ_BYTES + seq / 8;
+	*b = on ? (unsigned char)(*b | 1u << (seq % 8)) : (unsigned char)(*b & ~(1u << (seq % 8)));
+}
+
+static int answered_test(uint32_t tidx, uint16_t seq)
+{
+	return tidx < answered.n && (answered.bits[(size_t)tidx * SEQ_BYTES + seq / 8] >> (seq % 8) & 1);
+}
+
+/* -I, -B: the source the probes leave with, numeric (ping prints it so). */
+static const char *header_source(const struct target *t, char *buf, size_t len)
+{
+	if (!t->has_src ||
+	    getnameinfo((const struct sockaddr *)&t->src, t->family == AF_INET6 ? sizeof(struct sockaddr_in6)
+									       : sizeof(struct sockaddr_in),
+			buf, (socklen_t)len, NULL, 0, NI_NUMERICHOST))
+		return NULL;
+	return buf;
+}
+
 static void ping_start(struct run *r)
 {
+	const char *dev = r->cfg->ifname[0] ? r->cfg->ifname : NULL;
+	char src[NI_MAXHOST];
 	uint32_t i;
 
 	pipes.v = calloc(r->targets.n ? r->targets.n : 1, sizeof(*pipes.v));
 	pipes.n = pipes.v ? r->targets.n : 0;
+	if (r->cfg->outstanding) {
+		answered.bits = calloc(r->targets.n ? r->targets.n : 1, SEQ_BYTES);
+		answered.sent = calloc(r->targets.n ? r->targets.n : 1, sizeof(*answered.sent));
+		answered.n = answered.bits && answered.sent ? r->targets.n : 0;
+	}
 
 	if (r->cfg->pattern_len)
 		ping_print_pattern(stdout, r->cfg->pattern, (size_t)r->cfg->pattern_len);
 	for (i = 0; i < r->targets.n; i++) {
 		const struct target *t = &r->targets.v[i];
 
+		const char *from = header_source(t, src, sizeof(src));
+
 		if (t->family == AF_INET6)
-			ping_print_header6(stdout, t->name, t->addr_str, (size_t)r->cfg->size);
+			ping_print_header6(stdout, t->name, t->addr_str, from, dev, (size_t)r->cfg->size);
 		else
-			ping_print_header(stdout, t->name, t->addr_str, (size_t)r->cfg->size, (size_t)r->cfg->size + 28);
+			ping_print_header(stdout, t->name, t->addr_str, from, dev, (size_t)r->cfg->size,
+					  (size_t)r->cfg->size + 28);
 	}
 	fflush(stdout);
 }
 
 static void ping_sent(struct run *r, uint32_t tidx, uint16_t seq)
 {
-	(void)tidx;
-	(void)seq;
+	/* -O: before a probe goes, the one before it if nothing answered it (ping's pinger()) */
+	if (tidx < answered.n) {
+		if (answered.sent[tidx]++ && !answered_test(tidx, (uint16_t)(seq - 1))) {
+			struct timespec ts;
+
+			if (r->cfg->timestamps) {
+				clock_gettime(CLOCK_REALTIME, &ts);
+				ping_print_stamp(stdout, &ts);
+			}
+			printf("no answer yet for icmp_seq=%u\n", (uint16_t)(seq - 1));
+			fflush(stdout);
+		}
+		answered_set(tidx, seq, 0);
+	}
 	if (r->cfg->flood) {
 		fputc('.', stdout);
 		fflush(stdout);
@@ -118,14 +175,17 @@ static void ping_event(struct run *r, const struct icmpmon_event *ev)
 	/* ping (IPv4) acknowledges a probe by an error too; ping -6 by replies only */
 	if (ev->kind != ICMPMON_EV_ERROR || r->targets.v[ev->target_idx].family == AF_INET)
 		acknowledge(r, ev);
+	if (ev->kind == ICMPMON_EV_REPLY)
+		answered_set(ev->target_idx, ev->seq, 1);
 	if (cfg->quiet)
 		return;
 	wall_time(r, ev->t_rx_ns, &ts);
 	if (ev->kind == ICMPMON_EV_ERROR) {
 		print_error(r, ev, cfg->timestamps ? &ts : NULL);
 	} else if (cfg->flood) {
-		if (ev->kind == ICMPMON_EV_REPLY)
-			fputc('\b', stdout);
+		fputs("\b \b", stdout); /* ping's bytes for a reply, a duplicate too */
+		if (cfg->audible)
+			fputc('\a', stdout);
 	} else {
 		memset(&line, 0, sizeof(line));
 		line.bytes = ev->icmp_len ? ev->icmp_len : (unsigned)(cfg->size + 8);
@@ -138,6 +198,7 @@ static void ping_event(struct run *r, const struct icmpmon_event *ev)
 		line.rtt_ns = ev->rtt_ns;
 		line.dup = ev->kind == ICMPMON_EV_DUP;
 		line.stamp = cfg->timestamps ? &ts : NULL;
+		line.bell = cfg->audible;
 		ping_print_reply(stdout, &line);
 	}
 	fflush(stdout);
@@ -233,7 +294,7 @@ static int ping_finish(struct run *r)
 		sum.errors = run_errors(r, i);
 		sum.elapsed_ns = r->last_activity_ns > r->start_ns ? r->last_activity_ns - r->start_ns : 0;
 		sum.rtt = has_timing(r) && stats_ping_rtt(s, &rtt) ? &rtt : NULL;
-		sum.ipg_ewma = cfg->flood || cfg->interval_s == 0;
+		sum.ipg_ewma = cfg->flood || cfg->adaptive || cfg->interval_s == 0;
 		sum.ewma8 = r->ewma8[i];
 		sum.pipe = i < pipes.n ? pipes.v[i] : 0;
 		ping_print_summary(stdout, &sum);
@@ -244,6 +305,9 @@ static int ping_finish(struct run *r)
 	free(pipes.v);
 	pipes.v = NULL;
 	pipes.n = 0;
+	free(answered.bits);
+	free(answered.sent);
+	memset(&answered, 0, sizeof(answered));
 	report_drops(r);
 	fflush(stdout);
 	return run_exit_status(r);

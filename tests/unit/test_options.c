@@ -81,6 +81,9 @@ static void defaults(struct config *c)
 	c->mode = RX_AUTO;
 	c->xdp_mode = XDP_MODE_AUTO;
 	c->ringbuf_kib = 1024;
+	c->preload = 1;    /* ping -l */
+	c->pmtudisc = -1;  /* ping -M: the kernel's default */
+	c->ident = -1;     /* ping -e: random per run */
 }
 
 /* ---- valid command lines ------------------------------------------------ */
@@ -92,7 +95,7 @@ static void x_count_llmax(struct config *c) { c->count = 0x7fffffffffffffffL; }
 static void x_t0(struct config *c) { c->ttl = 0; }
 static void x_i02(struct config *c) { c->interval_s = 0.2; }
 static void x_i0001(struct config *c) { c->interval_s = 0.001; }
-static void x_i0(struct config *c) { c->interval_s = 0; }
+static void x_i0(struct config *c) { c->interval_s = 0; c->pace = 1; } /* ping: next probe once answered, at least every 10 ms */
 static void x_s0(struct config *c) { c->size = 0; }
 static void x_smax(struct config *c) { c->size = 65507; }
 static void x_t1(struct config *c) { c->ttl = 1; }
@@ -113,9 +116,24 @@ static void x_p32(struct config *c)
 		c->pattern[i] = (unsigned char)(i * 0x11);
 	c->pattern_len = 16;
 }
-static void x_flood(struct config *c) { c->flood = 1; c->interval_s = 0.01; }
+static void x_flood(struct config *c) { c->flood = 1; c->interval_s = 0; c->pace = 1; }
 static void x_flood_i(struct config *c) { c->flood = 1; c->interval_s = 0.5; }
-static void x_flood_q(struct config *c) { c->flood = 0; c->quiet = 1; c->interval_s = 0.01; }
+static void x_flood_q(struct config *c) { c->flood = 0; c->quiet = 1; c->interval_s = 0; c->pace = 1; }
+static void x_period0(struct config *c) { c->interval_s = 0; }
+static void x_ping_flags(struct config *c)
+{
+	c->adaptive = c->outstanding = c->audible = c->sticky_source = c->dontroute = c->broadcast = 1;
+	c->so_debug = c->noloop = 1;
+}
+static void x_ping_values(struct config *c)
+{
+	c->preload = 3; c->ident = 4660; c->mark = 4294967295u; c->mark_set = 1; c->sndbuf = 65536;
+	c->tos = 0x10; c->pmtudisc = IP_PMTUDISC_DO;
+}
+static void x_pmtu_probe(struct config *c) { c->pmtudisc = IP_PMTUDISC_PROBE; }
+static void x_tos_dec(struct config *c) { c->tos = 184; }
+static void x_src4(struct config *c) { c->has_source = 1; c->source.ss_family = AF_INET; }
+static void x_src6_dev(struct config *c) { c->has_source = 1; c->source.ss_family = AF_INET6; strcpy(c->ifname, "va"); }
 static void x_q(struct config *c) { c->quiet = 1; }
 static void x_Dnv(struct config *c) { c->timestamps = 1; c->numeric = 1; c->verbose = 1; }
 static void x_verbose(struct config *c) { c->verbose = 1; }
@@ -186,6 +204,14 @@ static const struct valid_case valid_cases[] = {
 	{ { "-w", "0", "h" }, x_none, { "h" } },      /* ping: no deadline */
 	{ { "-t", "0", "h" }, x_t0, { "h" } },        /* ping takes it; setting it fails later */
 	{ { "-f", "h" }, x_flood, { "h" } },
+	{ { "-i", "0", "h" }, x_i0, { "h" } },
+	{ { "--period", "0", "h" }, x_period0, { "h" } },
+	{ { "-A", "-O", "-a", "-B", "-r", "-b", "-d", "-L", "h" }, x_ping_flags, { "h" } },
+	{ { "-l", "3", "-e", "4660", "-m", "4294967295", "-S", "65536", "-Q", "0x10", "-M", "do", "h" }, x_ping_values, { "h" } },
+	{ { "-M", "probe", "h" }, x_pmtu_probe, { "h" } },
+	{ { "-Q", "184", "h" }, x_tos_dec, { "h" } },
+	{ { "-I", "10.0.0.1", "h" }, x_src4, { "h" } },
+	{ { "-I", "fe80::1%va", "h" }, x_src6_dev, { "h" } },
 	{ { "-f", "-i", "0.5", "h" }, x_flood_i, { "h" } },
 	{ { "-i", "0.5", "-f", "h" }, x_flood_i, { "h" } },
 	{ { "-q", "-f", "h" }, x_flood_q, { "h" } },
@@ -267,6 +293,24 @@ static const char *config_diff(const struct config *got, const struct config *wa
 	DIFF(report_s);
 	DIFF(json);
 	DIFF(hist);
+	DIFF(pace);
+	DIFF(adaptive);
+	DIFF(preload);
+	DIFF(outstanding);
+	DIFF(audible);
+	DIFF(pmtudisc);
+	DIFF(tos);
+	DIFF(mark);
+	DIFF(mark_set);
+	DIFF(sticky_source);
+	DIFF(dontroute);
+	DIFF(broadcast);
+	DIFF(sndbuf);
+	DIFF(ident);
+	DIFF(so_debug);
+	DIFF(noloop);
+	DIFF(has_source);
+	DIFF(source.ss_family);
 	return NULL;
 #undef DIFF
 }
@@ -468,9 +512,25 @@ static const struct error_case error_cases[] = {
 	{ { "-W", "-1", "h" }, "bad linger time: -1", NULL, 0 },
 	{ { "-w", "-3", "h" }, "out of range: 0 <= value <= 2147483647", "-3", BAD },
 	{ { "-w", "x", "h" }, "invalid argument", "x", BAD },
-	{ { "-I", "", "h" }, "-I", "", 0 },
-	{ { "-I", "abcdefghijklmnop", "h" }, "-I", "abcdefghijklmnop", 0 },
-	{ { "-I", "abcdefghijklmnopqrstuvwxyz0123456789", "h" }, "-I", "abcdefghijklmnopqrstuvwxyz0123456789", 0 },
+	/* ping's words: iputils refuses an empty source; a name no interface can have, as SO_BINDTODEVICE does */
+	{ { "-I", "", "h" }, "invalid source", NULL, 0 },
+	{ { "-I", "abcdefghijklmnop", "h" }, "SO_BINDTODEVICE abcdefghijklmnop: No such device", NULL, 0 },
+	{ { "-I", "abcdefghijklmnopqrstuvwxyz0123456789", "h" },
+	  "SO_BINDTODEVICE abcdefghijklmnopqrstuvwxyz0123456789: No such device", NULL, 0 },
+	{ { "-I", "fe80::zz", "h" }, "invalid source address: fe80::zz", NULL, 0 },
+	{ { "-M", "x", "h" }, "invalid -M argument: x", NULL, 0 },
+	{ { "-Q", "zz", "h" }, "bad TOS value: zz", NULL, 0 },
+	{ { "-Q", "300", "h" }, "the decimal value of TOS bits must be in range 0-255: 300", NULL, 0 },
+	{ { "-l", "0", "h" }, "out of range: 1 <= value <= 65536", "0", BAD },
+	{ { "-e", "65536", "h" }, "out of range: 0 <= value <= 65535", "65536", BAD },
+	{ { "-m", "x", "h" }, "invalid argument", "x", BAD },
+	{ { "-S", "0", "h" }, "out of range: 1 <= value <= 2147483647", "0", BAD },
+	{ { "-R", "h" }, "option -R is not supported", NULL, 0 },
+	{ { "-T", "tsonly", "h" }, "option -T is not supported", NULL, 0 },
+	{ { "-U", "h" }, "option -U is not supported", NULL, 0 },
+	{ { "-N", "name", "h" }, "option -N is not supported", NULL, 0 },
+	{ { "-F", "1", "h" }, "option -F is not supported", NULL, 0 },
+	{ { "-C", "h" }, "option -C is not supported", NULL, 0 },
 	{ { "-p", "zz", "h" }, "patterns must be specified as hex digits: zz", NULL, 0 },
 	{ { "-p", "12 4", "h" }, "hex digits:  4", NULL, 0 },
 	{ { "--mode", "bogus", "h" }, "--mode", "bogus", 0 },
@@ -498,7 +558,7 @@ static const struct error_case error_cases[] = {
 	{ { "h", "--file" }, "option '--file' requires an argument", NULL, USG },
 	{ { "-Z", "h" }, "invalid option -- 'Z'", NULL, USG },
 	{ { "-qZ", "h" }, "invalid option -- 'Z'", NULL, USG },
-	{ { "-R", "h" }, "invalid option -- 'R'", NULL, USG }, /* ping's, not icmpmon's */
+	{ { "-X", "h" }, "invalid option -- 'X'", NULL, USG }, /* ping's, not icmpmon's */
 	{ { "--bogus", "h" }, "unrecognized option '--bogus'", NULL, USG },
 	{ { "--ver", "h" }, "--ver", NULL, USG },     /* ambiguous: --verbose, --version */
 	{ { "h", "-c" }, "option requires an argument -- 'c'", NULL, USG }, /* missing value, after the target */

@@ -19,15 +19,22 @@ static void test_header(void **state)
 	struct capture c;
 
 	(void)state;
-	ping_print_header(cap_open(&c), "127.0.0.1", "127.0.0.1", 56, 84);
+	ping_print_header(cap_open(&c), "127.0.0.1", "127.0.0.1", NULL, NULL, 56, 84);
 	cap_expect(&c, "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.\n");
-	ping_print_header(cap_open(&c), "localhost", "127.0.0.1", 8, 36);
+	ping_print_header(cap_open(&c), "localhost", "127.0.0.1", NULL, NULL, 8, 36);
 	cap_expect(&c, "PING localhost (127.0.0.1) 8(36) bytes of data.\n");
 	/* ping6: no space before "(", the address through pr_addr, payload only */
-	ping_print_header6(cap_open(&c), "localhost", "localhost (::1)", 56);
+	ping_print_header6(cap_open(&c), "localhost", "localhost (::1)", NULL, NULL, 56);
 	cap_expect(&c, "PING localhost(localhost (::1)) 56 data bytes\n");
-	ping_print_header6(cap_open(&c), "::1", "::1", 56);
+	ping_print_header6(cap_open(&c), "::1", "::1", NULL, NULL, 56);
 	cap_expect(&c, "PING ::1(::1) 56 data bytes\n");
+	/* ping -I ADDR (no device) and ping -I IFACE, byte for byte as iputils prints them */
+	ping_print_header(cap_open(&c), "10.0.0.2", "10.0.0.2", "10.0.0.1", NULL, 56, 84);
+	cap_expect(&c, "PING 10.0.0.2 (10.0.0.2) from 10.0.0.1 : 56(84) bytes of data.\n");
+	ping_print_header(cap_open(&c), "10.0.0.2", "10.0.0.2", "10.0.0.1", "va", 56, 84);
+	cap_expect(&c, "PING 10.0.0.2 (10.0.0.2) from 10.0.0.1 va: 56(84) bytes of data.\n");
+	ping_print_header6(cap_open(&c), "fd00::2", "fd00::2", "fd00::1", NULL, 56);
+	cap_expect(&c, "PING fd00::2(fd00::2) from fd00::1 : 56 data bytes\n");
 }
 
 static void test_format_from(void **state)
@@ -125,6 +132,13 @@ static void test_reply_variants(void **state)
 	r.timing = 0;
 	ping_print_reply(cap_open(&c), &r);
 	cap_expect(&c, "16 bytes from 127.0.0.1: icmp_seq=1 ttl=64\n");
+
+	/* -a: the bell before the newline, as the real ping -a prints it */
+	r.bytes = 64;
+	r.timing = 1;
+	r.bell = 1;
+	ping_print_reply(cap_open(&c), &r);
+	cap_expect(&c, "64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time=0.045 ms\a\n");
 }
 
 static void test_summary_plain(void **state)

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Issue #14 row 7: ping -f is adaptive (the next probe as soon as the reply is
+# in, at least every 10 ms) and prints '.' per probe and "\b \b" per reply;
+# -A and -i 0 pace the same way. Run side by side with iputils ping.
+. "$(dirname "$0")/lib.sh"
+topo_up
+T=$ANSWERED
+N=2000
+
+# flood_shape FILE: the header line, then only '.' and "\b \b" tokens up to the
+# blank line of the summary, N of each, never more replies than probes.
+flood_shape() {
+	python3 - "$1" "$N" <<'PY'
+import sys
+data = open(sys.argv[1], 'rb').read()
+n = int(sys.argv[2])
+head, _, rest = data.partition(b'\n')
+body, sep, _ = rest.partition(b'\n--- ')
+if not sep:
+    print("no statistics block"); sys.exit(1)
+dots = bs = bal = i = 0
+while i < len(body):
+    if body[i:i+1] == b'.':
+        dots += 1; bal += 1; i += 1
+    elif body[i:i+3] == b'\b \b':
+        bs += 1; bal -= 1; i += 3
+        if bal < 0:
+            print("a reply erased more than was printed at byte %d" % i); sys.exit(1)
+    else:
+        print("unexpected byte %r at %d" % (body[i:i+1], i)); sys.exit(1)
+if dots != n or bs != n:
+    print("%d '.' and %d '\\b \\b', expected %d of each" % (dots, bs, n)); sys.exit(1)
+PY
+}
+
+run_p ping 60 ping -f -c "$N" "$T"
+[ "$RC" = 0 ] || { diag_file "$TMPD/ping.err"; fail "the reference ping -f exited $RC"; }
+WHY=$(flood_shape "$TMPD/ping.out") || fail "the reference ping -f: $WHY"
+IM_TIMEOUT=60 icmpmon_p im -f -c "$N" "$T"
+[ "$RC" = 0 ] || { diag_file "$TMPD/im.err"; fail "icmpmon -f exited $RC"; }
+WHY=$(flood_shape "$TMPD/im.out") || fail "icmpmon -f: $WHY"
+[ "$(head -n1 "$TMPD/im.out")" = "$(head -n1 "$TMPD/ping.out")" ] || fail "-f header differs from ping's"
+grep -Eq "^$N packets transmitted, $N received, 0% packet loss, time [0-9]+ms$" "$TMPD/im.out" ||
+	{ diag "$(grep transmitted "$TMPD/im.out")"; fail "-f -c $N: not all answered"; }
+grep -Eq '^rtt min/avg/max/mdev = [0-9./]+ ms, ipg/ewma [0-9.]+/[0-9.]+ ms$' "$TMPD/im.out" ||
+	fail "-f: no ipg/ewma in the rtt line"
+# adaptive: far below the 20 s a fixed 10 ms pace takes (a generous bound)
+ms=$(sed -nE 's/.* packets transmitted, .*, time ([0-9]+)ms$/\1/p' "$TMPD/im.out")
+[ "${ms:-99999}" -lt 10000 ] || fail "-f -c $N took ${ms}ms: not adaptive (fixed 10 ms would be 20 s)"
+
+# -A and -i 0: the same lines as ping, paced by the replies
+mask_ipg() {
+	sed -E 's#, ipg/ewma [0-9.]+/[0-9.]+ ms$#\nipg/ewma T#' "$1" > "$1.noipg" # its own line, so mask_times still sees the rtt line
+	mask_times "$1.noipg"
+}
+for args in "-A -c 20" "-i 0 -c 20"; do
+	# shellcheck disable=SC2086
+	run_p ping 60 ping $args "$T"
+	# shellcheck disable=SC2086
+	icmpmon_p im $args "$T"
+	[ "$RC" = 0 ] || { diag_file "$TMPD/im.err"; fail "icmpmon $args exited $RC"; }
+	mask_ipg "$TMPD/im.out" > "$TMPD/im.m"
+	mask_ipg "$TMPD/ping.out" > "$TMPD/ping.m"
+	cmp -s "$TMPD/im.m" "$TMPD/ping.m" || { diff -u "$TMPD/ping.m" "$TMPD/im.m" | head -n 30 | sed 's/^/#   /'; fail "icmpmon $args: output differs from ping's"; }
+	ms=$(sed -nE 's/.* packets transmitted, .*, time ([0-9]+)ms$/\1/p' "$TMPD/im.out")
+	[ "${ms:-99999}" -lt 5000 ] || fail "icmpmon $args took ${ms}ms for 20 probes: not paced by the replies"
+done
+[ -z "$(attached_state)" ] || fail "something left attached"
+pass
