@@ -149,12 +149,12 @@ def main():
     a = ap.parse_args()
     try:
         mutants = parse(a.list)
+        if a.only:
+            mutants = [m for m in mutants if re.search(a.only, m["name"])]
         validate(mutants, REPO)
     except ListError as e:
         print(f"mutate: the mutant list does not match the tree:\n{e}", file=sys.stderr)
         return 2
-    if a.only:
-        mutants = [m for m in mutants if re.search(a.only, m["name"])]
     print(f"mutate: {len(mutants)} mutants in {os.path.relpath(a.list, REPO)}, all patterns found once")
     if a.check:
         return 0
