@@ -165,6 +165,12 @@ static Io__Prometheus__Client__Metric *metric(struct pb_state *s, const struct m
 	return m;
 }
 
+/* The most a family's length prefix, name, help and type take before its metrics. */
+static size_t head_room(const Io__Prometheus__Client__MetricFamily *fam)
+{
+	return 10 + 2 * 6 + strlen(fam->name) + strlen(fam->help) + 11;
+}
+
 static void pb_family(struct metrics_encoder *e, const char *name, const char *type, const char *help)
 {
 	struct pb_state *s = e->state;
@@ -179,6 +185,10 @@ static void pb_family(struct metrics_encoder *e, const char *name, const char *t
 						 : IO__PROMETHEUS__CLIENT__METRIC_TYPE__HISTOGRAM;
 	s->n = 0;
 	s->fam_bytes.len = 0;
+	if (metrics_buf_reserve(&s->fam_bytes, head_room(&s->fam)))
+		s->fam_bytes.len = head_room(&s->fam);
+	else
+		s->failed = 1;
 }
 
 static void pb_number(struct metrics_encoder *e, const struct metrics_label *l, int n, uint64_t v, int seconds)
@@ -325,30 +335,38 @@ static size_t put_field(uint8_t *p, uint8_t tag, const char *v)
 static void pb_end(struct metrics_encoder *e)
 {
 	struct pb_state *s = e->state;
-	size_t hl = 0, total, pl;
-	uint8_t prefix[10], *head;
+	size_t room = head_room(&s->fam), hl, total, pl;
+	uint8_t *head, prefix[10];
 	char *d;
 
 	pack_metric(s);
-	if (!s->failed && s->n) {
-		head = malloc(strlen(s->fam.name) + strlen(s->fam.help) + 32);
-		if (!head) {
-			s->failed = 1;
-			goto out;
-		}
-		hl = put_field(head, 0x0a, s->fam.name); /* field 1: name */
-		hl += put_field(head + hl, 0x12, s->fam.help); /* field 2: help */
-		head[hl++] = 0x18; /* field 3: type, varint */
-		hl += put_varint(head + hl, (uint64_t)s->fam.type);
-		total = hl + s->fam_bytes.len;
-		pl = put_varint(prefix, total);
-		if ((d = metrics_buf_reserve(e->out, pl + total))) {
-			memcpy(d, prefix, pl);
-			memcpy(d + pl, head, hl);
-			memcpy(d + pl + hl, s->fam_bytes.p, s->fam_bytes.len);
-			e->out->len += pl + total;
-		}
-		free(head);
+	if (s->failed || !s->n)
+		goto out;
+	if (!(head = malloc(room))) {
+		s->failed = 1;
+		goto out;
+	}
+	hl = put_field(head, 0x0a, s->fam.name); /* field 1: name */
+	hl += put_field(head + hl, 0x12, s->fam.help); /* field 2: help */
+	head[hl++] = 0x18; /* field 3: type, varint */
+	hl += put_varint(head + hl, (uint64_t)s->fam.type);
+	total = hl + s->fam_bytes.len - room;
+	pl = put_varint(prefix, total);
+	/* the metrics follow the room left at the start of fam_bytes: the head goes right before them */
+	d = s->fam_bytes.p + room - hl - pl;
+	memcpy(d, prefix, pl);
+	memcpy(d + pl, head, hl);
+	free(head);
+	if (!e->out->len) {
+		/* hand the family's bytes over instead of copying them (the stream writes one family a piece) */
+		struct metrics_buf tmp = *e->out;
+
+		memmove(s->fam_bytes.p, d, pl + total);
+		s->fam_bytes.len = pl + total;
+		*e->out = s->fam_bytes;
+		s->fam_bytes = tmp;
+	} else {
+		metrics_buf_put(e->out, d, pl + total);
 	}
 out:
 	if (s->failed)

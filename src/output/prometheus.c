@@ -554,9 +554,15 @@ int metrics_stream_fill(struct metrics_stream *s, const struct metrics_scrape *m
 	if (s->rd < s->buf.len)
 		return 1;
 	s->rd = s->buf.len = 0;
+	/* a protobuf family's bytes: not kept once read */
+	if (s->buf.cap > 4 * METRICS_STREAM_CHUNK) {
+		free(s->buf.p);
+		s->buf = (struct metrics_buf){ 0 };
+	}
 	s->e.sum_only = m->info_labels;
+	/* protobuf: one family per piece, its bytes handed over whole (prom_pb.c) */
 	while (s->c.phase != PH_END && !s->buf.len && !s->buf.failed)
-		encode_steps(&s->e, m, &s->c, METRICS_STREAM_CHUNK);
+		encode_steps(&s->e, m, &s->c, s->e.whole_families ? 1 : METRICS_STREAM_CHUNK);
 	if (s->buf.failed)
 		return -1;
 	return s->buf.len ? 1 : 0;
