@@ -83,7 +83,7 @@ for ((i = 0; i < 150; i++)); do
 	sleep 0.2
 done
 T0=$(date +%s)
-SENT0=$(snmp_icmp OutEchos)
+SENT0=$(snmp_icmp "$NS_P" OutEchos)
 log "prometheus scrapes every ${SCRAPE}s for ${SECS}s (load average at start: $LOAD_START)"
 
 # One probe of the CPU and RSS per minute, so a slow growth shows in the log.
@@ -97,7 +97,7 @@ done
 DUR=$(($(date +%s) - T0))
 # The send rate the daemon achieved during the scraped window, from the
 # namespace's IcmpOutEchos (planned: one probe per target per second).
-SEND_RATE=$(awk -v a="$SENT0" -v b="$(snmp_icmp OutEchos)" -v d="$DUR" 'BEGIN { printf "%.0f\n", (b - a) / d }')
+SEND_RATE=$(awk -v a="$SENT0" -v b="$(snmp_icmp "$NS_P" OutEchos)" -v d="$DUR" 'BEGIN { printf "%.0f\n", (b - a) / d }')
 
 # The exporter as a scraper sees it now: text (what this Prometheus reads) and protobuf.
 read -r TEXT_BYTES TEXT_S < <(pcurl -o "$TMPD/final.txt" -w '%{size_download} %{time_total}\n' "http://$P_ADDR:$PORT/metrics")

@@ -111,6 +111,19 @@ int metrics_parse_target_hist(const char *s, int *out, char *err, size_t errlen)
 	return 0;
 }
 
+int metrics_parse_target_labels(const char *s, int *out, char *err, size_t errlen)
+{
+	if (!strcmp(s, "auto"))
+		*out = METRICS_LABELS_AUTO;
+	else if (!strcmp(s, "inline"))
+		*out = METRICS_LABELS_INLINE;
+	else if (!strcmp(s, "info"))
+		*out = METRICS_LABELS_INFO;
+	else
+		return invalid(err, errlen, "--metrics-target-labels", s, "expected auto, inline or info");
+	return 0;
+}
+
 int metrics_check_config(struct config *cfg, char *err, size_t errlen)
 {
 	const char *clash = NULL;
@@ -121,8 +134,9 @@ int metrics_check_config(struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "--metrics-buckets needs --metrics");
 		return -1;
 	}
-	if ((cfg->n_metrics_group_by || cfg->metrics_target_hist != METRICS_HIST_AUTO) && !cfg->metrics_port) {
-		snprintf(err, errlen, "--metrics-group-by and --metrics-target-histograms need --metrics");
+	if ((cfg->n_metrics_group_by || cfg->metrics_target_hist != METRICS_HIST_AUTO ||
+	     cfg->metrics_target_labels != METRICS_LABELS_AUTO) && !cfg->metrics_port) {
+		snprintf(err, errlen, "--metrics-group-by, --metrics-target-histograms and --metrics-target-labels need --metrics");
 		return -1;
 	}
 	if (cfg->max_targets && !(cfg->daemon && cfg->n_files && (cfg->mode == RX_KERNEL || cfg->mode == RX_AUTO))) {

@@ -21,6 +21,8 @@ int metrics_parse_buckets(const char *s, double *le, int *n, char *err, size_t e
 int metrics_parse_group_by(const char *s, struct config *cfg, char *err, size_t errlen);
 /* "--metrics-target-histograms" value: auto, always or never. */
 int metrics_parse_target_hist(const char *s, int *out, char *err, size_t errlen);
+/* "--metrics-target-labels" value: auto, inline or info. */
+int metrics_parse_target_labels(const char *s, int *out, char *err, size_t errlen);
 /* Combinations of --metrics, --metrics-buckets, --daemon, --max-targets that make no sense; --daemon implies -q. */
 int metrics_check_config(struct config *cfg, char *err, size_t errlen);
 

@@ -40,6 +40,7 @@ enum long_only {
 	OPT_METRICS_BUCKETS,
 	OPT_METRICS_GROUP_BY,
 	OPT_METRICS_TARGET_HIST,
+	OPT_METRICS_TARGET_LABELS,
 	OPT_DAEMON,
 	OPT_MAX_TARGETS,
 	OPT_TICK,
@@ -65,6 +66,7 @@ static const struct option long_options[] = {
 	{ "metrics-buckets", required_argument, NULL, OPT_METRICS_BUCKETS },
 	{ "metrics-group-by", required_argument, NULL, OPT_METRICS_GROUP_BY },
 	{ "metrics-target-histograms", required_argument, NULL, OPT_METRICS_TARGET_HIST },
+	{ "metrics-target-labels", required_argument, NULL, OPT_METRICS_TARGET_LABELS },
 	{ "daemon", no_argument, NULL, OPT_DAEMON },
 	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
 	{ "tick", required_argument, NULL, OPT_TICK },
@@ -140,6 +142,9 @@ void options_usage(FILE *out)
 		"  --metrics-group-by L,L RTT histograms per value of these target labels, not per target\n"
 		"  --metrics-target-histograms auto|always|never\n"
 		"                         per-target RTT histograms (auto: up to 1024 targets, no --metrics-group-by)\n"
+		"  --metrics-target-labels auto|inline|info\n"
+		"                         target labels on every series, or once in icmpmon_target_info with the\n"
+		"                         rarely non-zero counters only when non-zero (auto: info above 1024 targets)\n"
 		"  --daemon               no terminal output, run until SIGTERM; SIGHUP re-reads --file\n"
 		"  --max-targets N        target slots for SIGHUP reloads (default max(1024, 2 x targets))\n");
 }
@@ -415,6 +420,8 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 		return metrics_parse_group_by(arg, cfg, err, errlen);
 	case OPT_METRICS_TARGET_HIST:
 		return metrics_parse_target_hist(arg, &cfg->metrics_target_hist, err, errlen);
+	case OPT_METRICS_TARGET_LABELS:
+		return metrics_parse_target_labels(arg, &cfg->metrics_target_labels, err, errlen);
 	case OPT_TICK:
 		if (parse_seconds(arg, 0, 100, &cfg->tick_s))
 			return fail_line(err, errlen, "invalid --tick '%s': expected 0..100 milliseconds", arg);

@@ -12,6 +12,8 @@
 #include "util/labels.h"
 
 enum metrics_target_hist { METRICS_HIST_AUTO = 0, METRICS_HIST_ALWAYS, METRICS_HIST_NEVER };
+/* --metrics-target-labels: where the targets' own labels go (serve/scrape.c) */
+enum metrics_target_labels { METRICS_LABELS_AUTO = 0, METRICS_LABELS_INLINE, METRICS_LABELS_INFO };
 
 /* RX_AUTO: kernel, or dgram where the BPF programs may not be loaded (engine/run_dgram.h). */
 enum rx_mode { RX_AUTO, RX_KERNEL, RX_SOCKET, RX_DGRAM };
@@ -95,6 +97,7 @@ struct config {
 	char metrics_group_by[LABELS_MAX][LABEL_NAME_MAX + 1]; /* --metrics-group-by label names */
 	int n_metrics_group_by;
 	int metrics_target_hist; /* --metrics-target-histograms: METRICS_HIST_* */
+	int metrics_target_labels; /* --metrics-target-labels: METRICS_LABELS_* */
 	int daemon;            /* --daemon: no terminal output, SIGHUP re-reads --file */
 	unsigned max_targets;  /* --max-targets: target slots with --daemon --file; 0 = derived */
 };

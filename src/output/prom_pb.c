@@ -22,17 +22,25 @@
 #define NATIVE_SCHEMA 4
 #define ARENA_CHUNK (64 * 1024)
 
-/* Everything one family needs, freed at once when it has been written. */
+/* What one metric needs while it is built, reused for the next once it is packed. */
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t used, size;
 	unsigned char data[];
 };
 
+/*
+ * A family's metrics are packed one at a time into fam_bytes, each as field
+ * 4 of the MetricFamily (tag, length, Metric); end_family writes the length
+ * prefix, the name, help and type fields and those bytes: the same bytes
+ * protobuf-c packs for the whole message (fields in number order), with one
+ * metric's structures in memory at a time instead of the family's.
+ */
 struct pb_state {
 	Io__Prometheus__Client__MetricFamily fam;
-	Io__Prometheus__Client__Metric **metrics;
-	size_t n, cap;
+	Io__Prometheus__Client__Metric *cur; /* built, not yet packed */
+	struct metrics_buf fam_bytes;
+	size_t n;
 	struct arena_chunk *arena;
 	int failed;
 };
@@ -78,27 +86,70 @@ static void arena_free(struct pb_state *s)
 	}
 }
 
+/* Empties the arena, keeping one chunk for the next metric. */
+static void arena_reset(struct pb_state *s)
+{
+	struct arena_chunk *keep = s->arena;
+
+	if (!keep)
+		return;
+	s->arena = keep->next;
+	arena_free(s);
+	keep->next = NULL;
+	keep->used = 0;
+	s->arena = keep;
+}
+
+static size_t put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	for (; v >= 0x80; v >>= 7)
+		p[n++] = (uint8_t)(v | 0x80);
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Packs the metric being built as field 4 of the family. */
+static void pack_metric(struct pb_state *s)
+{
+	Io__Prometheus__Client__Metric *m = s->cur;
+	uint8_t head[11];
+	size_t len, hl;
+	char *d;
+
+	s->cur = NULL;
+	if (!m || s->failed) {
+		arena_reset(s);
+		return;
+	}
+	len = io__prometheus__client__metric__get_packed_size(m);
+	head[0] = 0x22; /* field 4, length-delimited */
+	hl = 1 + put_varint(head + 1, len);
+	if (!(d = metrics_buf_reserve(&s->fam_bytes, hl + len))) {
+		s->failed = 1;
+	} else {
+		memcpy(d, head, hl);
+		io__prometheus__client__metric__pack(m, (uint8_t *)d + hl);
+		s->fam_bytes.len += hl + len;
+		s->n++;
+	}
+	arena_reset(s);
+}
+
 /* A new metric of the current family with its labels; NULL when out of memory. */
 static Io__Prometheus__Client__Metric *metric(struct pb_state *s, const struct metrics_label *l, int n)
 {
-	Io__Prometheus__Client__Metric *m = arena_alloc(s, sizeof(*m));
-	Io__Prometheus__Client__LabelPair *pairs = arena_alloc(s, (size_t)(n ? n : 1) * sizeof(*pairs));
-	Io__Prometheus__Client__LabelPair **ptrs = arena_alloc(s, (size_t)(n ? n : 1) * sizeof(*ptrs));
+	Io__Prometheus__Client__Metric *m;
+	Io__Prometheus__Client__LabelPair *pairs, **ptrs;
 	int k;
 
+	pack_metric(s); /* the previous one, if any */
+	m = arena_alloc(s, sizeof(*m));
+	pairs = arena_alloc(s, (size_t)(n ? n : 1) * sizeof(*pairs));
+	ptrs = arena_alloc(s, (size_t)(n ? n : 1) * sizeof(*ptrs));
 	if (!m || !pairs || !ptrs)
 		return NULL;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		void *v = realloc(s->metrics, cap * sizeof(*s->metrics));
-
-		if (!v) {
-			s->failed = 1;
-			return NULL;
-		}
-		s->metrics = v;
-		s->cap = cap;
-	}
 	io__prometheus__client__metric__init(m);
 	for (k = 0; k < n; k++) {
 		io__prometheus__client__label_pair__init(&pairs[k]);
@@ -110,8 +161,14 @@ static Io__Prometheus__Client__Metric *metric(struct pb_state *s, const struct m
 	}
 	m->n_label = (size_t)n;
 	m->label = ptrs;
-	s->metrics[s->n++] = m;
+	s->cur = m;
 	return m;
+}
+
+/* The most a family's length prefix, name, help and type take before its metrics. */
+static size_t head_room(const Io__Prometheus__Client__MetricFamily *fam)
+{
+	return 10 + 2 * 6 + strlen(fam->name) + strlen(fam->help) + 11;
 }
 
 static void pb_family(struct metrics_encoder *e, const char *name, const char *type, const char *help)
@@ -127,6 +184,11 @@ static void pb_family(struct metrics_encoder *e, const char *name, const char *t
 		      : !strcmp(type, "summary") ? IO__PROMETHEUS__CLIENT__METRIC_TYPE__SUMMARY
 						 : IO__PROMETHEUS__CLIENT__METRIC_TYPE__HISTOGRAM;
 	s->n = 0;
+	s->fam_bytes.len = 0;
+	if (metrics_buf_reserve(&s->fam_bytes, head_room(&s->fam)))
+		s->fam_bytes.len = head_room(&s->fam);
+	else
+		s->failed = 1;
 }
 
 static void pb_number(struct metrics_encoder *e, const struct metrics_label *l, int n, uint64_t v, int seconds)
@@ -259,41 +321,92 @@ static void pb_histogram(struct metrics_encoder *e, const struct metrics_label *
 	hp->sample_sum = (double)h->sum_ns / 1e9;
 }
 
+/* A length-delimited field: tag, length, bytes. */
+static size_t put_field(uint8_t *p, uint8_t tag, const char *v)
+{
+	size_t len = strlen(v), n;
+
+	p[0] = tag;
+	n = 1 + put_varint(p + 1, len);
+	memcpy(p + n, v, len);
+	return n + len;
+}
+
 static void pb_end(struct metrics_encoder *e)
 {
 	struct pb_state *s = e->state;
-	uint8_t prefix[10], *buf;
-	size_t len, plen = 0, v;
+	size_t room = head_room(&s->fam), hl, total, pl;
+	uint8_t *head, prefix[10];
+	char *d;
 
-	s->fam.n_metric = s->n;
-	s->fam.metric = s->metrics;
-	if (!s->failed && s->n) {
-		len = io__prometheus__client__metric_family__get_packed_size(&s->fam);
-		for (v = len; v >= 0x80; v >>= 7)
-			prefix[plen++] = (uint8_t)(v | 0x80);
-		prefix[plen++] = (uint8_t)v;
-		buf = malloc(len ? len : 1);
-		if (!buf) {
-			s->failed = 1;
-		} else {
-			io__prometheus__client__metric_family__pack(&s->fam, buf);
-			fwrite(prefix, 1, plen, e->f);
-			fwrite(buf, 1, len, e->f);
-			free(buf);
-		}
+	pack_metric(s);
+	if (s->failed || !s->n)
+		goto out;
+	if (!(head = malloc(room))) {
+		s->failed = 1;
+		goto out;
 	}
-	arena_free(s);
+	hl = put_field(head, 0x0a, s->fam.name); /* field 1: name */
+	hl += put_field(head + hl, 0x12, s->fam.help); /* field 2: help */
+	head[hl++] = 0x18; /* field 3: type, varint */
+	hl += put_varint(head + hl, (uint64_t)s->fam.type);
+	total = hl + s->fam_bytes.len - room;
+	pl = put_varint(prefix, total);
+	/* the metrics follow the room left at the start of fam_bytes: the head goes right before them */
+	d = s->fam_bytes.p + room - hl - pl;
+	memcpy(d, prefix, pl);
+	memcpy(d + pl, head, hl);
+	free(head);
+	if (!e->out->len) {
+		/* hand the family's bytes over instead of copying them (the stream writes one family a piece) */
+		struct metrics_buf tmp = *e->out;
+
+		memmove(s->fam_bytes.p, d, pl + total);
+		s->fam_bytes.len = pl + total;
+		*e->out = s->fam_bytes;
+		s->fam_bytes = tmp;
+	} else {
+		metrics_buf_put(e->out, d, pl + total);
+	}
+out:
+	if (s->failed)
+		e->out->failed = 1;
 	s->n = 0;
+	s->fam_bytes.len = 0;
+}
+
+static void pb_release(struct metrics_encoder *e)
+{
+	struct pb_state *s = e->state;
+
+	if (!s)
+		return;
+	arena_free(s);
+	free(s->fam_bytes.p);
+	free(s);
+	e->state = NULL;
+}
+
+int metrics_pb_encoder(struct metrics_encoder *e, struct metrics_buf *out)
+{
+	*e = (struct metrics_encoder){ .family = pb_family, .number = pb_number, .histogram = pb_histogram,
+				       .summary = pb_summary, .end_family = pb_end, .release = pb_release, .out = out,
+				       .whole_families = 1, .state = calloc(1, sizeof(struct pb_state)) };
+	return e->state ? 0 : -1;
 }
 
 int metrics_write_scrape_pb(FILE *f, const struct metrics_scrape *m)
 {
-	struct pb_state s = { 0 };
-	struct metrics_encoder e = { .family = pb_family, .number = pb_number, .histogram = pb_histogram,
-				     .summary = pb_summary, .end_family = pb_end, .f = f, .state = &s };
+	struct metrics_stream *s = metrics_stream_new(1);
+	char buf[METRICS_STREAM_CHUNK];
+	size_t n;
+	int rc;
 
-	metrics_encode(&e, m);
-	arena_free(&s);
-	free(s.metrics);
-	return s.failed ? -1 : 0;
+	if (!s)
+		return -1;
+	while ((rc = metrics_stream_fill(s, m)) > 0)
+		while ((n = metrics_stream_read(s, buf, sizeof(buf))))
+			fwrite(buf, 1, n, f);
+	metrics_stream_free(s);
+	return rc;
 }

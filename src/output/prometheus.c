@@ -83,7 +83,7 @@ static void span_label(struct metrics_label *l, const char *name, const char *va
 }
 
 /* target, host, interface and the target's own labels; returns how many. */
-static int target_labels(const struct metrics_target *t, struct metrics_label *l)
+static int all_target_labels(const struct metrics_target *t, struct metrics_label *l)
 {
 	const char *pos = t->labels;
 	int n = 3;
@@ -96,20 +96,31 @@ static int target_labels(const struct metrics_target *t, struct metrics_label *l
 	return n;
 }
 
+/* The labels of a per-target series: all of them, or only target when icmpmon_target_info has the rest. */
+static int target_labels(const struct metrics_scrape *m, const struct metrics_target *t, struct metrics_label *l)
+{
+	if (!m->info_labels)
+		return all_target_labels(t, l);
+	span_label(&l[0], "target", t->addr);
+	return 1;
+}
+
 enum target_counter { TC_SENT, TC_STAMPED, TC_UNSTAMPED, TC_REPLIES, TC_DUPS, TC_TIMEOUTS, TC_SEND_ERRORS, TC_N };
 
+/* With info_labels: always (1), only where non-zero (0), not per target (-1). */
 static const struct {
 	const char *name, *help;
+	int dense;
 } target_counters[TC_N] = {
-	[TC_SENT] = { "icmpmon_probes_sent_total", "Echo requests the send socket accepted (loss = sent - replies)." },
-	[TC_STAMPED] = { "icmpmon_probes_stamped_total", "Echo requests timestamped by the tc egress program." },
+	[TC_SENT] = { "icmpmon_probes_sent_total", "Echo requests the send socket accepted (loss = sent - replies).", 1 },
+	[TC_STAMPED] = { "icmpmon_probes_stamped_total", "Echo requests timestamped by the tc egress program.", -1 },
 	[TC_UNSTAMPED] = { "icmpmon_probes_unstamped_total",
 			   "Echo requests the socket accepted that the tc egress program never saw (another tc program "
-			   "ahead of it, or dropped before the device); counted as lost." },
-	[TC_REPLIES] = { "icmpmon_replies_total", "First echo replies matched to a probe." },
-	[TC_DUPS] = { "icmpmon_duplicates_total", "Further echo replies to an already answered probe." },
-	[TC_TIMEOUTS] = { "icmpmon_timeouts_total", "Probes with no reply within the timeout (-W)." },
-	[TC_SEND_ERRORS] = { "icmpmon_send_errors_total", "Echo requests the send socket refused." },
+			   "ahead of it, or dropped before the device); counted as lost.", 0 },
+	[TC_REPLIES] = { "icmpmon_replies_total", "First echo replies matched to a probe.", 1 },
+	[TC_DUPS] = { "icmpmon_duplicates_total", "Further echo replies to an already answered probe.", 0 },
+	[TC_TIMEOUTS] = { "icmpmon_timeouts_total", "Probes with no reply within the timeout (-W).", 0 },
+	[TC_SEND_ERRORS] = { "icmpmon_send_errors_total", "Echo requests the send socket refused.", 0 },
 };
 
 static uint64_t target_counter(const struct metrics_target *t, enum target_counter c)
@@ -141,64 +152,111 @@ static void unlabelled(struct metrics_encoder *e, const char *name, const char *
 	e->end_family(e);
 }
 
-static void encode_target_counters(struct metrics_encoder *e, const struct metrics_scrape *m)
-{
-	struct metrics_label l[METRICS_MAX_LABELS];
-	struct metrics_target t;
-	uint32_t i;
-	int c, k, n;
+/*
+ * Where a scrape written a piece at a time (metrics_stream) stands: the
+ * family being written (phase, sub) and, inside a per-target family, the
+ * next slot.
+ */
+enum phase { PH_INFO, PH_COUNTERS, PH_ERRORS, PH_RTT, PH_GROUPS, PH_RUN, PH_END };
+struct metrics_cursor {
+	int phase, sub, open;
+	uint32_t slot;
+};
 
-	for (c = 0; c < TC_N; c++) {
-		e->family(e, target_counters[c].name, "counter", target_counters[c].help);
-		for (i = 0; i < m->slots; i++)
-			if (m->target(m->ctx, i, &t))
-				e->number(e, l, target_labels(&t, l), target_counter(&t, (enum target_counter)c), 0);
-		e->end_family(e);
+typedef void (*target_fn)(struct metrics_encoder *e, const struct metrics_scrape *m, const struct metrics_target *t,
+			  int arg);
+
+/*
+ * One per-target family from the cursor's slot on: returns 1 when it stopped
+ * because out holds budget bytes (come back with the same cursor), 0 when the
+ * family is complete.
+ */
+static int walk_targets(struct metrics_encoder *e, const struct metrics_scrape *m, struct metrics_cursor *c,
+			size_t budget, const char *name, const char *type, const char *help, target_fn fn, int arg)
+{
+	struct metrics_target t;
+
+	if (!c->open) {
+		e->family(e, name, type, help);
+		c->open = 1;
+		c->slot = 0;
 	}
-	e->family(e, "icmpmon_icmp_errors_total", "counter",
-		  "ICMP errors about this run's probes, by kind (unreachable, time_exceeded, parameter_problem, other).");
-	for (i = 0; i < m->slots; i++) {
-		if (!m->target(m->ctx, i, &t))
-			continue;
-		n = target_labels(&t, l);
-		for (k = 0; k < ICMPMON_ERR_KINDS; k++) {
-			span_label(&l[n], "kind", err_kind[k]);
-			e->number(e, l, n + 1, load_stat(&t.stats->errors[k]), 0);
-		}
+	for (; c->slot < m->slots; c->slot++) {
+		if (!e->whole_families && e->out->len >= budget)
+			return 1;
+		if (m->target(m->ctx, c->slot, &t))
+			fn(e, m, &t, arg);
 	}
 	e->end_family(e);
+	c->open = 0;
+	return 0;
+}
+
+static void target_info(struct metrics_encoder *e, const struct metrics_scrape *m, const struct metrics_target *t,
+			int arg)
+{
+	struct metrics_label l[METRICS_MAX_LABELS];
+
+	(void)m;
+	(void)arg;
+	e->number(e, l, all_target_labels(t, l), 1, 0);
+}
+
+static void target_count(struct metrics_encoder *e, const struct metrics_scrape *m, const struct metrics_target *t,
+			 int c)
+{
+	struct metrics_label l[METRICS_MAX_LABELS];
+	uint64_t v;
+
+	if (c < 0 || c >= TC_N)
+		return;
+	v = target_counter(t, (enum target_counter)c);
+	if (m->info_labels && !target_counters[c].dense && !v)
+		return;
+	e->number(e, l, target_labels(m, t, l), v, 0);
+}
+
+static void target_errors(struct metrics_encoder *e, const struct metrics_scrape *m, const struct metrics_target *t,
+			  int arg)
+{
+	struct metrics_label l[METRICS_MAX_LABELS];
+	int k, n = target_labels(m, t, l);
+
+	(void)arg;
+	for (k = 0; k < ICMPMON_ERR_KINDS; k++) {
+		uint64_t v = load_stat(&t->stats->errors[k]);
+
+		if (m->info_labels && !v)
+			continue;
+		span_label(&l[n], "kind", err_kind[k]);
+		e->number(e, l, n + 1, v, 0);
+	}
 }
 
 /*
  * icmpmon_rtt_seconds per target: a histogram while per-target histograms are
  * on, else a summary of _sum and _count only (two series per target, enough
- * for the mean and for topk).
+ * for the mean and for topk; _sum only in the text format with info_labels).
  */
-static void encode_target_rtt(struct metrics_encoder *e, const struct metrics_scrape *m)
+static void target_rtt(struct metrics_encoder *e, const struct metrics_scrape *m, const struct metrics_target *t,
+		       int arg)
 {
 	struct metrics_label l[METRICS_MAX_LABELS];
 	uint64_t b[ICMPMON_HIST_BUCKETS], cum[METRICS_MAX_BUCKETS];
 	struct metrics_hist h = { .buckets = b, .cum = cum, .le = m->le, .n_le = m->n_le };
-	struct metrics_target t;
-	uint32_t i;
+	int n = target_labels(m, t, l);
 
-	e->family(e, "icmpmon_rtt_seconds", m->target_hist ? "histogram" : "summary",
-		  "Round-trip time of first replies, from tc egress to the reply hook, in the kernel.");
-	for (i = 0; i < m->slots; i++) {
-		if (!m->target(m->ctx, i, &t))
-			continue;
-		/* Read the count first: the kernel adds a reply to received before its bucket. */
-		h.count = load_stat(&t.stats->received);
-		h.sum_ns = load_stat(&t.stats->rtt_first_sum_ns);
-		if (!m->target_hist) {
-			e->summary(e, l, target_labels(&t, l), h.count, h.sum_ns);
-			continue;
-		}
-		copy_buckets(t.stats, b);
-		metrics_buckets_cumulative(b, h.count, m->le, m->n_le, cum);
-		e->histogram(e, l, target_labels(&t, l), &h);
+	(void)arg;
+	/* Read the count first: the kernel adds a reply to received before its bucket. */
+	h.count = load_stat(&t->stats->received);
+	h.sum_ns = load_stat(&t->stats->rtt_first_sum_ns);
+	if (!m->target_hist) {
+		e->summary(e, l, n, h.count, h.sum_ns);
+		return;
 	}
-	e->end_family(e);
+	copy_buckets(t->stats, b);
+	metrics_buckets_cumulative(b, h.count, m->le, m->n_le, cum);
+	e->histogram(e, l, n, &h);
 }
 
 struct rtt_group {
@@ -216,22 +274,22 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-/* The group-by values of a target as one key; NULL when out of memory. */
-static char *group_key(const struct metrics_scrape *m, const struct metrics_target *t)
+/* The group-by values of a target as one key, in buf (LABELS_MAX values and separators fit). */
+static const char *group_key(const struct metrics_scrape *m, const struct metrics_target *t, char *buf, size_t size)
 {
-	char *buf = NULL, val[TARGET_LABELS_TEXT_MAX + 1];
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char val[TARGET_LABELS_TEXT_MAX + 1];
+	size_t len = 0, vl;
 	int g;
 
-	if (!f)
-		return NULL;
-	for (g = 0; g < m->n_group_by; g++)
-		fprintf(f, "%s\x1f", labels_value(t->labels, m->group_by[g], val, sizeof(val)));
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
+	for (g = 0; g < m->n_group_by; g++) {
+		vl = strlen(labels_value(t->labels, m->group_by[g], val, sizeof(val)));
+		if (len + vl + 2 > size)
+			vl = size - len - 2;
+		memcpy(buf + len, val, vl);
+		len += vl;
+		buf[len++] = 0x1f;
 	}
+	buf[len] = 0;
 	return buf;
 }
 
@@ -257,18 +315,49 @@ static void encode_group(struct metrics_encoder *e, const struct metrics_scrape 
 	e->histogram(e, l, m->n_group_by, &h);
 }
 
-static struct rtt_group *find_group(struct rtt_group *groups, uint32_t *table, uint32_t cap, uint32_t *n, char *key)
-{
-	uint32_t h;
+struct group_table {
+	struct rtt_group *v;
+	uint32_t n, cap_v;
+	uint32_t *table, cap; /* open addressing: indices into v, UINT32_MAX free */
+};
 
-	for (h = (uint32_t)fnv1a(key) & (cap - 1); table[h] != UINT32_MAX; h = (h + 1) & (cap - 1))
-		if (!strcmp(groups[table[h]].key, key)) {
-			free(key);
-			return &groups[table[h]];
+/* The group of key, added when new; NULL when out of memory. */
+static struct rtt_group *find_group(struct group_table *g, const char *key)
+{
+	uint32_t h, k;
+
+	if (2 * (g->n + 1) > g->cap) {
+		uint32_t cap = g->cap ? 2 * g->cap : 64, *t = malloc(cap * sizeof(*t));
+
+		if (!t)
+			return NULL;
+		memset(t, 0xff, cap * sizeof(*t));
+		for (k = 0; k < g->n; k++) {
+			for (h = (uint32_t)fnv1a(g->v[k].key) & (cap - 1); t[h] != UINT32_MAX; h = (h + 1) & (cap - 1))
+				;
+			t[h] = k;
 		}
-	table[h] = *n;
-	groups[*n].key = key;
-	return &groups[(*n)++];
+		free(g->table);
+		g->table = t;
+		g->cap = cap;
+	}
+	for (h = (uint32_t)fnv1a(key) & (g->cap - 1); g->table[h] != UINT32_MAX; h = (h + 1) & (g->cap - 1))
+		if (!strcmp(g->v[g->table[h]].key, key))
+			return &g->v[g->table[h]];
+	if (g->n == g->cap_v) {
+		uint32_t cap = g->cap_v ? 2 * g->cap_v : 16;
+		struct rtt_group *v = realloc(g->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		g->v = v;
+		g->cap_v = cap;
+	}
+	memset(&g->v[g->n], 0, sizeof(g->v[g->n]));
+	if (!(g->v[g->n].key = strdup(key)))
+		return NULL;
+	g->table[h] = g->n;
+	return &g->v[g->n++];
 }
 
 /*
@@ -277,41 +366,30 @@ static struct rtt_group *find_group(struct rtt_group *groups, uint32_t *table, u
  */
 static void encode_group_histograms(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
-	uint64_t b[ICMPMON_HIST_BUCKETS];
-	struct rtt_group *groups, *gr;
-	uint32_t *table, cap = 64, n = 0, i, k;
+	char key[LABELS_MAX * (TARGET_LABELS_TEXT_MAX + 1) + 1];
+	struct group_table g = { 0 };
+	struct rtt_group *gr;
 	struct metrics_target t;
-	char *key;
+	uint32_t i, k;
 
-	while (cap < 2 * m->slots)
-		cap *= 2;
-	groups = calloc(m->slots ? m->slots : 1, sizeof(*groups));
-	table = malloc(cap * sizeof(*table));
-	if (!groups || !table)
-		goto out;
-	memset(table, 0xff, cap * sizeof(*table));
 	for (i = 0; i < m->slots; i++) {
-		if (!m->target(m->ctx, i, &t) || !(key = group_key(m, &t)))
+		if (!m->target(m->ctx, i, &t) || !(gr = find_group(&g, group_key(m, &t, key, sizeof(key)))))
 			continue;
-		gr = find_group(groups, table, cap, &n, key);
 		gr->count += load_stat(&t.stats->received);
 		gr->sum_ns += load_stat(&t.stats->rtt_first_sum_ns);
-		copy_buckets(t.stats, b);
 		for (k = 0; k < ICMPMON_HIST_BUCKETS; k++)
-			gr->buckets[k] += b[k];
+			gr->buckets[k] += __atomic_load_n(&t.stats->hist[k], __ATOMIC_RELAXED);
 	}
 	e->family(e, "icmpmon_group_rtt_seconds", "histogram",
 		  "Round-trip time of first replies, summed over the targets of a group (--metrics-group-by).");
-	for (i = 0; i < n; i++)
-		encode_group(e, m, &groups[i]);
+	for (i = 0; i < g.n; i++)
+		encode_group(e, m, &g.v[i]);
 	e->end_family(e);
-out:
-	for (i = 0; i < n; i++)
-		free(groups[i].key);
-	free(groups);
-	free(table);
+	for (i = 0; i < g.n; i++)
+		free(g.v[i].key);
+	free(g.v);
+	free(g.table);
 }
-
 static const struct {
 	const char *name, *help;
 } kernel_counters[ICMPMON_CNT_MAX] = {
@@ -381,22 +459,145 @@ static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m
 	e->end_family(e);
 }
 
+/* Writes from the cursor on until out holds budget bytes (1: come back) or the scrape is complete (0). */
+static int encode_steps(struct metrics_encoder *e, const struct metrics_scrape *m, struct metrics_cursor *c,
+			size_t budget)
+{
+	for (;;) {
+		if (!c->open && e->out->len >= budget)
+			return c->phase != PH_END;
+		switch (c->phase) {
+		case PH_INFO:
+			if (m->info_labels &&
+			    walk_targets(e, m, c, budget, "icmpmon_target_info", "gauge",
+					 "Always 1, one per target: its host, interface and labels from the targets file "
+					 "(--metrics-target-labels info); other per-target series carry only target.",
+					 target_info, 0))
+				return 1;
+			c->phase = PH_COUNTERS;
+			c->sub = 0;
+			break;
+		case PH_COUNTERS:
+			if (c->sub >= TC_N) {
+				c->phase = PH_ERRORS;
+				break;
+			}
+			if (!(m->info_labels && target_counters[c->sub].dense < 0) &&
+			    walk_targets(e, m, c, budget, target_counters[c->sub].name, "counter",
+					 target_counters[c->sub].help, target_count, c->sub))
+				return 1;
+			c->sub++;
+			break;
+		case PH_ERRORS:
+			if (walk_targets(e, m, c, budget, "icmpmon_icmp_errors_total", "counter",
+					 "ICMP errors about this run's probes, by kind (unreachable, time_exceeded, "
+					 "parameter_problem, other).",
+					 target_errors, 0))
+				return 1;
+			c->phase = PH_RTT;
+			break;
+		case PH_RTT:
+			if (walk_targets(e, m, c, budget, "icmpmon_rtt_seconds", m->target_hist ? "histogram" : "summary",
+					 "Round-trip time of first replies, from tc egress to the reply hook, in the kernel.",
+					 target_rtt, 0))
+				return 1;
+			c->phase = PH_GROUPS;
+			break;
+		case PH_GROUPS:
+			/* Groups asked for are exported beside per-target histograms kept with
+			 * --metrics-target-histograms always; without --metrics-group-by they
+			 * stand in for the per-target ones (one group of every target). */
+			if (!m->target_hist || m->n_group_by)
+				encode_group_histograms(e, m);
+			c->phase = PH_RUN;
+			break;
+		case PH_RUN:
+			encode_run(e, m);
+			c->phase = PH_END;
+			break;
+		default:
+			return 0;
+		}
+	}
+}
+
 void metrics_encode(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
-	encode_target_counters(e, m);
-	encode_target_rtt(e, m);
-	/* Groups asked for are exported beside per-target histograms kept with
-	 * --metrics-target-histograms always; without --metrics-group-by they
-	 * stand in for the per-target ones (one group of every target). */
-	if (!m->target_hist || m->n_group_by)
-		encode_group_histograms(e, m);
-	encode_run(e, m);
+	struct metrics_cursor c = { 0 };
+
+	e->sum_only = m->info_labels;
+	encode_steps(e, m, &c, SIZE_MAX);
+}
+
+struct metrics_stream {
+	struct metrics_encoder e;
+	struct metrics_buf buf;
+	size_t rd; /* bytes of buf already read */
+	struct metrics_cursor c;
+};
+
+struct metrics_stream *metrics_stream_new(int pb)
+{
+	struct metrics_stream *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	if ((pb ? metrics_pb_encoder : metrics_text_encoder)(&s->e, &s->buf)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int metrics_stream_fill(struct metrics_stream *s, const struct metrics_scrape *m)
+{
+	if (s->rd < s->buf.len)
+		return 1;
+	s->rd = s->buf.len = 0;
+	/* a protobuf family's bytes: not kept once read */
+	if (s->buf.cap > 4 * METRICS_STREAM_CHUNK) {
+		free(s->buf.p);
+		s->buf = (struct metrics_buf){ 0 };
+	}
+	s->e.sum_only = m->info_labels;
+	/* protobuf: one family per piece, its bytes handed over whole (prom_pb.c) */
+	while (s->c.phase != PH_END && !s->buf.len && !s->buf.failed)
+		encode_steps(&s->e, m, &s->c, s->e.whole_families ? 1 : METRICS_STREAM_CHUNK);
+	if (s->buf.failed)
+		return -1;
+	return s->buf.len ? 1 : 0;
+}
+
+size_t metrics_stream_read(struct metrics_stream *s, char *dst, size_t max)
+{
+	size_t n = s->buf.len - s->rd;
+
+	if (n > max)
+		n = max;
+	memcpy(dst, s->buf.p + s->rd, n);
+	s->rd += n;
+	return n;
+}
+
+void metrics_stream_free(struct metrics_stream *s)
+{
+	if (!s)
+		return;
+	s->e.release(&s->e);
+	free(s->buf.p);
+	free(s);
 }
 
 void metrics_write_kernel(FILE *f, const uint64_t counters[ICMPMON_CNT_MAX])
 {
+	struct metrics_buf b = { 0 };
 	struct metrics_encoder e;
 
-	metrics_text_encoder(&e, f);
+	if (metrics_text_encoder(&e, &b))
+		return;
 	encode_kernel(&e, counters);
+	if (b.len)
+		fwrite(b.p, 1, b.len, f);
+	e.release(&e);
+	free(b.p);
 }

@@ -47,6 +47,16 @@ struct metrics_scrape {
 	const double *le; /* histogram bounds in seconds */
 	int n_le;
 	int target_hist;  /* a histogram per target; else _sum/_count per target and group histograms */
+	/*
+	 * The targets' labels (host, interface, the targets file's) once per target
+	 * in icmpmon_target_info instead of on every series, which then carry only
+	 * target; the per-target counters that are rarely non-zero (duplicates,
+	 * timeouts, send errors, unstamped probes, ICMP errors by kind) only where
+	 * non-zero, icmpmon_probes_stamped_total and the RTT summary's _count
+	 * (= icmpmon_replies_total) not per target. What keeps /metrics in bounds
+	 * at tens of thousands of targets (docs/fleet.md).
+	 */
+	int info_labels;
 	const char *const *group_by; /* label names that make a group */
 	int n_group_by;
 	uint64_t outstanding;
@@ -57,6 +67,17 @@ struct metrics_scrape {
 	uint64_t start_real_ns; /* 0 before the first probe */
 	const char *mode;       /* the receive mode that runs (kernel, socket, dgram), a label of build_info */
 };
+
+/* Bytes an encoder appends to; failed once an allocation failed (then nothing more is added). */
+struct metrics_buf {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+/* Makes room for n more bytes; NULL (and failed set) when out of memory. */
+char *metrics_buf_reserve(struct metrics_buf *b, size_t n);
+void metrics_buf_put(struct metrics_buf *b, const void *p, size_t n);
 
 /* A label as the encoders take it: a name and a value, both spans. */
 struct metrics_label {
@@ -83,15 +104,38 @@ struct metrics_encoder {
 	/* A summary without quantiles: _sum and _count. */
 	void (*summary)(struct metrics_encoder *e, const struct metrics_label *l, int n, uint64_t count, uint64_t sum_ns);
 	void (*end_family)(struct metrics_encoder *e);
-	FILE *f;
+	void (*release)(struct metrics_encoder *e); /* frees state */
+	struct metrics_buf *out;
+	int whole_families;      /* a family is written out only at its end: never paused inside one */
+	int sum_only;            /* a summary's _sum without its _count where the format allows (info_labels) */
 	const char *family_name; /* of the family being written */
 	void *state;
 };
 
-/* The text format's encoder, writing to f. */
-void metrics_text_encoder(struct metrics_encoder *e, FILE *f);
+/* The text format's encoder, appending to out; -1 when out of memory. */
+int metrics_text_encoder(struct metrics_encoder *e, struct metrics_buf *out);
+/* The protobuf format's: one delimited MetricFamily per family, packed at its end; -1 when out of memory. */
+int metrics_pb_encoder(struct metrics_encoder *e, struct metrics_buf *out);
 
-/* Walks every family of a scrape through an encoder. */
+/*
+ * A scrape written a piece at a time, so that a body of any size needs a
+ * buffer of about METRICS_STREAM_CHUNK bytes (text), or of the largest
+ * family (protobuf: a MetricFamily's length comes before it), and the lock a
+ * piece needs (serve/scrape.c) is held for that piece only. The scrape may
+ * be rebuilt between pieces (its numbers are read when a family is written);
+ * its slots, label mode and histogram choice must stay those of the first.
+ */
+#define METRICS_STREAM_CHUNK (64 * 1024)
+struct metrics_stream;
+/* NULL when out of memory. */
+struct metrics_stream *metrics_stream_new(int pb);
+/* Writes the next piece (a few families or targets); 1 when it wrote one, 0 at the end, -1 out of memory. */
+int metrics_stream_fill(struct metrics_stream *s, const struct metrics_scrape *m);
+/* Copies up to max bytes written and not yet read into dst; returns how many (0: fill first). */
+size_t metrics_stream_read(struct metrics_stream *s, char *dst, size_t max);
+void metrics_stream_free(struct metrics_stream *s);
+
+/* Walks every family of a scrape through an encoder, at once. */
 void metrics_encode(struct metrics_encoder *e, const struct metrics_scrape *m);
 
 /* The histogram's upper bounds in seconds: --metrics-buckets, or the default when n == 0. */
@@ -105,12 +149,14 @@ void metrics_buckets_cumulative(const uint64_t *buckets, uint64_t count, const d
 
 /* Escapes a label value (\\, \" and \n) into f. */
 void metrics_label_value(FILE *f, const char *v);
+/* The same for a span, appended to b. */
+void metrics_escape(struct metrics_buf *b, const char *v, size_t len);
 
 /* Kernel-wide counters (loader_counter), as the icmpmon_*_total families without labels. */
 void metrics_write_kernel(FILE *f, const uint64_t counters[ICMPMON_CNT_MAX]);
 
-/* Every family in the text format 0.0.4: per-target counters, RTT histograms, gauges, kernel counters. */
-void metrics_write_scrape(FILE *f, const struct metrics_scrape *m);
+/* Every family in the text format 0.0.4: per-target counters, RTT histograms, gauges, kernel counters. -1: out of memory. */
+int metrics_write_scrape(FILE *f, const struct metrics_scrape *m);
 
 /*
  * The same in the protobuf format (delimited io.prometheus.client.MetricFamily

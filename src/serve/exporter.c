@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* --metrics: libmicrohttpd glue around metrics_write (exporter.h, scrape.h). */
+/* --metrics: libmicrohttpd glue around a scrape written as it is sent (exporter.h, scrape.h). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
@@ -29,6 +29,7 @@
 #define EXPORTER_PER_IP 8
 #define EXPORTER_TIMEOUT_S 5
 #define EXPORTER_SPARE_FDS 64 /* for the maps, programs, sockets and files of the run */
+#define EXPORTER_BLOCK (32 * 1024) /* libmicrohttpd's buffer for a /metrics body, per connection */
 
 struct exporter {
 	struct MHD_Daemon *d;
@@ -76,27 +77,72 @@ static int wants_protobuf(struct MHD_Connection *c)
 	       (!text || pb < text);
 }
 
+/* A scrape in flight: written a piece at a time as the client reads it. */
+struct body {
+	struct exporter *ex;
+	struct scrape *s;
+};
+
+/*
+ * libmicrohttpd asks for the next bytes of the body whenever the socket can
+ * take them; the lock is held only while a piece (about
+ * METRICS_STREAM_CHUNK bytes) is written, so a slow client neither holds
+ * it nor makes the exporter keep the body in memory.
+ */
+static ssize_t body_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct body *b = cls;
+	size_t n = scrape_read(b->s, buf, max);
+	int rc;
+
+	(void)pos;
+	if (n)
+		return (ssize_t)n;
+	run_slots_lock(b->ex->r);
+	rc = scrape_fill(b->s);
+	run_slots_unlock(b->ex->r);
+	if (rc < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	if (!rc)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	return (ssize_t)scrape_read(b->s, buf, max);
+}
+
+static void body_free(void *cls)
+{
+	struct body *b = cls;
+
+	scrape_free(b->s);
+	free(b);
+}
+
 static enum MHD_Result serve_metrics(struct exporter *ex, struct MHD_Connection *c)
 {
-	int pb = wants_protobuf(c), rc = 0;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	int pb = wants_protobuf(c);
+	struct MHD_Response *resp;
+	struct body *b = calloc(1, sizeof(*b));
+	enum MHD_Result rc;
 
-	if (!f)
+	if (!b)
 		return static_reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", "out of memory\n");
+	b->ex = ex;
 	run_slots_lock(ex->r);
-	if (pb)
-		rc = metrics_write_pb(f, ex->r);
-	else
-		metrics_write(f, ex->r);
+	b->s = scrape_start(ex->r, pb);
 	run_slots_unlock(ex->r);
-	if (fclose(f) || rc) {
-		free(buf);
+	if (!b->s) {
+		free(b);
 		return static_reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain", "out of memory\n");
 	}
-	return reply(c, MHD_HTTP_OK, pb ? METRICS_PB_CONTENT_TYPE : "text/plain; version=0.0.4; charset=utf-8", buf, len,
-		     MHD_RESPMEM_MUST_FREE);
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, EXPORTER_BLOCK, body_read, b, body_free);
+	if (!resp) {
+		body_free(b);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				pb ? METRICS_PB_CONTENT_TYPE : "text/plain; version=0.0.4; charset=utf-8");
+	rc = MHD_queue_response(c, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	return rc;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
