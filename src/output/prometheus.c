@@ -192,14 +192,24 @@ static int walk_targets(struct metrics_encoder *e, const struct metrics_scrape *
 	return 0;
 }
 
+/*
+ * One series a target with all its labels, host only where it says more than
+ * target (a name, not the address again): at 65,536 numeric targets that is
+ * 1.3 MiB of every scrape.
+ */
 static void target_info(struct metrics_encoder *e, const struct metrics_scrape *m, const struct metrics_target *t,
 			int arg)
 {
 	struct metrics_label l[METRICS_MAX_LABELS];
+	int n = all_target_labels(t, l);
 
 	(void)m;
 	(void)arg;
-	e->number(e, l, all_target_labels(t, l), 1, 0);
+	if (t->host && t->addr && !strcmp(t->host, t->addr)) {
+		memmove(&l[1], &l[2], (size_t)(n - 2) * sizeof(l[0]));
+		n--;
+	}
+	e->number(e, l, n, 1, 0);
 }
 
 static void target_count(struct metrics_encoder *e, const struct metrics_scrape *m, const struct metrics_target *t,

@@ -203,10 +203,13 @@ static void test_info_labels(void **state)
 
 	(void)state;
 	build(&fx);
+	fx.t[2].name = fx.t[2].addr_str; /* listed as an address: host would only repeat target */
 	assert_int_equal(metrics_parse_target_labels("info", &fx.cfg.metrics_target_labels, err, sizeof(err)), 0);
 	assert_int_equal(metrics_parse_target_hist("never", &fx.cfg.metrics_target_hist, err, sizeof(err)), 0);
 	text = render(&fx, 0, &len);
 	assert_line(text, "# TYPE icmpmon_target_info gauge");
+	assert_non_null(strstr(text, "\nicmpmon_target_info{target=\"10.0.0.6\",interface=\""));
+	assert_null(strstr(text, "icmpmon_target_info{target=\"10.0.0.6\",host="));
 	/* t[1]: dc1, rack r"1, interface eth"1 */
 	assert_line(text, "icmpmon_target_info{target=\"10.0.0.3\",host=\"h1.example\",interface=\"eth\\\"1\",dc=\"dc1\",rack=\"r\\\"1\"} 1");
 	/* t[0]: no labels of its own; t[3]: a name that needs escaping */
