@@ -51,7 +51,7 @@ vmlinux:
 $(BUILD) $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
-$(BPF_OBJ): bpf/icmpmon.bpf.c bpf/parse.h src/icmpmon.h src/hist.h | $(BUILD)
+$(BPF_OBJ): bpf/icmpmon.bpf.c $(wildcard bpf/*.h) src/icmpmon.h src/hist.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(SKEL): $(BPF_OBJ)

@@ -40,6 +40,10 @@ static int expire(struct run *r, int fd, const struct probe_key *k, const struct
 {
 	if (bpf_map_delete_elem(fd, k))
 		return 0; /* the reply won the race */
+	if (v->target_idx < r->targets.n && (v->flags & ICMPMON_PROBE_ERRORED)) {
+		r->targets.v[v->target_idx].errored_swept++; /* reported as an error already */
+		return 1;
+	}
 	if (v->target_idx < r->targets.n) {
 		r->targets.v[v->target_idx].timeouts++;
 		r->sink->timeout(r, v->target_idx, k->seq);
@@ -49,12 +53,17 @@ static int expire(struct run *r, int fd, const struct probe_key *k, const struct
 
 int collector_sweep(struct run *r, uint64_t now_ns)
 {
+	uint64_t timeout_ns = (uint64_t)(r->cfg->timeout_s * 1e9);
+
+	return collector_expire_before(r, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
+}
+
+int collector_expire_before(struct run *r, uint64_t before)
+{
 	static struct probe_key keys[SWEEP_BATCH];
 	static struct probe_val vals[SWEEP_BATCH];
-	uint64_t timeout_ns = (uint64_t)(r->cfg->timeout_s * 1e9);
 	int fd = loader_probes_fd(&r->ld);
 	__u32 in, out, count, i;
-	uint64_t before = now_ns > timeout_ns ? now_ns - timeout_ns : 0;
 	int rc, first = 1, expired = 0;
 
 	for (;;) {
@@ -76,15 +85,13 @@ uint64_t collector_outstanding(struct run *r)
 {
 	uint64_t stamped = 0, settled = 0;
 	uint32_t i;
-	int k;
 
 	for (i = 0; i < r->targets.n; i++) {
 		const struct target_stats *s = &r->stats[i];
 
 		stamped += s->stamped;
-		settled += s->received + r->targets.v[i].timeouts;
-		for (k = 0; k < ICMPMON_ERR_KINDS; k++)
-			settled += s->errors[k];
+		/* a probe with an error stays outstanding: its reply may still come */
+		settled += s->received + r->targets.v[i].timeouts + r->targets.v[i].errored_swept;
 	}
 	return stamped > settled ? stamped - settled : 0;
 }

@@ -16,6 +16,8 @@ int collector_consume(struct run *r);
  * Returns how many probes timed out.
  */
 int collector_sweep(struct run *r, uint64_t now_ns);
+/* Deletes every probe sent before `before` (CLOCK_MONOTONIC ns), as collector_sweep does; UINT64_MAX: all. */
+int collector_expire_before(struct run *r, uint64_t before);
 /* Outstanding probes the kernel still waits for. */
 uint64_t collector_outstanding(struct run *r);
 void collector_close(struct run *r);

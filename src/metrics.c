@@ -319,6 +319,14 @@ void metrics_write_kernel(FILE *f, const uint64_t c[ICMPMON_CNT_MAX])
 					     "Probes not timed because the outstanding-probe map was full." },
 		[ICMPMON_CNT_FOREIGN_ERROR] = { "icmpmon_foreign_icmp_errors_total",
 						"ICMP errors quoting a packet that is not one of this run's probes." },
+		[ICMPMON_CNT_BAD_CSUM] = { "icmpmon_bad_checksum_packets_total",
+					   "Replies and errors of this run with a bad IPv4 header or ICMP checksum (the host drops them)." },
+		[ICMPMON_CNT_NOT_FOR_US] = { "icmpmon_not_for_host_packets_total",
+					     "Replies and errors of this run the host would not take: another destination MAC, "
+					     "a VLAN it has no device for, an IP destination that is not the probe's source." },
+		[ICMPMON_CNT_BAD_QUOTE] = { "icmpmon_bad_quote_icmp_errors_total",
+					    "ICMP errors naming an outstanding probe but not quoting it as sent "
+					    "(inner source, IP options or cookie differ)." },
 	};
 	int i;
 
@@ -374,11 +382,10 @@ void metrics_write(FILE *f, const struct run *r)
 	family(f, "icmpmon_targets_over_capacity", "gauge",
 	       "Targets of the last reload left out because every slot was taken (raise --max-targets).");
 	fprintf(f, "icmpmon_targets_over_capacity %llu\n", (unsigned long long)rc.over_capacity);
-	if (r->ld.skel) {
-		for (c = 0; c < ICMPMON_CNT_MAX; c++)
-			kc[c] = loader_counter(&r->ld, (enum icmpmon_counter)c);
+	for (c = 0; c < ICMPMON_CNT_MAX; c++)
+		kc[c] = run_rejected(r, (enum icmpmon_counter)c);
+	if (r->ld.skel || r->srx.probes)
 		metrics_write_kernel(f, kc);
-	}
 	family(f, "icmpmon_start_time_seconds", "gauge", "Start of the run, seconds since the Unix epoch.");
 	fputs("icmpmon_start_time_seconds ", f);
 	print_seconds_ns(f, r->start_ns ? (uint64_t)((int64_t)r->start_ns + r->mono_to_real_ns) : 0);

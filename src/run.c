@@ -227,7 +227,7 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 			return -1;
 		}
 		r->stats = r->own_stats;
-		if (socket_rx_open(&r->srx, r->targets.n, r->id_net, r->cookie,
+		if (socket_rx_open(&r->srx, r->targets.n, r->own_stats, r->id_net, r->cookie,
 				   cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0, cfg->ifname, err, errlen))
 			return -1;
 	}
@@ -267,6 +267,37 @@ uint64_t run_replies(const struct run *r)
 	return n;
 }
 
+uint64_t run_rejected(const struct run *r, enum icmpmon_counter which)
+{
+	if (r->cfg->mode == RX_KERNEL)
+		return r->ld.skel ? loader_counter(&r->ld, which) : 0;
+	return r->srx.cnt[which];
+}
+
+void run_print_rejected(const struct run *r, FILE *f)
+{
+	static const char *const why[ICMPMON_CNT_MAX] = {
+		[ICMPMON_CNT_BAD_COOKIE] = "bad cookie",
+		[ICMPMON_CNT_UNMATCHED] = "unmatched (no probe waiting)",
+		[ICMPMON_CNT_BAD_CSUM] = "bad checksum",
+		[ICMPMON_CNT_NOT_FOR_US] = "not for this host",
+		[ICMPMON_CNT_FOREIGN_ERROR] = "errors about other packets",
+		[ICMPMON_CNT_BAD_QUOTE] = "errors misquoting a probe",
+	};
+	const char *sep = "icmpmon: rejected: ";
+	uint64_t n;
+	int c;
+
+	for (c = 0; c < ICMPMON_CNT_MAX; c++) {
+		if (!why[c] || !(n = run_rejected(r, (enum icmpmon_counter)c)))
+			continue;
+		fprintf(f, "%s%llu %s", sep, (unsigned long long)n, why[c]);
+		sep = ", ";
+	}
+	if (*sep == ',')
+		fputc('\n', f);
+}
+
 static void send_due(struct run *r, uint64_t now)
 {
 	int budget = SEND_BUDGET, queued = 0;
@@ -279,7 +310,7 @@ static void send_due(struct run *r, uint64_t now)
 		if (r->sink->wants_probe && !r->sink->wants_probe(r, tidx))
 			continue;
 		if (r->cfg->mode == RX_SOCKET)
-			socket_rx_note_sent(&r->srx, tidx, seq);
+			socket_rx_note_sent(&r->srx, tidx, seq, now);
 		sender_queue(&r->snd, tidx, seq);
 		r->sink->sent(r, tidx, seq);
 		queued++;
@@ -298,6 +329,7 @@ static void on_socket_reply(void *ctx, const struct icmpmon_event *ev)
 
 	e.t_rx_ns = (uint64_t)((int64_t)e.t_rx_ns - r->mono_to_real_ns);
 	if (e.kind == ICMPMON_EV_ERROR) {
+		/* errored and errored_replied are socket_rx's */
 		s->errors[e.icmp_type == 3 ? ICMPMON_ERR_UNREACH
 			  : e.icmp_type == 11 ? ICMPMON_ERR_TIME_EXCEEDED
 			  : e.icmp_type == 12 ? ICMPMON_ERR_PARAM_PROBLEM : ICMPMON_ERR_OTHER]++;
@@ -305,6 +337,19 @@ static void on_socket_reply(void *ctx, const struct icmpmon_event *ev)
 		stats_add_rtt(s, e.rtt_ns, e.kind == ICMPMON_EV_DUP);
 	}
 	r->sink->event(r, &e);
+}
+
+/* Socket mode: a probe settled without a reply. */
+static void on_socket_lost(void *ctx, uint32_t tidx, uint16_t seq, int errored)
+{
+	struct run *r = ctx;
+
+	if (errored) {
+		r->targets.v[tidx].errored_swept++; /* reported as an error already */
+		return;
+	}
+	r->targets.v[tidx].timeouts++;
+	r->sink->timeout(r, tidx, seq);
 }
 
 static void read_replies(struct run *r)
@@ -315,14 +360,31 @@ static void read_replies(struct run *r)
 		socket_rx_drain(&r->srx, &r->targets, on_socket_reply, r);
 }
 
-/* Every target has its count of replies (or errors): ping's "nreceived + nerrors >= npackets". */
-static int all_answered(const struct run *r)
+/* Probes of the target that had an ICMP error and, so far, no reply. */
+static uint64_t errored_open(const struct target_stats *s)
+{
+	return s->errored > s->errored_replied ? s->errored - s->errored_replied : 0;
+}
+
+/*
+ * Every target has its count of probes answered by a reply or an error:
+ * ping's "nreceived + nerrors >= npackets", but a probe with an error and a
+ * reply is one probe. *by_reply: all of them by replies.
+ */
+static int all_answered(const struct run *r, int *by_reply)
 {
 	uint32_t i;
 
-	for (i = 0; i < r->targets.n; i++)
-		if (r->stats[i].received + run_errors(r, i) < (uint64_t)r->cfg->count)
+	*by_reply = 1;
+	for (i = 0; i < r->targets.n; i++) {
+		const struct target_stats *s = &r->stats[i];
+
+		if (s->received >= (uint64_t)r->cfg->count)
+			continue;
+		*by_reply = 0;
+		if (s->received + errored_open(s) < (uint64_t)r->cfg->count)
 			return 0;
+	}
 	return 1;
 }
 
@@ -353,6 +415,7 @@ static uint64_t linger_until(const struct run *r)
 static int finished(struct run *r, uint64_t now, uint64_t *wake)
 {
 	const struct config *cfg = r->cfg;
+	int answered, by_reply;
 
 	if (cfg->deadline_s > 0) {
 		uint64_t end = r->start_ns + seconds_ns(cfg->deadline_s);
@@ -362,9 +425,22 @@ static int finished(struct run *r, uint64_t now, uint64_t *wake)
 		if (end < *wake)
 			*wake = end;
 	}
-	/* With -w, -c counts replies and probing goes on until they are in. */
-	if (cfg->count && all_answered(r) && (cfg->deadline_s > 0 || !schedule_has_next(&r->sched)))
-		return 1;
+	/*
+	 * With -w, -c counts replies and probing goes on until they are in. A
+	 * probe answered by an error alone may still get its reply (an error
+	 * may be forged, or come from a router before the target answers):
+	 * once replies have been heard, wait two of the longest RTTs for it.
+	 */
+	answered = cfg->count && all_answered(r, &by_reply);
+	if (answered && (cfg->deadline_s > 0 || !schedule_has_next(&r->sched))) {
+		uint64_t until = r->last_activity_ns + 2 * max_rtt_ns(r);
+
+		if (by_reply || !run_replies(r) || now >= until)
+			return 1;
+		if (until < *wake)
+			*wake = until;
+		return 0;
+	}
 	if (cfg->count && !schedule_has_next(&r->sched)) {
 		uint64_t until = linger_until(r);
 
@@ -482,6 +558,8 @@ int run_loop(struct run *r)
 		if (now >= r->next_sweep_ns) {
 			if (r->cfg->mode == RX_KERNEL)
 				collector_sweep(r, now);
+			else
+				socket_rx_expire(&r->srx, now - seconds_ns(r->cfg->timeout_s), on_socket_lost, r);
 			/* Wall time is only for printing; follow clock adjustments on long runs. */
 			r->mono_to_real_ns = (int64_t)(clock_real_ns() - clock_mono_ns());
 			r->next_sweep_ns = now + r->sweep_period_ns;
@@ -510,6 +588,11 @@ int run_loop(struct run *r)
 		}
 	}
 	read_replies(r);
+	/* What is still unanswered at the end is lost, as ping counts it: say so in every count. */
+	if (r->cfg->mode == RX_KERNEL)
+		collector_expire_before(r, UINT64_MAX);
+	else
+		socket_rx_expire(&r->srx, UINT64_MAX, on_socket_lost, r);
 	status = r->sink->finish(r);
 out:
 	if (epfd >= 0)

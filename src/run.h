@@ -66,6 +66,10 @@ int run_loop(struct run *r);
 void run_teardown(struct run *r);
 
 uint64_t run_replies(const struct run *r);
+/* A counter of what the receive path rejected (enum icmpmon_counter); 0 where the mode has no such counter. */
+uint64_t run_rejected(const struct run *r, enum icmpmon_counter which);
+/* -v: one line of what was rejected and why, when anything was. */
+void run_print_rejected(const struct run *r, FILE *f);
 /* ICMP errors about the target's probes (ping's "+N errors"); refused sends are not errors but losses. */
 uint64_t run_errors(const struct run *r, uint32_t tidx);
 
