@@ -58,12 +58,22 @@ int collector_sweep(struct run *r, uint64_t now_ns)
 	return collector_expire_before(r, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
 }
 
+static const struct probe_val *sort_vals;
+
+static int by_send_time(const void *a, const void *b)
+{
+	uint64_t ta = sort_vals[*(const __u32 *)a].t_tx_ns, tb = sort_vals[*(const __u32 *)b].t_tx_ns;
+
+	return ta < tb ? -1 : ta > tb;
+}
+
 int collector_expire_before(struct run *r, uint64_t before)
 {
 	static struct probe_key keys[SWEEP_BATCH];
 	static struct probe_val vals[SWEEP_BATCH];
+	static __u32 order[SWEEP_BATCH];
 	int fd = loader_probes_fd(&r->ld);
-	__u32 in, out, count, i;
+	__u32 in, out, count, i, n;
 	int rc, first = 1, expired = 0;
 
 	for (;;) {
@@ -71,9 +81,14 @@ int collector_expire_before(struct run *r, uint64_t before)
 		rc = bpf_map_lookup_batch(fd, first ? NULL : &in, &out, keys, vals, &count, NULL);
 		if (rc && errno != ENOENT)
 			return -errno;
-		for (i = 0; i < count; i++)
+		/* in the order they were sent (the map's is a hash's): sinks print timeouts as they come */
+		for (i = n = 0; i < count; i++)
 			if (vals[i].t_tx_ns <= before)
-				expired += expire(r, fd, &keys[i], &vals[i]);
+				order[n++] = i;
+		sort_vals = vals;
+		qsort(order, n, sizeof(order[0]), by_send_time);
+		for (i = 0; i < n; i++)
+			expired += expire(r, fd, &keys[order[i]], &vals[order[i]]);
 		if (rc)
 			return expired; /* ENOENT: the walk is complete */
 		in = out;
