@@ -12,6 +12,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "parse.bpf.h"
+#include "validate.bpf.h"
 #include "icmpmon.h"
 #include "hist.h"
 
@@ -46,6 +47,14 @@ struct {
 	__type(key, struct icmpmon_addr);
 	__type(value, __u32);
 } icmpmon_targets SEC(".maps");
+
+/* ifindex -> MAC address of each Ethernet interface the loader attached to (XDP has no pkt_type). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, struct ifmac);
+} icmpmon_ifmac SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -211,7 +220,74 @@ static __always_inline __u32 icmp_bytes(const struct l3 *l)
 
 enum verdict { V_PASS, V_OURS };
 
-static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct l3 *l, struct icmphdr *icmp)
+/* Where a received packet lies, and what the hook knows about its link layer. */
+struct rx {
+	void *ctx;     /* struct xdp_md or struct __sk_buff */
+	void *data;
+	void *end;
+	void *l3;      /* the IP header */
+	__u32 l3_off;
+	__u32 ifindex; /* XDP: the interface, for its MAC; 0 when the hook checked the MAC itself (tc) */
+	__u8 foreign;  /* tc: the stack marked the frame for another host or a VLAN it has no device for */
+};
+
+/* Would the host have taken this packet of ours? Counts why not. */
+static __always_inline int host_takes(const struct rx *rx, const struct l3 *l, const int ip_link, const int xdp)
+{
+	const struct ifmac *mac = NULL;
+
+	if (rx->foreign) {
+		count(ICMPMON_CNT_NOT_FOR_US);
+		return 0;
+	}
+	if (!ip_link) {
+		if (rx->ifindex)
+			mac = bpf_map_lookup_elem(&icmpmon_ifmac, &rx->ifindex);
+		if (!frame_for_us(rx->data, rx->end, rx->l3_off, mac)) {
+			count(ICMPMON_CNT_NOT_FOR_US);
+			return 0;
+		}
+	}
+	if (!csums_ok(rx->ctx, xdp, rx->l3_off, l)) {
+		count(ICMPMON_CNT_BAD_CSUM);
+		return 0;
+	}
+	return 1;
+}
+
+static __always_inline int same_addr(const __u32 *a, const __u32 *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+}
+
+/*
+ * The probe's slot still belongs to its target: a reload may have removed
+ * the target and given the slot to another, whose counters must never get
+ * the old target's late replies, duplicates or errors.
+ */
+static __always_inline int slot_current(const struct probe_key *key, const struct probe_val *val)
+{
+	__u32 *idx = bpf_map_lookup_elem(&icmpmon_targets, &key->target);
+
+	return idx && *idx == val->target_idx;
+}
+
+/* A reply to val's probe: sent to the probe's source, for a target that still holds the slot. */
+static __always_inline int reply_fits(const struct probe_key *key, const struct probe_val *val, const struct l3 *l)
+{
+	if (!same_addr(val->src, l->daddr)) {
+		count(ICMPMON_CNT_NOT_FOR_US);
+		return 0;
+	}
+	if (!slot_current(key, val)) {
+		count(ICMPMON_CNT_UNMATCHED);
+		return 0;
+	}
+	return 1;
+}
+
+static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct rx *rx, const struct l3 *l,
+						  struct icmphdr *icmp, const int ip_link, const int xdp)
 {
 	__u32 len = icmp_bytes(l);
 	struct probe_key key = {};
@@ -226,6 +302,8 @@ static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct
 		count(ICMPMON_CNT_BAD_COOKIE);
 		return V_PASS;
 	}
+	if (!host_takes(rx, l, ip_link, xdp))
+		return V_PASS;
 	now = bpf_ktime_get_ns();
 	addr_set(&key.target, l->family, l->saddr);
 	key.id = icmp->un.echo.id;
@@ -235,6 +313,8 @@ static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct
 	found = bpf_map_lookup_elem(&icmpmon_probes, &key);
 	if (found) {
 		val = *found;
+		if (!reply_fits(&key, &val, l))
+			return V_PASS;
 		/* Deleting decides the race with the userland sweeper and other CPUs. */
 		if (bpf_map_delete_elem(&icmpmon_probes, &key))
 			found = NULL;
@@ -248,9 +328,13 @@ static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct
 			return V_PASS;
 		}
 		val = *found;
+		if (!reply_fits(&key, &val, l))
+			return V_PASS;
 		kind = ICMPMON_EV_DUP;
 	}
 	s = stats_of(val.target_idx);
+	if (s && kind == ICMPMON_EV_REPLY && (val.flags & ICMPMON_PROBE_ERRORED))
+		__sync_fetch_and_add(&s->errored_replied, 1);
 	if (s)
 		record_rtt(s, now - val.t_tx_ns, kind == ICMPMON_EV_DUP);
 	emit(kind, &key, &val, now, l->ttl, l->fragment ? 0 : len, icmp->type, 0, &key.target, 0);
@@ -262,8 +346,31 @@ static __always_inline __u8 echo_request_type(__u32 family)
 	return family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REQUEST_ : ICMP_ECHO_;
 }
 
-/* An ICMP error quoting one of our echo requests: the probe failed, it is not a reply. */
-static __always_inline enum verdict on_error(struct cursor *c, const struct l3 *l, struct icmphdr *icmp)
+/*
+ * The quote is of the probe as we sent it: from the probe's source, without
+ * IP options (we send none), and with our cookie when it quotes that far
+ * (RFC 792 asks for 8 bytes after the IP header only, so it may not).
+ */
+static __always_inline int quote_fits(struct cursor *c, const struct l3 *l, const struct l3 *q,
+				       const struct probe_val *val)
+{
+	__u32 quoted = icmp_bytes(l) - sizeof(struct icmphdr) - q->hdr_len - sizeof(struct icmphdr);
+
+	if (!same_addr(val->src, q->saddr) || (q->family == ICMPMON_AF_INET && q->hdr_len != sizeof(struct iphdr)))
+		return 0;
+	if (quoted < ICMPMON_COOKIE_LEN)
+		return 1;
+	return cookie_ok(c, quoted);
+}
+
+/*
+ * An ICMP error quoting one of our echo requests. It is counted and
+ * reported, but it settles nothing: anyone can send one (the quote is
+ * mostly predictable), and the probe's reply may still come, as ping counts
+ * it too.
+ */
+static __always_inline enum verdict on_error(struct cursor *c, const struct rx *rx, const struct l3 *l,
+					     struct icmphdr *icmp, const int ip_link, const int xdp)
 {
 	struct icmpmon_addr from;
 	struct probe_key key = {};
@@ -271,7 +378,7 @@ static __always_inline enum verdict on_error(struct cursor *c, const struct l3 *
 	struct target_stats *s;
 	struct icmphdr *qicmp;
 	struct l3 q;
-	__u32 kind;
+	__u32 kind, flags;
 
 	if (parse_l3(c, l->family == ICMPMON_AF_INET6 ? ETH_P_IPV6 : ETH_P_IP, &q) || q.family != l->family ||
 	    !l3_is_icmp(&q) || q.later_fragment)
@@ -279,10 +386,12 @@ static __always_inline enum verdict on_error(struct cursor *c, const struct l3 *
 	qicmp = cursor_take(c, sizeof(*qicmp));
 	if (!qicmp || qicmp->type != echo_request_type(q.family))
 		return V_PASS;
-	if (qicmp->un.echo.id != run_id) {
+	if (qicmp->un.echo.id != run_id || icmp_bytes(l) < 2 * sizeof(*qicmp) + q.hdr_len) {
 		count(ICMPMON_CNT_FOREIGN_ERROR);
 		return V_PASS;
 	}
+	if (!host_takes(rx, l, ip_link, xdp))
+		return V_PASS;
 	addr_set(&key.target, q.family, q.daddr);
 	key.id = qicmp->un.echo.id;
 	key.seq = bpf_ntohs(qicmp->un.echo.sequence);
@@ -292,12 +401,27 @@ static __always_inline enum verdict on_error(struct cursor *c, const struct l3 *
 		return V_PASS;
 	}
 	val = *found;
-	if (bpf_map_delete_elem(&icmpmon_probes, &key))
+	if (!same_addr(val.src, l->daddr)) {
+		count(ICMPMON_CNT_NOT_FOR_US);
 		return V_PASS;
+	}
+	if (!quote_fits(c, l, &q, &val)) {
+		count(ICMPMON_CNT_BAD_QUOTE);
+		return V_PASS;
+	}
+	if (!slot_current(&key, &val)) {
+		count(ICMPMON_CNT_FOREIGN_ERROR);
+		return V_PASS;
+	}
 	kind = icmpmon_error_kind(l->family, icmp->type);
 	s = stats_of(val.target_idx);
-	if (s && kind < ICMPMON_ERR_KINDS)
+	if (!s)
+		return V_PASS;
+	if (kind < ICMPMON_ERR_KINDS)
 		__sync_fetch_and_add(&s->errors[kind], 1);
+	flags = __sync_fetch_and_or(&found->flags, ICMPMON_PROBE_ERRORED);
+	if (!(flags & ICMPMON_PROBE_ERRORED))
+		__sync_fetch_and_add(&s->errored, 1);
 	addr_set(&from, l->family, l->saddr);
 	emit(ICMPMON_EV_ERROR, &key, &val, bpf_ktime_get_ns(), l->ttl, icmp_bytes(l), icmp->type, icmp->code, &from,
 	     bpf_ntohl(icmp->un.gateway));
@@ -312,39 +436,46 @@ static __always_inline int is_error_type(__u32 family, __u8 type)
 	return type == ICMP_DEST_UNREACH_ || type == ICMP_TIME_EXCEEDED_ || type == ICMP_PARAMETERPROB_;
 }
 
-/* wire_len: the whole frame's length, data_end may stop short of it (non-linear skb). */
-static __always_inline enum verdict classify_ingress(void *data, void *data_end, __u32 wire_len, const int ip_link)
+/*
+ * rx: data, end, ifindex and foreign set by the hook. wire_len: the whole
+ * frame's length, data_end may stop short of it (non-linear skb).
+ */
+static __always_inline enum verdict classify_ingress(struct rx *rx, __u32 wire_len, const int ip_link, const int xdp)
 {
-	struct cursor c = { .pos = data, .end = data_end };
+	struct cursor c = { .pos = rx->data, .end = rx->end };
 	struct icmphdr *icmp;
 	__u16 ethertype;
 	struct l3 l;
-	__u32 l3_off;
 
 	ethertype = parse_link(&c, ip_link);
-	l3_off = c.off;
+	rx->l3_off = c.off;
+	rx->l3 = c.pos;
 	if (parse_l3(&c, ethertype, &l) || !l3_is_icmp(&l) || l.later_fragment)
 		return V_PASS;
 	/* Truncated, or the length field lies: the stack would drop it, so must we. */
-	if (l3_off + l.total_len > wire_len)
+	if (rx->l3_off + l.total_len > wire_len)
 		return V_PASS;
 	icmp = cursor_take(&c, sizeof(*icmp));
 	if (!icmp || icmp_bytes(&l) < sizeof(*icmp))
 		return V_PASS;
 	if (icmp->type == (l.family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REPLY_ : ICMP_ECHOREPLY_))
-		return on_echo_reply(&c, &l, icmp);
+		return on_echo_reply(&c, rx, &l, icmp, ip_link, xdp);
 	if (is_error_type(l.family, icmp->type))
-		return on_error(&c, &l, icmp);
+		return on_error(&c, rx, &l, icmp, ip_link, xdp);
 	return V_PASS;
 }
 
 static __always_inline int xdp_verdict(struct xdp_md *ctx, const int ip_link)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
+	struct rx rx = {
+		.ctx = ctx,
+		.data = (void *)(long)ctx->data,
+		.end = (void *)(long)ctx->data_end,
+		.ifindex = ctx->ingress_ifindex,
+	};
 
 	/* Not loaded with xdp.frags, so the frame is always linear: its length is data_end - data. */
-	if (classify_ingress(data, data_end, (__u32)(data_end - data), ip_link) == V_OURS && consume)
+	if (classify_ingress(&rx, (__u32)(rx.end - rx.data), ip_link, 1) == V_OURS && consume)
 		return XDP_DROP;
 	return XDP_PASS;
 }
@@ -379,6 +510,7 @@ static __always_inline int tc_in_verdict(struct __sk_buff *skb, const int ip_lin
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	__u32 linear = (__u32)(data_end - data);
+	struct rx rx = {};
 
 	/*
 	 * Unlike XDP, tc may see a packet whose headers are not all in the linear
@@ -390,7 +522,16 @@ static __always_inline int tc_in_verdict(struct __sk_buff *skb, const int ip_lin
 		data = (void *)(long)skb->data;
 		data_end = (void *)(long)skb->data_end;
 	}
-	if (classify_ingress(data, data_end, skb->len, ip_link) == V_OURS && consume)
+	rx.ctx = skb;
+	rx.data = data;
+	rx.end = data_end;
+	/*
+	 * PACKET_OTHERHOST (an L3 device has no link-layer destination: there the
+	 * type is no verdict of the stack's); an outer tag the stack took off is
+	 * still in vlan_tci
+	 */
+	rx.foreign = (!ip_link && skb->pkt_type == 3) || (skb->vlan_present && (skb->vlan_tci & VLAN_VID_MASK_));
+	if (classify_ingress(&rx, skb->len, ip_link, 0) == V_OURS && consume)
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }
@@ -436,6 +577,7 @@ static __always_inline int stamp(struct __sk_buff *skb, const int ip_link)
 	key.seq = bpf_ntohs(icmp->un.echo.sequence);
 	val.t_tx_ns = bpf_ktime_get_ns();
 	val.target_idx = *idx;
+	__builtin_memcpy(val.src, l.saddr, sizeof(val.src));
 	if (bpf_map_update_elem(&icmpmon_probes, &key, &val, BPF_ANY))
 		count(ICMPMON_CNT_TABLE_FULL);
 	s = stats_of(val.target_idx);

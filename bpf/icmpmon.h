@@ -29,10 +29,14 @@ struct probe_key {
 	__u16 seq; /* host order */
 };
 
+/* probe_val.flags */
+#define ICMPMON_PROBE_ERRORED 1 /* an ICMP error quoted it; a reply may still come */
+
 struct probe_val {
 	__u64 t_tx_ns;     /* bpf_ktime_get_ns() at tc egress */
 	__u32 target_idx;  /* index into the stats array */
-	__u32 pad;
+	__u32 flags;       /* ICMPMON_PROBE_* */
+	__u32 src[4];      /* the probe's source address: a reply must be sent to it, an error quote it */
 };
 
 /* Log-linear histogram: unit 1024 ns; 16 linear buckets, then 16 per power of two. */
@@ -78,6 +82,8 @@ struct target_stats {
 	__u64 rtt_max_ns;
 	__u64 errors[ICMPMON_ERR_KINDS];
 	__u64 rtt_first_sum_ns; /* first replies only: the sum that goes with hist[] */
+	__u64 errored;          /* probes quoted by at least one ICMP error (errors[] counts every error) */
+	__u64 errored_replied;  /* of those, probes answered later all the same */
 	__u32 hist[ICMPMON_HIST_BUCKETS]; /* first replies only */
 };
 
@@ -109,6 +115,11 @@ enum icmpmon_counter {
 	ICMPMON_CNT_UNMATCHED,      /* our id and cookie, no probe waiting (late, forged, wrong source) */
 	ICMPMON_CNT_TABLE_FULL,     /* probe not stamped: outstanding map full */
 	ICMPMON_CNT_FOREIGN_ERROR,  /* ICMP error quoting a packet that is not ours */
+	ICMPMON_CNT_BAD_CSUM,       /* ours, but a bad IPv4 header or ICMP checksum: the host drops it */
+	ICMPMON_CNT_NOT_FOR_US,     /* ours, but a frame the host would not take: foreign destination MAC,
+				       VLAN it has no device for, IP destination not the probe's source */
+	ICMPMON_CNT_BAD_QUOTE,      /* ICMP error quoting our id and an outstanding seq, but not as we sent it
+				       (inner source, IHL or cookie differ) */
 	ICMPMON_CNT_MAX,
 };
 

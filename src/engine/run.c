@@ -111,12 +111,17 @@ static void on_kernel_event(void *ctx, const struct icmpmon_event *ev)
 	r->sink->event(r, ev);
 }
 
-static void on_kernel_timeout(void *ctx, __u32 tidx, __u16 seq)
+/* A probe settled without a reply: swept past its timeout, or left at the end of the run. */
+static void on_lost(void *ctx, __u32 tidx, __u16 seq, int errored)
 {
 	struct run *r = ctx;
 
 	if (tidx >= r->targets.n)
 		return;
+	if (errored) {
+		r->targets.v[tidx].errored_swept++; /* reported as an error already */
+		return;
+	}
 	r->targets.v[tidx].timeouts++;
 	r->sink->timeout(r, tidx, seq);
 }
@@ -134,7 +139,7 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
 	};
-	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_kernel_timeout, .ctx = r };
+	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_lost, .ctx = r };
 	uint32_t i;
 	int k;
 
@@ -228,7 +233,7 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 			return -1;
 		}
 		r->stats = r->own_stats;
-		if (socket_rx_open(&r->srx, r->targets.n, r->id_net, r->cookie,
+		if (socket_rx_open(&r->srx, r->targets.n, r->own_stats, r->id_net, r->cookie,
 				   cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0, cfg->ifname, err, errlen))
 			return -1;
 	}
@@ -261,17 +266,27 @@ uint64_t run_outstanding(const struct run *r)
 
 	for (i = 0; i < r->targets.n; i++) {
 		stamped += r->stats[i].stamped;
-		settled += r->stats[i].received + r->targets.v[i].timeouts + run_errors(r, i);
+		/* a probe with an error stays outstanding: its reply may still come */
+		settled += r->stats[i].received + r->targets.v[i].timeouts + r->targets.v[i].errored_swept;
 	}
 	return stamped > settled ? stamped - settled : 0;
+}
+
+void run_expire_before(struct run *r, uint64_t before_ns)
+{
+	if (r->cfg->mode == RX_KERNEL) {
+		if (r->col.rb)
+			collector_sweep(&r->col, before_ns);
+	} else {
+		socket_rx_expire(&r->srx, before_ns, on_lost, r);
+	}
 }
 
 void run_sweep(struct run *r, uint64_t now_ns)
 {
 	uint64_t timeout_ns = (uint64_t)(r->cfg->timeout_s * 1e9);
 
-	if (r->col.rb)
-		collector_sweep(&r->col, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
+	run_expire_before(r, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
 }
 
 void run_poll_replies(struct run *r, int timeout_ms)
@@ -318,6 +333,37 @@ uint64_t run_replies(const struct run *r)
 	return n;
 }
 
+uint64_t run_rejected(const struct run *r, enum icmpmon_counter which)
+{
+	if (r->cfg->mode == RX_KERNEL)
+		return r->ld.skel ? loader_counter(&r->ld, which) : 0;
+	return r->srx.cnt[which];
+}
+
+void run_print_rejected(const struct run *r, FILE *f)
+{
+	static const char *const why[ICMPMON_CNT_MAX] = {
+		[ICMPMON_CNT_BAD_COOKIE] = "bad cookie",
+		[ICMPMON_CNT_UNMATCHED] = "unmatched (no probe waiting)",
+		[ICMPMON_CNT_BAD_CSUM] = "bad checksum",
+		[ICMPMON_CNT_NOT_FOR_US] = "not for this host",
+		[ICMPMON_CNT_FOREIGN_ERROR] = "errors about other packets",
+		[ICMPMON_CNT_BAD_QUOTE] = "errors misquoting a probe",
+	};
+	const char *sep = "icmpmon: rejected: ";
+	uint64_t n;
+	int c;
+
+	for (c = 0; c < ICMPMON_CNT_MAX; c++) {
+		if (!why[c] || !(n = run_rejected(r, (enum icmpmon_counter)c)))
+			continue;
+		fprintf(f, "%s%llu %s", sep, (unsigned long long)n, why[c]);
+		sep = ", ";
+	}
+	if (*sep == ',')
+		fputc('\n', f);
+}
+
 static void send_due(struct run *r, uint64_t now)
 {
 	int budget = SEND_BUDGET, queued = 0;
@@ -330,7 +376,7 @@ static void send_due(struct run *r, uint64_t now)
 		if (r->sink->wants_probe && !r->sink->wants_probe(r, tidx))
 			continue;
 		if (r->cfg->mode == RX_SOCKET)
-			socket_rx_note_sent(&r->srx, tidx, seq);
+			socket_rx_note_sent(&r->srx, tidx, seq, now);
 		sender_queue(&r->snd, tidx, seq);
 		r->sink->sent(r, tidx, seq);
 		queued++;
@@ -349,6 +395,7 @@ static void on_socket_reply(void *ctx, const struct icmpmon_event *ev)
 
 	e.t_rx_ns = run_mono_ns(r, e.t_rx_ns);
 	if (e.kind == ICMPMON_EV_ERROR) {
+		/* errored and errored_replied are socket_rx's */
 		s->errors[icmpmon_error_kind(ICMPMON_AF_INET, e.icmp_type)]++;
 	} else {
 		stats_add_rtt(s, e.rtt_ns, e.kind == ICMPMON_EV_DUP);
@@ -364,14 +411,31 @@ static void read_replies(struct run *r)
 		socket_rx_drain(&r->srx, &r->targets, on_socket_reply, r);
 }
 
-/* Every target has its count of replies (or errors): ping's "nreceived + nerrors >= npackets". */
-static int all_answered(const struct run *r)
+/* Probes of the target that had an ICMP error and, so far, no reply. */
+static uint64_t errored_open(const struct target_stats *s)
+{
+	return s->errored > s->errored_replied ? s->errored - s->errored_replied : 0;
+}
+
+/*
+ * Every target has its count of probes answered by a reply or an error:
+ * ping's "nreceived + nerrors >= npackets", but a probe with an error and a
+ * reply is one probe. *by_reply: all of them by replies.
+ */
+static int all_answered(const struct run *r, int *by_reply)
 {
 	uint32_t i;
 
-	for (i = 0; i < r->targets.n; i++)
-		if (r->stats[i].received + run_errors(r, i) < (uint64_t)r->cfg->count)
+	*by_reply = 1;
+	for (i = 0; i < r->targets.n; i++) {
+		const struct target_stats *s = &r->stats[i];
+
+		if (s->received >= (uint64_t)r->cfg->count)
+			continue;
+		*by_reply = 0;
+		if (s->received + errored_open(s) < (uint64_t)r->cfg->count)
 			return 0;
+	}
 	return 1;
 }
 
@@ -402,6 +466,7 @@ static uint64_t linger_until(const struct run *r)
 static int finished(struct run *r, uint64_t now, uint64_t *wake)
 {
 	const struct config *cfg = r->cfg;
+	int answered, by_reply;
 
 	if (cfg->deadline_s > 0) {
 		uint64_t end = r->start_ns + seconds_ns(cfg->deadline_s);
@@ -411,9 +476,22 @@ static int finished(struct run *r, uint64_t now, uint64_t *wake)
 		if (end < *wake)
 			*wake = end;
 	}
-	/* With -w, -c counts replies and probing goes on until they are in. */
-	if (cfg->count && all_answered(r) && (cfg->deadline_s > 0 || !schedule_has_next(&r->sched)))
-		return 1;
+	/*
+	 * With -w, -c counts replies and probing goes on until they are in. A
+	 * probe answered by an error alone may still get its reply (an error
+	 * may be forged, or come from a router before the target answers):
+	 * once replies have been heard, wait two of the longest RTTs for it.
+	 */
+	answered = cfg->count && all_answered(r, &by_reply);
+	if (answered && (cfg->deadline_s > 0 || !schedule_has_next(&r->sched))) {
+		uint64_t until = r->last_activity_ns + 2 * max_rtt_ns(r);
+
+		if (by_reply || !run_replies(r) || now >= until)
+			return 1;
+		if (until < *wake)
+			*wake = until;
+		return 0;
+	}
 	if (cfg->count && !schedule_has_next(&r->sched)) {
 		uint64_t until = linger_until(r);
 
@@ -558,6 +636,8 @@ int run_loop(struct run *r)
 		}
 	}
 	read_replies(r);
+	/* What is still unanswered at the end is lost, as ping counts it: say so in every count. */
+	run_expire_before(r, UINT64_MAX);
 	status = r->sink->finish(r);
 out:
 	if (epfd >= 0)

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bpf/icmpmon.h"
 #include "engine/config.h"
@@ -103,13 +104,19 @@ int run_loop(struct run *r);
 void run_teardown(struct run *r);
 
 uint64_t run_replies(const struct run *r);
+/* A counter of what the receive path rejected (enum icmpmon_counter); 0 where the mode has no such counter. */
+uint64_t run_rejected(const struct run *r, enum icmpmon_counter which);
+/* -v: one line of what was rejected and why, when anything was. */
+void run_print_rejected(const struct run *r, FILE *f);
 /* ICMP errors about the target's probes (ping's "+N errors"); refused sends are not errors but losses. */
 uint64_t run_errors(const struct run *r, uint32_t tidx);
 /* Probes sent and still waiting for a reply, an error or their timeout. */
 uint64_t run_outstanding(const struct run *r);
 
-/* Kernel mode: times out the probes older than the timeout at now_ns. */
+/* Times out the probes older than the timeout at now_ns. */
 void run_sweep(struct run *r, uint64_t now_ns);
+/* Settles every probe sent before before_ns (CLOCK_MONOTONIC) as run_sweep does; UINT64_MAX: all. */
+void run_expire_before(struct run *r, uint64_t before_ns);
 /* Kernel mode: waits at most timeout_ms for replies and hands them to the sink. */
 void run_poll_replies(struct run *r, int timeout_ms);
 

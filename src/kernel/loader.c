@@ -24,6 +24,12 @@
 #define ARPHRD_RAWIP 519
 #endif
 
+/* struct ifmac of bpf/validate.bpf.h */
+struct ifmac_val {
+	__u8 addr[6];
+	__u8 pad[2];
+};
+
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
 #endif
@@ -282,8 +288,11 @@ static void remove_stale_filters(int ifindex)
 	}
 }
 
-/* 0: Ethernet header, 1: frames start with the IP header, -1: neither (refused). */
-static int link_kind(const char *name, char *err, size_t errlen)
+/*
+ * 0: Ethernet header, 1: frames start with the IP header, -1: neither (refused).
+ * mac gets an Ethernet interface's address, else stays zero.
+ */
+static int link_kind(const char *name, struct ifmac_val *mac, char *err, size_t errlen)
 {
 	struct ifreq ifr;
 	int fd, type;
@@ -301,6 +310,8 @@ static int link_kind(const char *name, char *err, size_t errlen)
 	type = ifr.ifr_hwaddr.sa_family;
 	switch (type) {
 	case ARPHRD_ETHER:
+		memcpy(mac->addr, ifr.ifr_hwaddr.sa_data, sizeof(mac->addr));
+		return 0;
 	case ARPHRD_LOOPBACK:
 		return 0;
 	case ARPHRD_NONE:
@@ -317,8 +328,10 @@ static int link_kind(const char *name, char *err, size_t errlen)
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen)
 {
+	struct ifmac_val mac = { 0 };
 	struct link_progs progs;
 	struct attached_if *ai;
+	__u32 key = (__u32)ifindex;
 	int i, slot, kind;
 
 	for (i = 0; i < ld->n_ifs; i++)
@@ -338,9 +351,15 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 		snprintf(ai->name, sizeof(ai->name), "if%d", ifindex);
 	ld->n_ifs++;
 
-	kind = link_kind(ai->name, err, errlen);
+	kind = link_kind(ai->name, &mac, err, errlen);
 	if (kind < 0)
 		return -1;
+	/* XDP checks a unicast reply's destination against it; tc has the stack's pkt_type */
+	if (memcmp(mac.addr, (__u8[6]){ 0 }, sizeof(mac.addr)) &&
+	    bpf_map__update_elem(ld->skel->maps.icmpmon_ifmac, &key, sizeof(key), &mac, sizeof(mac), BPF_ANY)) {
+		snprintf(err, errlen, "%s: cannot record the interface's address: %s", ai->name, strerror(errno));
+		return -1;
+	}
 	progs = link_progs(ld, kind);
 	remove_stale_filters(ifindex);
 	if (attach_catcher(ai, &progs, hook, mode, err, errlen))

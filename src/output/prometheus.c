@@ -321,6 +321,14 @@ static const struct {
 				     "Probes not timed because the outstanding-probe map was full." },
 	[ICMPMON_CNT_FOREIGN_ERROR] = { "icmpmon_foreign_icmp_errors_total",
 					"ICMP errors quoting a packet that is not one of this run's probes." },
+	[ICMPMON_CNT_BAD_CSUM] = { "icmpmon_bad_checksum_packets_total",
+				   "Replies and errors of this run with a bad IPv4 header or ICMP checksum (the host drops them)." },
+	[ICMPMON_CNT_NOT_FOR_US] = { "icmpmon_not_for_host_packets_total",
+				     "Replies and errors of this run the host would not take: another destination MAC, "
+				     "a VLAN it has no device for, an IP destination that is not the probe's source." },
+	[ICMPMON_CNT_BAD_QUOTE] = { "icmpmon_bad_quote_icmp_errors_total",
+				    "ICMP errors naming an outstanding probe but not quoting it as sent "
+				    "(inner source, IP options or cookie differ)." },
 };
 
 static void encode_kernel(struct metrics_encoder *e, const uint64_t c[ICMPMON_CNT_MAX])

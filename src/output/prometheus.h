@@ -51,7 +51,7 @@ struct metrics_scrape {
 	int n_group_by;
 	uint64_t outstanding;
 	uint64_t reloads_ok, reloads_failed, over_capacity;
-	int has_kernel;   /* kernel mode: kernel[] holds the global counters */
+	int has_kernel;   /* kernel[] holds the receive path's global counters (kernel, or socket mode's) */
 	uint64_t kernel[ICMPMON_CNT_MAX];
 	uint64_t start_real_ns; /* 0 before the first probe */
 };

@@ -320,8 +320,8 @@ static void summary(struct run *r, uint32_t i, const struct target_stats *s, uin
 static void kernel_counter(FILE *f, const struct run *r, const char *k, enum icmpmon_counter c)
 {
 	key(f, k);
-	if (r->cfg->mode == RX_KERNEL)
-		fprintf(f, "%llu", (unsigned long long)loader_counter(&r->ld, c));
+	if (r->cfg->mode == RX_KERNEL || (c != ICMPMON_CNT_RB_DROPPED && c != ICMPMON_CNT_TABLE_FULL))
+		fprintf(f, "%llu", (unsigned long long)run_rejected(r, c));
 	else
 		fputs("null", f);
 }
@@ -358,6 +358,9 @@ static int json_finish(struct run *r)
 	kernel_counter(f, r, "bad_cookie", ICMPMON_CNT_BAD_COOKIE);
 	kernel_counter(f, r, "table_full", ICMPMON_CNT_TABLE_FULL);
 	kernel_counter(f, r, "foreign_errors", ICMPMON_CNT_FOREIGN_ERROR);
+	kernel_counter(f, r, "bad_checksum", ICMPMON_CNT_BAD_CSUM);
+	kernel_counter(f, r, "not_for_host", ICMPMON_CNT_NOT_FOR_US);
+	kernel_counter(f, r, "bad_quote", ICMPMON_CNT_BAD_QUOTE);
 	obj_end(f);
 	return status;
 }

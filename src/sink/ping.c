@@ -208,6 +208,8 @@ static int ping_finish(struct run *r)
 	}
 	interval_free(&ping_intervals);
 	report_drops(r);
+	if (cfg->verbose)
+		run_print_rejected(r, stdout);
 	fflush(stdout);
 	return run_exit_status(r);
 }

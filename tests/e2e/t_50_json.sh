@@ -31,7 +31,7 @@ def specs: {
           p99_ms:"ms?", p999_ms:"ms?", mdev_ms:"ms?", hist:"arr"},
   end:   {type:"str", ts:"ts", exit_status:"uint", targets:"uint", sent:"uint", received:"uint",
           ringbuf_dropped:"uint?", unmatched:"uint?", bad_cookie:"uint?", table_full:"uint?",
-          foreign_errors:"uint?"},
+          foreign_errors:"uint?", bad_checksum:"uint?", not_for_host:"uint?", bad_quote:"uint?"},
   error: {type:"str", ts:"ts", message:"str"}
 };
 def optional: {summary: ["hist"]};
