@@ -22,8 +22,9 @@ BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
 APP_SRCS := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 APP_HDRS := $(wildcard src/*/*.h bpf/*.h)
 APP_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(APP_SRCS))
-SKEL     := $(BUILD)/icmpmon.skel.h
-BPF_OBJ  := $(BUILD)/icmpmon.bpf.o
+SKEL     := $(BUILD)/icmpmon.skel.h $(BUILD)/wire.skel.h
+BPF_OBJS := $(BUILD)/icmpmon.bpf.o $(BUILD)/wire.bpf.o
+.SECONDARY: $(BPF_OBJS)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BPF_TESTS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(wildcard tests/bpf/test_*.c))
@@ -52,11 +53,11 @@ vmlinux:
 $(BUILD) $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
-$(BPF_OBJ): bpf/icmpmon.bpf.c $(wildcard bpf/*.h) | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(SKEL): $(BPF_OBJ)
-	$(BPFTOOL) gen skeleton $< name icmpmon_bpf > $@
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
 $(BUILD)/obj/%.o: src/%.c $(APP_HDRS) $(SKEL)
 	@mkdir -p $(dir $@)

@@ -30,9 +30,10 @@ struct probe_key {
 };
 
 struct probe_val {
-	__u64 t_tx_ns;     /* bpf_ktime_get_ns() at tc egress */
+	__u64 t_tx_ns;     /* bpf_ktime_get_ns() at tc egress, before the qdisc */
 	__u32 target_idx;  /* index into the stats array */
 	__u32 pad;
+	__u64 t_wire_ns;   /* at the hand-off to the driver (bpf/wire.bpf.c); 0: not seen there */
 };
 
 /* Log-linear histogram: unit 1024 ns; 16 linear buckets, then 16 per power of two. */
@@ -79,6 +80,11 @@ struct target_stats {
 	__u64 errors[ICMPMON_ERR_KINDS];
 	__u64 rtt_first_sum_ns; /* first replies only: the sum that goes with hist[] */
 	__u32 hist[ICMPMON_HIST_BUCKETS]; /* first replies only */
+	/* Host transmit queue delay (driver hand-off - tc egress) of first replies with both stamps. */
+	__u64 txq_count;
+	__u64 txq_sum_ns;
+	__u64 txq_max_ns;
+	__u32 txq_hist[ICMPMON_HIST_BUCKETS];
 };
 
 enum icmpmon_event_kind {
@@ -100,6 +106,7 @@ struct icmpmon_event {
 	__u8 icmp_code;
 	struct icmpmon_addr from;
 	__u32 icmp_info; /* an error's second header word, host order: MTU, parameter pointer */
+	__u32 txq_ns;    /* host transmit queue delay of the probe, saturated; 0: no wire stamp */
 };
 
 /* Global per-CPU counters: what the kernel saw but could not use. */

@@ -36,6 +36,7 @@ enum long_only {
 	OPT_METRICS_BUCKETS,
 	OPT_DAEMON,
 	OPT_MAX_TARGETS,
+	OPT_RTT_FROM,
 };
 
 static const struct option long_options[] = {
@@ -57,6 +58,7 @@ static const struct option long_options[] = {
 	{ "metrics-buckets", required_argument, NULL, OPT_METRICS_BUCKETS },
 	{ "daemon", no_argument, NULL, OPT_DAEMON },
 	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+	{ "rtt-from", required_argument, NULL, OPT_RTT_FROM },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -95,6 +97,8 @@ void options_usage(FILE *out)
 		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
 		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
 		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n"
+		"  --rtt-from wire|tc     start the RTT where the driver takes the probe (default) or at\n"
+		"                         tc egress, before this host's transmit queue\n"
 		"\n"
 		"monitor options:\n"
 		"  --file FILE            read targets from FILE, one per line, # comments (- for stdin)\n"
@@ -309,6 +313,12 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 			cfg->attach = ATTACH_TC;
 		else
 			return fail_line(err, errlen, "invalid --attach '%s': expected auto, xdp or tc", arg);
+		return 0;
+	case OPT_RTT_FROM:
+		if (!strcmp(arg, "wire") || !strcmp(arg, "tc"))
+			cfg->rtt_from_tc = !strcmp(arg, "tc");
+		else
+			return fail_line(err, errlen, "invalid --rtt-from '%s': expected wire or tc", arg);
 		return 0;
 	case OPT_MODE:
 		if (!strcmp(arg, "kernel"))

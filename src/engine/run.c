@@ -133,6 +133,7 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.max_outstanding = outstanding_size(cfg, r->slots),
 		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
+		.rtt_from_tc = cfg->rtt_from_tc,
 	};
 	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_kernel_timeout, .ctx = r };
 	uint32_t i;
@@ -140,6 +141,12 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 
 	if (loader_load(&r->ld, &o, err, errlen))
 		return -1;
+	if (!r->ld.tx_wire)
+		fprintf(stderr, "icmpmon: %s; probes are stamped at tc egress only, so RTT includes this host's "
+			"transmit queue\n", r->ld.tx_why);
+	else if (cfg->verbose)
+		fprintf(stderr, "icmpmon: RTT starts at the hand-off to the driver (net_dev_start_xmit)%s\n",
+			cfg->rtt_from_tc ? "; --rtt-from tc: reported from tc egress" : "");
 	for (i = 0; i < r->targets.n; i++)
 		if (loader_add_target(&r->ld, &r->targets.v[i].addr, i)) {
 			snprintf(err, errlen, "cannot register target %s", r->targets.v[i].addr_str);

@@ -38,7 +38,7 @@ static uint64_t le_ns(double le)
 	return ns >= 1.8e19 ? UINT64_MAX - 1 : (uint64_t)ns;
 }
 
-void metrics_hist_cumulative(const struct target_stats *s, const double *le, int n_le, uint64_t *out)
+static void hist_cumulative(const __u32 *hist, const double *le, int n_le, uint64_t *out)
 {
 	uint64_t cum = 0;
 	uint32_t i = 0;
@@ -48,9 +48,14 @@ void metrics_hist_cumulative(const struct target_stats *s, const double *le, int
 		uint64_t bound = le_ns(le[k]);
 
 		for (; i < ICMPMON_HIST_BUCKETS && bucket_top_ns(i) <= bound; i++)
-			cum += s->hist[i];
+			cum += hist[i];
 		out[k] = cum;
 	}
+}
+
+void metrics_hist_cumulative(const struct target_stats *s, const double *le, int n_le, uint64_t *out)
+{
+	hist_cumulative(s->hist, le, n_le, out);
 }
 
 void metrics_label_value(FILE *f, const char *v)
@@ -140,7 +145,13 @@ static const char *const err_kind[ICMPMON_ERR_KINDS] = {
 	[ICMPMON_ERR_OTHER] = "other",
 };
 
-static void write_histogram(FILE *f, const struct metrics_scrape *m)
+/* One histogram family over the targets' kernel histograms. */
+struct hist_family {
+	const char *name, *help;
+	int txq; /* 0: the RTT (hist, received, rtt_first_sum_ns); 1: the host queue (txq_*) */
+};
+
+static void write_histogram(FILE *f, const struct metrics_scrape *m, const struct hist_family *h)
 {
 	const double *le = m->le;
 	uint64_t cum[METRICS_MAX_BUCKETS];
@@ -148,8 +159,7 @@ static void write_histogram(FILE *f, const struct metrics_scrape *m)
 	struct metrics_target t;
 	uint32_t i;
 
-	family(f, "icmpmon_rtt_seconds", "histogram",
-	       "Round-trip time of first replies, from tc egress to the reply hook, in the kernel.");
+	family(f, h->name, "histogram", h->help);
 	for (i = 0; i < m->slots; i++) {
 		const struct target_stats *s;
 		uint64_t count, sum;
@@ -157,30 +167,43 @@ static void write_histogram(FILE *f, const struct metrics_scrape *m)
 		if (!m->target(m->ctx, i, &t))
 			continue;
 		s = t.stats;
-		/* Read the count first: the kernel adds a reply to received before its bucket. */
-		count = load_stat(&s->received);
-		sum = load_stat(&s->rtt_first_sum_ns);
-		metrics_hist_cumulative(s, le, n_le, cum);
+		/* Read the count first: the kernel adds a reply to its count before its bucket. */
+		count = load_stat(h->txq ? &s->txq_count : &s->received);
+		sum = load_stat(h->txq ? &s->txq_sum_ns : &s->rtt_first_sum_ns);
+		hist_cumulative(h->txq ? s->txq_hist : s->hist, le, n_le, cum);
 		for (k = 0; k < n_le; k++) {
-			fputs("icmpmon_rtt_seconds_bucket{", f);
+			fprintf(f, "%s_bucket{", h->name);
 			labels(f, &t);
 			fputs(",le=\"", f);
 			print_float(f, le[k]);
 			/* A bucket read after a reply's count moved on cannot pass +Inf. */
 			fprintf(f, "\"} %llu\n", (unsigned long long)(cum[k] < count ? cum[k] : count));
 		}
-		fputs("icmpmon_rtt_seconds_bucket{", f);
+		fprintf(f, "%s_bucket{", h->name);
 		labels(f, &t);
 		fprintf(f, ",le=\"+Inf\"} %llu\n", (unsigned long long)count);
-		fputs("icmpmon_rtt_seconds_sum{", f);
+		fprintf(f, "%s_sum{", h->name);
 		labels(f, &t);
 		fputs("} ", f);
 		print_seconds_ns(f, sum);
-		fputs("\nicmpmon_rtt_seconds_count{", f);
+		fprintf(f, "\n%s_count{", h->name);
 		labels(f, &t);
 		fprintf(f, "} %llu\n", (unsigned long long)count);
 	}
 }
+
+static const struct hist_family rtt_family = {
+	"icmpmon_rtt_seconds",
+	"Round-trip time of first replies, from the hand-off to the driver (or tc egress, see "
+	"icmpmon_build_info rtt_from) to the reply hook, in the kernel.",
+	0,
+};
+
+static const struct hist_family txq_family = {
+	"icmpmon_host_tx_queue_seconds",
+	"Time first-answered probes spent in this host's transmit path (qdisc) between tc egress and the driver.",
+	1,
+};
 
 void metrics_write_kernel(FILE *f, const uint64_t c[ICMPMON_CNT_MAX])
 {
@@ -236,7 +259,8 @@ void metrics_write_scrape(FILE *f, const struct metrics_scrape *m)
 			fprintf(f, ",kind=\"%s\"} %llu\n", err_kind[e], (unsigned long long)load_stat(&t.stats->errors[e]));
 		}
 	}
-	write_histogram(f, m);
+	write_histogram(f, m, &rtt_family);
+	write_histogram(f, m, &txq_family);
 
 	family(f, "icmpmon_outstanding_probes", "gauge", "Probes sent and still waiting for a reply or their timeout.");
 	fprintf(f, "icmpmon_outstanding_probes %llu\n", (unsigned long long)m->outstanding);
@@ -256,8 +280,14 @@ void metrics_write_scrape(FILE *f, const struct metrics_scrape *m)
 	fputs("icmpmon_start_time_seconds ", f);
 	print_seconds_ns(f, m->start_real_ns);
 	fputc('\n', f);
-	family(f, "icmpmon_build_info", "gauge", "Always 1; the version is a label.");
+	family(f, "icmpmon_build_info", "gauge",
+	       "Always 1; labels: version, tx_stamp (wire: the driver hand-off is stamped; tc: tc egress only), "
+	       "rtt_from (where the RTT starts).");
 	fputs("icmpmon_build_info{version=\"", f);
 	metrics_label_value(f, ICMPMON_VERSION);
+	fputs("\",tx_stamp=\"", f);
+	metrics_label_value(f, m->tx_stamp ? m->tx_stamp : "tc");
+	fputs("\",rtt_from=\"", f);
+	metrics_label_value(f, m->rtt_from ? m->rtt_from : "tc");
 	fputs("\"} 1\n", f);
 }

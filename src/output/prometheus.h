@@ -47,6 +47,8 @@ struct metrics_scrape {
 	int has_kernel;   /* kernel mode: kernel[] holds the global counters */
 	uint64_t kernel[ICMPMON_CNT_MAX];
 	uint64_t start_real_ns; /* 0 before the first probe */
+	const char *tx_stamp;   /* icmpmon_build_info labels: run_tx_stamp(), run_rtt_from() */
+	const char *rtt_from;
 };
 
 /* The histogram's upper bounds in seconds: --metrics-buckets, or the default when n == 0. */
@@ -61,7 +63,7 @@ void metrics_label_value(FILE *f, const char *v);
 /* Kernel-wide counters (loader_counter), as the icmpmon_*_total families without labels. */
 void metrics_write_kernel(FILE *f, const uint64_t counters[ICMPMON_CNT_MAX]);
 
-/* Every family: per-target counters, the RTT histogram, gauges, kernel counters. */
+/* Every family: per-target counters, the RTT and host queue histograms, gauges, kernel counters. */
 void metrics_write_scrape(FILE *f, const struct metrics_scrape *m);
 
 #endif /* ICMPMON_METRICS_H */

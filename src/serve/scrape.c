@@ -50,6 +50,8 @@ void metrics_write(FILE *f, const struct run *r)
 		.over_capacity = r->reloads.over_capacity,
 		.has_kernel = r->ld.skel != NULL,
 		.start_real_ns = r->start_ns ? run_wall_ns(r, r->start_ns) : 0,
+		.tx_stamp = run_tx_stamp(r),
+		.rtt_from = run_rtt_from(r),
 	};
 	int c;
 
