@@ -22,8 +22,8 @@ BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) \
 APP_SRCS := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 APP_HDRS := $(wildcard src/*/*.h bpf/*.h)
 APP_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(APP_SRCS))
-SKEL     := $(BUILD)/icmpmon.skel.h $(BUILD)/wire.skel.h
-BPF_OBJS := $(BUILD)/icmpmon.bpf.o $(BUILD)/wire.bpf.o
+SKEL     := $(BUILD)/icmpmon.skel.h $(BUILD)/wire.skel.h $(BUILD)/hwts.skel.h
+BPF_OBJS := $(BUILD)/icmpmon.bpf.o $(BUILD)/wire.bpf.o $(BUILD)/hwts.bpf.o
 .SECONDARY: $(BPF_OBJS)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))

@@ -37,6 +37,7 @@ enum long_only {
 	OPT_DAEMON,
 	OPT_MAX_TARGETS,
 	OPT_RTT_FROM,
+	OPT_HW_TIMESTAMPS,
 };
 
 static const struct option long_options[] = {
@@ -59,6 +60,7 @@ static const struct option long_options[] = {
 	{ "daemon", no_argument, NULL, OPT_DAEMON },
 	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
 	{ "rtt-from", required_argument, NULL, OPT_RTT_FROM },
+	{ "hw-timestamps", no_argument, NULL, OPT_HW_TIMESTAMPS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -99,6 +101,7 @@ void options_usage(FILE *out)
 		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n"
 		"  --rtt-from wire|tc     start the RTT where the driver takes the probe (default) or at\n"
 		"                         tc egress, before this host's transmit queue\n"
+		"  --hw-timestamps        say whether each interface offers hardware timestamps\n"
 		"\n"
 		"monitor options:\n"
 		"  --file FILE            read targets from FILE, one per line, # comments (- for stdin)\n"
@@ -269,6 +272,7 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 	case OPT_BURST: cfg->burst = 1; return 0;
 	case OPT_JSON: cfg->json = 1; return 0;
 	case OPT_HIST: cfg->hist = 1; return 0;
+	case OPT_HW_TIMESTAMPS: cfg->hw_timestamps = 1; return 0;
 	case OPT_DAEMON: cfg->daemon = 1; return 0;
 	case OPT_METRICS:
 		return metrics_parse_listen(arg, &cfg->metrics_addr, &cfg->metrics_port, err, errlen);

@@ -14,6 +14,7 @@
 
 #include "engine/reload.h"
 #include "engine/run.h"
+#include "kernel/hwts.h"
 #include "kernel/collector.h"
 #include "util/clock.h"
 #include "util/one_line.h"
@@ -121,6 +122,17 @@ static void on_kernel_timeout(void *ctx, __u32 tidx, __u16 seq)
 	r->sink->timeout(r, tidx, seq);
 }
 
+/* --hw-timestamps: what the interface offers; RTTs stay on the kernel's software stamps either way. */
+static void say_hw_timestamps(const struct attached_if *ai)
+{
+	struct hwts_caps c;
+	char line[384];
+
+	hwts_probe(ai->ifindex, ai->name, &c);
+	hwts_describe(ai->name, &c, line, sizeof(line));
+	fprintf(stderr, "icmpmon: %s; RTT from software stamps (this build does not read hardware ones)\n", line);
+}
+
 static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, size_t errlen)
 {
 	const struct config *cfg = r->cfg;
@@ -163,6 +175,8 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		else if (cfg->verbose)
 			fprintf(stderr, "icmpmon: %s: replies caught in %s\n", ai->name,
 				ai->ingress_slot >= 0 ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
+		if (cfg->hw_timestamps)
+			say_hw_timestamps(ai);
 	}
 	r->stats = r->ld.stats;
 	return collector_open(&r->col, loader_ringbuf_fd(&r->ld), loader_probes_fd(&r->ld), &collector_ops, err,
