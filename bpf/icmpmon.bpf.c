@@ -25,6 +25,7 @@ const volatile __u16 run_id = 0;     /* ICMP identifier, network order */
 const volatile __u64 run_cookie = 0; /* first 8 payload bytes, as on the wire */
 const volatile __u32 cookie_len = 0; /* 0 when the payload is shorter than the cookie */
 const volatile __u8 consume = 0;     /* drop matched replies instead of passing them */
+const volatile __u8 rtt_from_tc = 0; /* time from tc egress even when the probe has a wire stamp */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -156,6 +157,40 @@ static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int
 		__sync_fetch_and_add(&s->hist[b], 1);
 }
 
+/* Where the round trip starts: the hand-off to the driver, after the host's own queue, when seen. */
+static __always_inline __u64 rtt_start(const struct probe_val *v)
+{
+	return v->t_wire_ns && !rtt_from_tc ? v->t_wire_ns : v->t_tx_ns;
+}
+
+/* Host transmit queue delay, saturated to 32 bits; 0 when the probe has no wire stamp. */
+static __always_inline __u32 txq_ns(const struct probe_val *v)
+{
+	__u64 d;
+
+	if (!v->t_wire_ns)
+		return 0;
+	d = v->t_wire_ns > v->t_tx_ns ? v->t_wire_ns - v->t_tx_ns : 0;
+	if (d >= 0xffffffffULL)
+		return 0xffffffff;
+	return d ? (__u32)d : 1;
+}
+
+static __always_inline void record_txq(struct target_stats *s, const struct probe_val *v)
+{
+	__u64 d = v->t_wire_ns > v->t_tx_ns ? v->t_wire_ns - v->t_tx_ns : 0;
+	__u32 b;
+
+	if (!v->t_wire_ns)
+		return;
+	__sync_fetch_and_add(&s->txq_count, 1);
+	__sync_fetch_and_add(&s->txq_sum_ns, d);
+	set_max(&s->txq_max_ns, d);
+	b = icmpmon_hist_bucket(d);
+	if (b < ICMPMON_HIST_BUCKETS)
+		__sync_fetch_and_add(&s->txq_hist[b], 1);
+}
+
 static __always_inline void emit(__u8 kind, const struct probe_key *key, const struct probe_val *val,
 				 __u64 now, __u8 ttl, __u16 icmp_len, __u8 type, __u8 code,
 				 const struct icmpmon_addr *from, __u32 info)
@@ -168,7 +203,7 @@ static __always_inline void emit(__u8 kind, const struct probe_key *key, const s
 		return;
 	}
 	ev->t_rx_ns = now;
-	ev->rtt_ns = now - val->t_tx_ns;
+	ev->rtt_ns = now - rtt_start(val);
 	ev->target_idx = val->target_idx;
 	ev->seq = key->seq;
 	ev->kind = kind;
@@ -178,6 +213,7 @@ static __always_inline void emit(__u8 kind, const struct probe_key *key, const s
 	ev->icmp_code = code;
 	ev->from = *from;
 	ev->icmp_info = info;
+	ev->txq_ns = txq_ns(val);
 	bpf_ringbuf_submit(ev, 0);
 }
 
@@ -335,8 +371,11 @@ static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct
 	s = stats_of(val.target_idx);
 	if (s && kind == ICMPMON_EV_REPLY && (val.flags & ICMPMON_PROBE_ERRORED))
 		__sync_fetch_and_add(&s->errored_replied, 1);
-	if (s)
-		record_rtt(s, now - val.t_tx_ns, kind == ICMPMON_EV_DUP);
+	if (s) {
+		record_rtt(s, now - rtt_start(&val), kind == ICMPMON_EV_DUP);
+		if (kind == ICMPMON_EV_REPLY)
+			record_txq(s, &val);
+	}
 	emit(kind, &key, &val, now, l->ttl, l->fragment ? 0 : len, icmp->type, 0, &key.target, 0);
 	return V_OURS;
 }

@@ -38,6 +38,8 @@ enum long_only {
 	OPT_METRICS_TARGET_HIST,
 	OPT_DAEMON,
 	OPT_MAX_TARGETS,
+	OPT_RTT_FROM,
+	OPT_HW_TIMESTAMPS,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +63,8 @@ static const struct option long_options[] = {
 	{ "metrics-target-histograms", required_argument, NULL, OPT_METRICS_TARGET_HIST },
 	{ "daemon", no_argument, NULL, OPT_DAEMON },
 	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
+	{ "rtt-from", required_argument, NULL, OPT_RTT_FROM },
+	{ "hw-timestamps", no_argument, NULL, OPT_HW_TIMESTAMPS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -99,6 +103,9 @@ void options_usage(FILE *out)
 		"  --pin DIR              pin the maps under DIR (a bpffs directory)\n"
 		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
 		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n"
+		"  --rtt-from wire|tc     start the RTT where the driver takes the probe (default) or at\n"
+		"                         tc egress, before this host's transmit queue\n"
+		"  --hw-timestamps        say whether each interface offers hardware timestamps\n"
 		"\n"
 		"monitor options:\n"
 		"  --file FILE            read targets from FILE, one per line, # comments (- for stdin)\n"
@@ -272,6 +279,7 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 	case OPT_BURST: cfg->burst = 1; return 0;
 	case OPT_JSON: cfg->json = 1; return 0;
 	case OPT_HIST: cfg->hist = 1; return 0;
+	case OPT_HW_TIMESTAMPS: cfg->hw_timestamps = 1; return 0;
 	case OPT_DAEMON: cfg->daemon = 1; return 0;
 	case OPT_METRICS:
 		return metrics_parse_listen(arg, &cfg->metrics_addr, &cfg->metrics_port, err, errlen);
@@ -320,6 +328,12 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 			cfg->attach = ATTACH_TC;
 		else
 			return fail_line(err, errlen, "invalid --attach '%s': expected auto, xdp or tc", arg);
+		return 0;
+	case OPT_RTT_FROM:
+		if (!strcmp(arg, "wire") || !strcmp(arg, "tc"))
+			cfg->rtt_from_tc = !strcmp(arg, "tc");
+		else
+			return fail_line(err, errlen, "invalid --rtt-from '%s': expected wire or tc", arg);
 		return 0;
 	case OPT_MODE:
 		if (!strcmp(arg, "kernel"))

@@ -38,6 +38,8 @@ struct config {
 	enum xdp_mode xdp_mode;
 	enum attach_hook attach; /* --attach: where replies are caught */
 	const char *pin_dir;   /* --pin */
+	int hw_timestamps;     /* --hw-timestamps: report what each interface offers (kernel/hwts.h) */
+	int rtt_from_tc;       /* --rtt-from tc: RTT from tc egress (before the qdisc), not the driver hand-off */
 	enum rx_mode mode;     /* --mode kernel|socket */
 	unsigned ringbuf_kib;  /* --ringbuf-kib */
 	unsigned max_outstanding; /* --max-outstanding: outstanding-probe map size, 0 = derived */

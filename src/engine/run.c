@@ -14,6 +14,7 @@
 
 #include "engine/reload.h"
 #include "engine/run.h"
+#include "kernel/hwts.h"
 #include "kernel/collector.h"
 #include "util/clock.h"
 #include "util/one_line.h"
@@ -126,6 +127,17 @@ static void on_lost(void *ctx, __u32 tidx, __u16 seq, int errored)
 	r->sink->timeout(r, tidx, seq);
 }
 
+/* --hw-timestamps: what the interface offers; RTTs stay on the kernel's software stamps either way. */
+static void say_hw_timestamps(const struct attached_if *ai)
+{
+	struct hwts_caps c;
+	char line[384];
+
+	hwts_probe(ai->ifindex, ai->name, &c);
+	hwts_describe(ai->name, &c, line, sizeof(line));
+	fprintf(stderr, "icmpmon: %s; RTT from software stamps (this build does not read hardware ones)\n", line);
+}
+
 static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, size_t errlen)
 {
 	const struct config *cfg = r->cfg;
@@ -138,6 +150,7 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.max_outstanding = outstanding_size(cfg, r->slots),
 		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
+		.rtt_from_tc = cfg->rtt_from_tc,
 	};
 	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_lost, .ctx = r };
 	uint32_t i;
@@ -145,6 +158,12 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 
 	if (loader_load(&r->ld, &o, err, errlen))
 		return -1;
+	if (!r->ld.tx_wire)
+		fprintf(stderr, "icmpmon: %s; probes are stamped at tc egress only, so RTT includes this host's "
+			"transmit queue\n", r->ld.tx_why);
+	else if (cfg->verbose)
+		fprintf(stderr, "icmpmon: RTT starts at the hand-off to the driver (net_dev_start_xmit)%s\n",
+			cfg->rtt_from_tc ? "; --rtt-from tc: reported from tc egress" : "");
 	for (i = 0; i < r->targets.n; i++)
 		if (loader_add_target(&r->ld, &r->targets.v[i].addr, i)) {
 			snprintf(err, errlen, "cannot register target %s", r->targets.v[i].addr_str);
@@ -161,6 +180,8 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		else if (cfg->verbose)
 			fprintf(stderr, "icmpmon: %s: replies caught in %s\n", ai->name,
 				ai->ingress_slot >= 0 ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
+		if (cfg->hw_timestamps)
+			say_hw_timestamps(ai);
 	}
 	r->stats = r->ld.stats;
 	return collector_open(&r->col, loader_ringbuf_fd(&r->ld), loader_probes_fd(&r->ld), &collector_ops, err,

@@ -93,6 +93,22 @@ static inline uint64_t run_mono_ns(const struct run *r, uint64_t wall_ns)
 	return (uint64_t)((int64_t)wall_ns - r->mono_to_real_ns);
 }
 
+/* How probes are stamped on the way out: "wire" (tc egress and the driver hand-off), "tc", or "socket". */
+static inline const char *run_tx_stamp(const struct run *r)
+{
+	if (r->cfg && r->cfg->mode == RX_SOCKET)
+		return "socket";
+	return r->ld.tx_wire ? "wire" : "tc";
+}
+
+/* Where the RTT starts: "wire" unless the hook is missing or --rtt-from tc asked for tc egress. */
+static inline const char *run_rtt_from(const struct run *r)
+{
+	const char *s = run_tx_stamp(r);
+
+	return s[0] == 'w' && r->cfg && r->cfg->rtt_from_tc ? "tc" : s;
+}
+
 /*
  * Sets up the run (resolve, load, attach, open sockets); err is one line on
  * failure. service may be NULL.

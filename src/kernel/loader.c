@@ -142,6 +142,19 @@ static void unpin_maps(struct loader *ld)
 	ld->made_pin_dir = 0;
 }
 
+static void attach_wire(struct loader *ld, const struct loader_opts *o)
+{
+	struct wire_opts w = {
+		.run_id = o->run_id,
+		.cookie = o->cookie,
+		.cookie_len = o->cookie_len,
+		.probes_fd = bpf_map__fd(ld->skel->maps.icmpmon_probes),
+		.max_outstanding = o->max_outstanding,
+	};
+
+	ld->tx_wire = !wire_attach(&ld->wire, &w, ld->tx_why, sizeof(ld->tx_why));
+}
+
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct icmpmon_bpf *skel;
@@ -158,6 +171,7 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 	skel->rodata->run_cookie = o->cookie;
 	skel->rodata->cookie_len = o->cookie_len;
 	skel->rodata->consume = (__u8)o->consume;
+	skel->rodata->rtt_from_tc = (__u8)o->rtt_from_tc;
 	if (size_maps(skel, o)) {
 		snprintf(err, errlen, "cannot size the BPF maps");
 		return -1;
@@ -177,6 +191,7 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 	}
 	if (o->pin_dir && pin_maps(ld, o->pin_dir, err, errlen))
 		return -1;
+	attach_wire(ld, o);
 	return 0;
 }
 
@@ -418,6 +433,8 @@ void loader_destroy(struct loader *ld)
 			close(ai->xdp_link_fd);
 	}
 	ld->n_ifs = 0;
+	wire_detach(&ld->wire);
+	ld->tx_wire = 0;
 	if (ld->stats)
 		munmap(ld->stats, ld->stats_len);
 	ld->stats = NULL;

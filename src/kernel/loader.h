@@ -8,6 +8,7 @@
 
 #include "bpf/icmpmon.h"
 #include "kernel/attach.h"
+#include "kernel/wire.h"
 
 #define LOADER_MAX_IFS 16
 
@@ -22,6 +23,7 @@ struct loader_opts {
 	__u32 max_outstanding;
 	__u32 ringbuf_bytes;
 	const char *pin_dir;
+	int rtt_from_tc;   /* --rtt-from tc: RTT from tc egress even where the wire stamp exists */
 };
 
 struct attached_if {
@@ -43,8 +45,12 @@ struct loader {
 	char pin_dir[256];
 	int pinned;
 	int made_pin_dir;
+	struct wire wire;      /* the wire-nearest transmit stamp */
+	int tx_wire;           /* 1: the transmit hook is attached; 0: tc egress stamps only */
+	char tx_why[160];      /* why not, when tx_wire is 0 */
 };
 
+/* Loads the programs and attaches the transmit hook (or says in tx_why why it could not). */
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
 int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx);
 /* Stops matching replies from a; its slot's aggregates stay until loader_zero_stats. */

@@ -58,12 +58,17 @@ static uint64_t load_stat(const __u64 *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-static void copy_buckets(const struct target_stats *s, uint64_t *out)
+static void copy_hist(const __u32 *hist, uint64_t *out)
 {
 	uint32_t i;
 
 	for (i = 0; i < ICMPMON_HIST_BUCKETS; i++)
-		out[i] = __atomic_load_n(&s->hist[i], __ATOMIC_RELAXED);
+		out[i] = __atomic_load_n(&hist[i], __ATOMIC_RELAXED);
+}
+
+static void copy_buckets(const struct target_stats *s, uint64_t *out)
+{
+	copy_hist(s->hist, out);
 }
 
 void metrics_hist_cumulative(const struct target_stats *s, const double *le, int n_le, uint64_t *out)
@@ -165,32 +170,52 @@ static void encode_target_counters(struct metrics_encoder *e, const struct metri
 	e->end_family(e);
 }
 
+/* One per-target histogram family over the targets' kernel histograms. */
+struct hist_family {
+	const char *name, *help;
+	int txq; /* 0: the RTT (hist, received, rtt_first_sum_ns); 1: the host queue (txq_*) */
+};
+
+static const struct hist_family rtt_family = {
+	"icmpmon_rtt_seconds",
+	"Round-trip time of first replies, from the hand-off to the driver (or tc egress, see "
+	"icmpmon_build_info rtt_from) to the reply hook, in the kernel.",
+	0,
+};
+
+static const struct hist_family txq_family = {
+	"icmpmon_host_tx_queue_seconds",
+	"Time first-answered probes spent in this host's transmit path (qdisc) between tc egress and the driver.",
+	1,
+};
+
 /*
- * icmpmon_rtt_seconds per target: a histogram while per-target histograms are
- * on, else a summary of _sum and _count only (two series per target, enough
- * for the mean and for topk).
+ * A histogram family per target while per-target histograms are on, else a
+ * summary of _sum and _count only (two series per target, enough for the mean
+ * and for topk).
  */
-static void encode_target_rtt(struct metrics_encoder *e, const struct metrics_scrape *m)
+static void encode_target_hist(struct metrics_encoder *e, const struct metrics_scrape *m, const struct hist_family *f)
 {
 	struct metrics_label l[METRICS_MAX_LABELS];
 	uint64_t b[ICMPMON_HIST_BUCKETS], cum[METRICS_MAX_BUCKETS];
 	struct metrics_hist h = { .buckets = b, .cum = cum, .le = m->le, .n_le = m->n_le };
 	struct metrics_target t;
+	const struct target_stats *s;
 	uint32_t i;
 
-	e->family(e, "icmpmon_rtt_seconds", m->target_hist ? "histogram" : "summary",
-		  "Round-trip time of first replies, from tc egress to the reply hook, in the kernel.");
+	e->family(e, f->name, m->target_hist ? "histogram" : "summary", f->help);
 	for (i = 0; i < m->slots; i++) {
 		if (!m->target(m->ctx, i, &t))
 			continue;
-		/* Read the count first: the kernel adds a reply to received before its bucket. */
-		h.count = load_stat(&t.stats->received);
-		h.sum_ns = load_stat(&t.stats->rtt_first_sum_ns);
+		s = t.stats;
+		/* Read the count first: the kernel adds a reply to its count before its bucket. */
+		h.count = load_stat(f->txq ? &s->txq_count : &s->received);
+		h.sum_ns = load_stat(f->txq ? &s->txq_sum_ns : &s->rtt_first_sum_ns);
 		if (!m->target_hist) {
 			e->summary(e, l, target_labels(&t, l), h.count, h.sum_ns);
 			continue;
 		}
-		copy_buckets(t.stats, b);
+		copy_hist(f->txq ? s->txq_hist : s->hist, b);
 		metrics_buckets_cumulative(b, h.count, m->le, m->n_le, cum);
 		e->histogram(e, l, target_labels(&t, l), &h);
 	}
@@ -342,7 +367,7 @@ static void encode_kernel(struct metrics_encoder *e, const uint64_t c[ICMPMON_CN
 
 static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
-	struct metrics_label l;
+	struct metrics_label l, bl[3];
 	struct metrics_target t;
 	uint32_t i, n_active = 0;
 
@@ -366,16 +391,21 @@ static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m
 		encode_kernel(e, m->kernel);
 	unlabelled(e, "icmpmon_start_time_seconds", "gauge", "Start of the run, seconds since the Unix epoch.",
 		   m->start_real_ns, 1);
-	e->family(e, "icmpmon_build_info", "gauge", "Always 1; the version is a label.");
-	span_label(&l, "version", ICMPMON_VERSION);
-	e->number(e, &l, 1, 1, 0);
+	e->family(e, "icmpmon_build_info", "gauge",
+		  "Always 1; labels: version, tx_stamp (wire: the driver hand-off is stamped; tc: tc egress only), "
+		  "rtt_from (where the RTT starts).");
+	span_label(&bl[0], "version", ICMPMON_VERSION);
+	span_label(&bl[1], "tx_stamp", m->tx_stamp ? m->tx_stamp : "tc");
+	span_label(&bl[2], "rtt_from", m->rtt_from ? m->rtt_from : "tc");
+	e->number(e, bl, 3, 1, 0);
 	e->end_family(e);
 }
 
 void metrics_encode(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
 	encode_target_counters(e, m);
-	encode_target_rtt(e, m);
+	encode_target_hist(e, m, &rtt_family);
+	encode_target_hist(e, m, &txq_family);
 	if (!m->target_hist)
 		encode_group_histograms(e, m);
 	encode_run(e, m);

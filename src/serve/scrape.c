@@ -68,6 +68,8 @@ static int write_scrape(FILE *f, const struct run *r, int pb)
 		.over_capacity = r->reloads.over_capacity,
 		.has_kernel = r->ld.skel != NULL || r->srx.probes != NULL,
 		.start_real_ns = r->start_ns ? run_wall_ns(r, r->start_ns) : 0,
+		.tx_stamp = run_tx_stamp(r),
+		.rtt_from = run_rtt_from(r),
 	};
 	int c;
 

@@ -96,6 +96,10 @@ static void json_start(struct run *r)
 	key(f, "report_s");
 	json_num(f, cfg->report_s, 6);
 	key_u64(f, "size", (uint64_t)cfg->size);
+	key(f, "tx_stamp");
+	json_str(f, run_tx_stamp(r));
+	key(f, "rtt_from");
+	json_str(f, run_rtt_from(r));
 	key(f, "interfaces");
 	fputc('[', f);
 	if (cfg->mode == RX_KERNEL) {
@@ -176,6 +180,7 @@ static void json_event(struct run *r, const struct icmpmon_event *ev)
 		key_u64(f, "ttl", ev->ttl);
 		key_u64(f, "bytes", ev->icmp_len ? ev->icmp_len : (unsigned)(r->cfg->size + 8));
 		key_ms(f, "rtt_ms", run_has_timing(r), ev->rtt_ns);
+		key_ms(f, "host_tx_queue_ms", ev->txq_ns != 0, ev->txq_ns);
 		key(f, "dup");
 		fputs(ev->kind == ICMPMON_EV_DUP ? "true" : "false", f);
 	}
@@ -312,6 +317,8 @@ static void summary(struct run *r, uint32_t i, const struct target_stats *s, uin
 	key_ms(f, "elapsed_ms", 1, r->last_activity_ns > r->start_ns ? r->last_activity_ns - r->start_ns : 0);
 	rtt_fields(f, r, s);
 	key_ms(f, "mdev_ms", has_mdev, has_mdev ? (uint64_t)prtt.mdev_us * 1000 : 0);
+	key_ms(f, "host_tx_queue_avg_ms", s->txq_count != 0, s->txq_count ? s->txq_sum_ns / s->txq_count : 0);
+	key_ms(f, "host_tx_queue_max_ms", s->txq_count != 0, s->txq_max_ns);
 	if (r->cfg->hist)
 		hist_rows(f, s);
 	obj_end(f);

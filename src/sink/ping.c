@@ -179,6 +179,9 @@ static void report_drops(struct run *r)
 		       (unsigned long long)untracked);
 }
 
+/* Below this the host's own queue is not worth a line in the summary. */
+#define HOST_QUEUE_SAID_NS 1000000ull
+
 static int ping_finish(struct run *r)
 {
 	const struct config *cfg = r->cfg;
@@ -203,6 +206,9 @@ static int ping_finish(struct run *r)
 		sum.ipg_ewma = cfg->flood || cfg->interval_s == 0;
 		sum.ewma8 = r->ewma8[i];
 		ping_print_summary(stdout, &sum);
+		if (s->txq_max_ns > HOST_QUEUE_SAID_NS)
+			ping_print_host_queue(stdout, s->txq_sum_ns / s->txq_count, s->txq_max_ns,
+					      run_rtt_from(r)[0] == 't');
 		if (cfg->hist)
 			hist_print(stdout, s);
 	}
