@@ -58,12 +58,17 @@ static uint64_t load_stat(const __u64 *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-static void copy_buckets(const struct target_stats *s, uint64_t *out)
+static void copy_hist(const __u32 *hist, uint64_t *out)
 {
 	uint32_t i;
 
 	for (i = 0; i < ICMPMON_HIST_BUCKETS; i++)
-		out[i] = __atomic_load_n(&s->hist[i], __ATOMIC_RELAXED);
+		out[i] = __atomic_load_n(&hist[i], __ATOMIC_RELAXED);
+}
+
+static void copy_buckets(const struct target_stats *s, uint64_t *out)
+{
+	copy_hist(s->hist, out);
 }
 
 void metrics_hist_cumulative(const struct target_stats *s, const double *le, int n_le, uint64_t *out)
@@ -169,32 +174,52 @@ static void encode_target_counters(struct metrics_encoder *e, const struct metri
 	e->end_family(e);
 }
 
+/* One per-target histogram family over the targets' kernel histograms. */
+struct hist_family {
+	const char *name, *help;
+	int txq; /* 0: the RTT (hist, received, rtt_first_sum_ns); 1: the host queue (txq_*) */
+};
+
+static const struct hist_family rtt_family = {
+	"icmpmon_rtt_seconds",
+	"Round-trip time of first replies, from the hand-off to the driver (or tc egress, see "
+	"icmpmon_build_info rtt_from) to the reply hook, in the kernel.",
+	0,
+};
+
+static const struct hist_family txq_family = {
+	"icmpmon_host_tx_queue_seconds",
+	"Time first-answered probes spent in this host's transmit path (qdisc) between tc egress and the driver.",
+	1,
+};
+
 /*
- * icmpmon_rtt_seconds per target: a histogram while per-target histograms are
- * on, else a summary of _sum and _count only (two series per target, enough
- * for the mean and for topk).
+ * A histogram family per target while per-target histograms are on, else a
+ * summary of _sum and _count only (two series per target, enough for the mean
+ * and for topk).
  */
-static void encode_target_rtt(struct metrics_encoder *e, const struct metrics_scrape *m)
+static void encode_target_hist(struct metrics_encoder *e, const struct metrics_scrape *m, const struct hist_family *f)
 {
 	struct metrics_label l[METRICS_MAX_LABELS];
 	uint64_t b[ICMPMON_HIST_BUCKETS], cum[METRICS_MAX_BUCKETS];
 	struct metrics_hist h = { .buckets = b, .cum = cum, .le = m->le, .n_le = m->n_le };
 	struct metrics_target t;
+	const struct target_stats *s;
 	uint32_t i;
 
-	e->family(e, "icmpmon_rtt_seconds", m->target_hist ? "histogram" : "summary",
-		  "Round-trip time of first replies, from tc egress to the reply hook, in the kernel.");
+	e->family(e, f->name, m->target_hist ? "histogram" : "summary", f->help);
 	for (i = 0; i < m->slots; i++) {
 		if (!m->target(m->ctx, i, &t))
 			continue;
-		/* Read the count first: the kernel adds a reply to received before its bucket. */
-		h.count = load_stat(&t.stats->received);
-		h.sum_ns = load_stat(&t.stats->rtt_first_sum_ns);
+		s = t.stats;
+		/* Read the count first: the kernel adds a reply to its count before its bucket. */
+		h.count = load_stat(f->txq ? &s->txq_count : &s->received);
+		h.sum_ns = load_stat(f->txq ? &s->txq_sum_ns : &s->rtt_first_sum_ns);
 		if (!m->target_hist) {
 			e->summary(e, l, target_labels(&t, l), h.count, h.sum_ns);
 			continue;
 		}
-		copy_buckets(t.stats, b);
+		copy_hist(f->txq ? s->txq_hist : s->hist, b);
 		metrics_buckets_cumulative(b, h.count, m->le, m->n_le, cum);
 		e->histogram(e, l, target_labels(&t, l), &h);
 	}
@@ -325,6 +350,14 @@ static const struct {
 				     "Probes not timed because the outstanding-probe map was full." },
 	[ICMPMON_CNT_FOREIGN_ERROR] = { "icmpmon_foreign_icmp_errors_total",
 					"ICMP errors quoting a packet that is not one of this run's probes." },
+	[ICMPMON_CNT_BAD_CSUM] = { "icmpmon_bad_checksum_packets_total",
+				   "Replies and errors of this run with a bad IPv4 header or ICMP checksum (the host drops them)." },
+	[ICMPMON_CNT_NOT_FOR_US] = { "icmpmon_not_for_host_packets_total",
+				     "Replies and errors of this run the host would not take: another destination MAC, "
+				     "a VLAN it has no device for, an IP destination that is not the probe's source." },
+	[ICMPMON_CNT_BAD_QUOTE] = { "icmpmon_bad_quote_icmp_errors_total",
+				    "ICMP errors naming an outstanding probe but not quoting it as sent "
+				    "(inner source, IP options or cookie differ)." },
 };
 
 static void encode_kernel(struct metrics_encoder *e, const uint64_t c[ICMPMON_CNT_MAX])
@@ -338,7 +371,7 @@ static void encode_kernel(struct metrics_encoder *e, const uint64_t c[ICMPMON_CN
 
 static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
-	struct metrics_label l, info[2];
+	struct metrics_label l, info[4];
 	struct metrics_target t;
 	uint32_t i, n_active = 0;
 	int n_info = 1;
@@ -373,10 +406,14 @@ static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m
 		encode_kernel(e, m->kernel);
 	unlabelled(e, "icmpmon_start_time_seconds", "gauge", "Start of the run, seconds since the Unix epoch.",
 		   m->start_real_ns, 1);
-	e->family(e, "icmpmon_build_info", "gauge", "Always 1; the version and the receive mode are labels.");
+	e->family(e, "icmpmon_build_info", "gauge",
+		  "Always 1; labels: version, mode (the receive mode that runs), tx_stamp (wire: the driver hand-off "
+		  "is stamped; tc: tc egress only), rtt_from (where the RTT starts).");
 	span_label(&info[0], "version", ICMPMON_VERSION);
 	if (m->mode)
 		span_label(&info[n_info++], "mode", m->mode);
+	span_label(&info[n_info++], "tx_stamp", m->tx_stamp ? m->tx_stamp : "tc");
+	span_label(&info[n_info++], "rtt_from", m->rtt_from ? m->rtt_from : "tc");
 	e->number(e, info, n_info, 1, 0);
 	e->end_family(e);
 }
@@ -384,7 +421,8 @@ static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m
 void metrics_encode(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
 	encode_target_counters(e, m);
-	encode_target_rtt(e, m);
+	encode_target_hist(e, m, &rtt_family);
+	encode_target_hist(e, m, &txq_family);
 	/* Groups asked for are exported beside per-target histograms kept with
 	 * --metrics-target-histograms always; without --metrics-group-by they
 	 * stand in for the per-target ones (one group of every target). */

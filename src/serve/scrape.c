@@ -70,9 +70,11 @@ static int write_scrape(FILE *f, const struct run *r, int pb)
 		.links_lost = r->links.lost_total,
 		.links_back = r->links.back_total,
 		.links_moved = r->links.moved_total,
-		.has_kernel = r->ld.skel != NULL,
+		.has_kernel = r->ld.skel != NULL || r->srx.probes != NULL,
 		.start_real_ns = r->start_ns ? run_wall_ns(r, r->start_ns) : 0,
 		.mode = run_mode_name(r),
+		.tx_stamp = run_tx_stamp(r),
+		.rtt_from = run_rtt_from(r),
 	};
 	int c;
 
@@ -83,7 +85,7 @@ static int write_scrape(FILE *f, const struct run *r, int pb)
 	m.target_hist = per_target_histograms(r);
 	if (m.has_kernel)
 		for (c = 0; c < ICMPMON_CNT_MAX; c++)
-			m.kernel[c] = loader_counter(&r->ld, (enum icmpmon_counter)c);
+			m.kernel[c] = run_rejected(r, (enum icmpmon_counter)c);
 	if (pb)
 		return metrics_write_scrape_pb(f, &m);
 	metrics_write_scrape(f, &m);
