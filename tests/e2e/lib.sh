@@ -190,7 +190,7 @@ check_ping_output() {
 	if [ "$(sed -n 1p "$f")" != "PING $t ($t) 56(84) bytes of data." ]; then
 		WHY="first line is not the ping header: '$(sed -n 1p "$f")'"; return 1
 	fi
-	seqs=$(grep -E "^64 bytes from $re_t: icmp_seq=[0-9]+ ttl=64 time=[0-9.]+ ms$" "$f" |
+	seqs=$(grep -E "^64 bytes from $re_t: icmp_seq=[0-9]+( ident=[0-9]+)? ttl=64 time=[0-9.]+ ms$" "$f" |
 		sed -E 's/.*icmp_seq=([0-9]+) .*/\1/' | tr '\n' ' ')
 	want=$(seq 1 "$n" | tr '\n' ' ')
 	if [ "$seqs" != "$want" ]; then
@@ -344,7 +344,7 @@ check_target_block() {
 	if [ "$(grep -cFx -- "$(ping_header "$t")" "$f")" -ne 1 ]; then
 		WHY="$t: not one header '$(ping_header "$t")'"; return 1
 	fi
-	seqs=$(grep -E "^64 bytes from $re: icmp_seq=[0-9]+ ttl=$ttl time=[0-9.]+ ms$" "$f" |
+	seqs=$(grep -E "^64 bytes from $re: icmp_seq=[0-9]+( ident=[0-9]+)? ttl=$ttl time=[0-9.]+ ms$" "$f" |
 		sed -E 's/.*icmp_seq=([0-9]+) .*/\1/' | sort -n | tr '\n' ' ')
 	want=$(seq 1 "$n" | tr '\n' ' ')
 	if [ "$seqs" != "$want" ]; then
