@@ -96,7 +96,7 @@ check() {
 	for ((i = 1; i <= N; i++)); do
 		grep -q "^From $R_ADDR icmp_seq=$i Destination Host Unreachable$" "$f" ||
 			{ diag_file "$f"; fail "$2: no error line for icmp_seq=$i"; }
-		grep -Eq "^64 bytes from ${ANSWERED//./\\.}: icmp_seq=$i ttl=64 time=[0-9.]+ ms$" "$f" ||
+		grep -Eq "^64 bytes from ${ANSWERED//./\\.}: icmp_seq=$i( ident=[0-9]+)? ttl=64 time=[0-9.]+ ms$" "$f" ||
 			{ diag_file "$f"; fail "$2: no reply line for icmp_seq=$i"; }
 	done
 	[ "$(grep -c '^From ' "$f")" -eq "$N" ] || { diag_file "$f"; fail "$2: a misquoting error was printed"; }
