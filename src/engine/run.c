@@ -158,9 +158,9 @@ static void on_lost(void *ctx, __u32 tidx, __u16 seq, int errored)
 	r->sink->timeout(r, tidx, seq);
 }
 
-void run_account_timeout(void *ctx, uint32_t tidx, uint16_t seq)
+void run_account_timeout(void *ctx, uint32_t tidx, uint16_t seq, int errored)
 {
-	on_lost(ctx, tidx, seq, 0);
+	on_lost(ctx, tidx, seq, errored);
 }
 
 /* --hw-timestamps: what the interface offers; RTTs stay on the kernel's software stamps either way. */
@@ -501,7 +501,7 @@ void run_account_event(void *ctx, const struct icmpmon_event *ev)
 
 	e.t_rx_ns = run_mono_ns(r, e.t_rx_ns);
 	if (e.kind == ICMPMON_EV_ERROR) {
-		/* errored and errored_replied are socket_rx's */
+		/* errored and errored_replied are socket_rx's or dgram's (run_dgram.c) */
 		s->errors[icmpmon_error_kind(r->targets.v[e.target_idx].addr.family, e.icmp_type)]++;
 	} else {
 		stats_add_rtt(s, e.rtt_ns, e.kind == ICMPMON_EV_DUP);

@@ -152,10 +152,11 @@ int run_settles_probes(const struct run *r);
 /*
  * Userland receive paths (socket, dgram): one event into the run's own
  * statistics and on to the sink (t_rx_ns on CLOCK_REALTIME); a probe that
- * timed out.
+ * timed out (errored: an ICMP error quoted it, counted in errored_swept and
+ * not as a timeout).
  */
 void run_account_event(void *run, const struct icmpmon_event *ev);
-void run_account_timeout(void *run, uint32_t tidx, uint16_t seq);
+void run_account_timeout(void *run, uint32_t tidx, uint16_t seq, int errored);
 /* A counter of what the receive path rejected (enum icmpmon_counter); 0 where the mode has no such counter. */
 uint64_t run_rejected(const struct run *r, enum icmpmon_counter which);
 /* -v: one line of what was rejected and why, when anything was. */
