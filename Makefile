@@ -31,8 +31,9 @@ PB_PROTOS := io/prometheus/client/metrics google/protobuf/timestamp
 PB_HDRS  := $(patsubst %,$(PB_GEN)/%.pb-c.h,$(PB_PROTOS))
 PB_OBJS  := $(patsubst %,$(BUILD)/obj/pb/%.pb-c.o,$(PB_PROTOS))
 APP_OBJS += $(PB_OBJS)
-SKEL     := $(BUILD)/icmpmon.skel.h
-BPF_OBJ  := $(BUILD)/icmpmon.bpf.o
+SKEL     := $(BUILD)/icmpmon.skel.h $(BUILD)/wire.skel.h $(BUILD)/hwts.skel.h
+BPF_OBJS := $(BUILD)/icmpmon.bpf.o $(BUILD)/wire.bpf.o $(BUILD)/hwts.bpf.o
+.SECONDARY: $(BPF_OBJS)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BPF_TESTS  := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(wildcard tests/bpf/test_*.c))
@@ -67,11 +68,11 @@ vmlinux:
 $(BUILD) $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
-$(BPF_OBJ): bpf/icmpmon.bpf.c $(wildcard bpf/*.h) | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(SKEL): $(BPF_OBJ)
-	$(BPFTOOL) gen skeleton $< name icmpmon_bpf > $@
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
 $(PB_HDRS) $(patsubst %.h,%.c,$(PB_HDRS)) &: $(PROM_PROTO_DIR)/io/prometheus/client/metrics.proto
 	@mkdir -p $(PB_GEN)

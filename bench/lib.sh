@@ -274,6 +274,38 @@ flood_tx() { in_f cat "/sys/class/net/$DEV_F/statistics/tx_packets"; }
 # /usr/bin/time, bounded by timeout(1). stdout -> $TMPD/NAME.out, stderr ->
 # $TMPD/NAME.err, time's line ("user sys maxrss_kib wall") -> $TMPD/NAME.time.
 # Sets RC.
+# tap_probes PCAP: every answered echo request the tap saw, in order:
+# "target<TAB>id<TAB>seq<TAB>ordinal<TAB>request_s<TAB>reply_s<TAB>rtt_us"
+# (times: epoch seconds with nanoseconds as tcpdump prints them; ordinal: the
+# request's position among those to its target).
+tap_probes() {
+	tcpdump -r "$1" -n -tt --time-stamp-precision=nano 2>/dev/null | awk '
+		/ICMP echo request/ {
+			dst = $5; sub(/:$/, "", dst)
+			id = $10; sub(/,$/, "", id); seq = $12; sub(/,$/, "", seq)
+			k = dst SUBSEP id SUBSEP seq
+			if (!(k in req)) { req[k] = $1; o = ++ord[dst]; kord[k] = o; keys[++n] = k }
+			next
+		}
+		/ICMP echo reply/ {
+			src = $3
+			id = $10; sub(/,$/, "", id); seq = $12; sub(/,$/, "", seq)
+			k = src SUBSEP id SUBSEP seq
+			if ((k in req) && !(k in rep)) rep[k] = $1
+		}
+		END {
+			for (i = 1; i <= n; i++) {
+				k = keys[i]
+				if (!(k in rep)) continue
+				split(k, a, SUBSEP)
+				# seconds.nanoseconds: subtract the integer and fraction parts apart
+				split(req[k], q, "."); split(rep[k], r, ".")
+				us = ((r[1] - q[1]) * 1e9 + (r[2] - q[2])) / 1000
+				printf "%s\t%s\t%s\t%d\t%s\t%s\t%.3f\n", a[1], a[2], a[3], kord[k], req[k], rep[k], us
+			}
+		}'
+}
+
 timed() {
 	local name=$1 secs=$2
 	shift 2

@@ -30,9 +30,22 @@
  *            our probes: stamped in the outstanding map, restamping the same
  *            key every run).
  *
+ *   icmpmon_wire (tp_btf/net_dev_start_xmit, which BPF_PROG_TEST_RUN cannot
+ *            run): attached for real in a private network namespace whose lo
+ *            does not answer echo requests; --wire-packets datagrams per round
+ *            are sent over that lo and the kernel's own statistics
+ *            (BPF_ENABLE_STATS: bpf_prog_info run_time_ns / run_cnt, deltas)
+ *            give the mean time per packet: udp (what every other packet the
+ *            host sends pays), foreign-request, our-request (a waiting probe
+ *            stamped). The hook sees every packet the host transmits on any
+ *            device, so other traffic during a round is averaged in; a
+ *            do-nothing program on the same tracepoint (noop_wire) shows what
+ *            the statistics themselves add. The trampoline that calls the
+ *            program is not in run_time_ns.
+ *
  * Output: TSV on stdout, header first. Needs root.
  *
- *   prog_cost [--repeat N] [--rounds N]
+ *   prog_cost [--repeat N] [--rounds N] [--wire-packets N]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,6 +54,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -48,6 +66,7 @@
 
 #include "bpf_harness.h"
 #include "bpf/icmpmon.h"
+#include "wire.skel.h"
 #include "pkt.h"
 
 #define RUN_ID 0xbeef
@@ -98,6 +117,13 @@ static void build(struct frame *f, uint32_t src, uint32_t dst, uint8_t proto, ui
 		fprintf(stderr, "prog_cost: cannot build a frame\n");
 		exit(1);
 	}
+	/*
+	 * Destination MAC 00:00:00:00:00:00: a SCHED_CLS test run takes the frame
+	 * as received on lo, whose address that is (any other would be
+	 * PACKET_OTHERHOST, not for this host); XDP knows no MAC here (no
+	 * icmpmon_ifmac entry) and takes any.
+	 */
+	memset(f->b, 0, 6);
 }
 
 static void test_run(int fd, const struct frame *f, int repeat, uint32_t *ns, uint32_t *retval)
@@ -132,7 +158,7 @@ static struct probe_key key_of(uint32_t target, uint16_t seq)
 static void arm_probe(uint16_t seq)
 {
 	struct probe_key k = key_of(T0, seq);
-	struct probe_val v = { .t_tx_ns = 1, .target_idx = 0 };
+	struct probe_val v = { .t_tx_ns = 1, .target_idx = 0, .src = { LOCAL } };
 
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.icmpmon_probes), &k, &v, BPF_ANY)) {
 		perror("prog_cost: probes update");
@@ -214,6 +240,175 @@ static uint64_t counter_sum(uint32_t which)
 	return s;
 }
 
+/* ---- icmpmon_wire: real transmissions, kernel run-time statistics ---------------------------- */
+
+#define LO PKT_IP(127, 0, 0, 1)
+
+static void die(const char *what)
+{
+	fprintf(stderr, "prog_cost: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* A network namespace of our own with lo up and echo requests unanswered: nothing leaves it. */
+static void private_lo(void)
+{
+	struct ifreq ifr;
+	int fd;
+	FILE *f;
+
+	if (unshare(CLONE_NEWNET))
+		die("unshare(CLONE_NEWNET)");
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
+		die("lo flags");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+		die("lo up");
+	close(fd);
+	f = fopen("/proc/sys/net/ipv4/icmp_echo_ignore_all", "w");
+	if (!f || fputs("1", f) < 0 || fclose(f))
+		die("icmp_echo_ignore_all in the private namespace");
+}
+
+static void prog_stats(int fd, uint64_t *run_ns, uint64_t *cnt)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		die("bpf_obj_get_info_by_fd");
+	*run_ns = info.run_time_ns;
+	*cnt = info.run_cnt;
+}
+
+/* A program of the tracepoint's type that only returns 0. */
+static int noop_wire(void)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_RAW_TP);
+	struct bpf_insn insns[2];
+	int id = libbpf_find_vmlinux_btf_id("net_dev_start_xmit", BPF_TRACE_RAW_TP), fd;
+
+	if (id < 0) {
+		fprintf(stderr, "prog_cost: no BTF for net_dev_start_xmit\n");
+		exit(1);
+	}
+	o.attach_btf_id = (uint32_t)id;
+	memset(insns, 0, sizeof(insns));
+	insns[0].code = BPF_ALU64 | BPF_MOV | BPF_K;
+	insns[0].dst_reg = BPF_REG_0;
+	insns[1].code = BPF_JMP | BPF_EXIT;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "noop_wire", "GPL", insns, 2, &o);
+	if (fd < 0) {
+		fprintf(stderr, "prog_cost: loading noop_wire: %s\n", strerror(-fd));
+		exit(1);
+	}
+	if (bpf_raw_tracepoint_open(NULL, fd) < 0)
+		die("attaching noop_wire");
+	return fd;
+}
+
+enum wire_case { W_UDP, W_FOREIGN, W_OURS };
+
+static void send_wire(int udp, int raw, enum wire_case c, const struct frame *icmp, int n)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9), .sin_addr.s_addr = LO };
+	static const uint8_t payload[DATA_LEN];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		ssize_t rc = c == W_UDP ? sendto(udp, payload, sizeof(payload), 0, (struct sockaddr *)&to, sizeof(to))
+					: sendto(raw, icmp->b + PKT_ETH_HLEN, icmp->len - PKT_ETH_HLEN, 0,
+						 (struct sockaddr *)&to, sizeof(to));
+		if (rc < 0)
+			die("sendto over lo");
+	}
+}
+
+static void measure_wire(int prog_fd, const char *prog, enum wire_case c, const char *what, int packets,
+			 int rounds)
+{
+	static const struct frame *icmp;
+	struct frame foreign, ours;
+	double v[64];
+	uint64_t ns0, cnt0, ns1, cnt1;
+	int udp, raw, sink, one = 1, i;
+	struct sockaddr_in at = { .sin_family = AF_INET, .sin_port = htons(9), .sin_addr.s_addr = LO };
+
+	build(&foreign, LO, LO, PKT_PROTO_ICMP, PKT_ICMP_ECHO, OTHER_ID, 3, 0x0706050403020100ULL);
+	build(&ours, LO, LO, PKT_PROTO_ICMP, PKT_ICMP_ECHO, RUN_ID, 5, COOKIE);
+	icmp = c == W_OURS ? &ours : &foreign;
+	udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	/* a receiver, so that no port unreachable (ICMP) comes back; what overflows it is dropped silently */
+	sink = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (udp < 0 || raw < 0 || sink < 0 || setsockopt(sink, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(sink, (struct sockaddr *)&at, sizeof(at)))
+		die("sockets over lo");
+	for (i = 0; i < rounds && i < 64; i++) {
+		prog_stats(prog_fd, &ns0, &cnt0);
+		send_wire(udp, raw, c, icmp, packets);
+		prog_stats(prog_fd, &ns1, &cnt1);
+		v[i] = cnt1 > cnt0 ? (double)(ns1 - ns0) / (double)(cnt1 - cnt0) : 0;
+	}
+	close(udp);
+	close(raw);
+	close(sink);
+	print_row(prog, what, v, i, packets, 0);
+}
+
+static void wire_costs(int packets, int rounds)
+{
+	struct wire_bpf *w;
+	struct bpf_link *link;
+	int stats_fd, noop_fd, fd, err;
+	struct probe_key k;
+	struct probe_val val = { .t_tx_ns = 1 };
+
+	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME); /* on while the fd is open */
+	if (stats_fd < 0)
+		die("bpf_enable_stats");
+	private_lo();
+	noop_fd = noop_wire();
+	measure_wire(noop_fd, "noop_wire", W_UDP, "udp", packets, rounds);
+
+	w = wire_bpf__open();
+	if (!w)
+		die("wire_bpf__open");
+	w->rodata->run_id = htons(RUN_ID);
+	w->rodata->run_cookie = COOKIE;
+	w->rodata->cookie_len = ICMPMON_COOKIE_LEN;
+	if (bpf_map__set_max_entries(w->maps.icmpmon_probes, 65536) ||
+	    bpf_map__reuse_fd(w->maps.icmpmon_probes, bpf_map__fd(skel->maps.icmpmon_probes)))
+		die("sharing the probe map");
+	err = wire_bpf__load(w);
+	if (err) {
+		fprintf(stderr, "prog_cost: wire_bpf__load: %s\n", strerror(-err));
+		exit(1);
+	}
+	link = bpf_program__attach(w->progs.icmpmon_wire);
+	if (!link)
+		die("attaching icmpmon_wire");
+	fd = bpf_program__fd(w->progs.icmpmon_wire);
+	k = key_of(LO, 5);
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.icmpmon_probes), &k, &val, BPF_ANY))
+		die("arming the probe");
+	measure_wire(fd, "icmpmon_wire", W_UDP, "udp", packets, rounds);
+	measure_wire(fd, "icmpmon_wire", W_FOREIGN, "foreign-request", packets, rounds);
+	measure_wire(fd, "icmpmon_wire", W_OURS, "our-request", packets, rounds);
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.icmpmon_probes), &k, &val) || !val.t_wire_ns) {
+		fprintf(stderr, "prog_cost: icmpmon_wire did not stamp our request\n");
+		exit(1);
+	}
+	bpf_link__destroy(link);
+	wire_bpf__destroy(w);
+	close(noop_fd);
+	close(stats_fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct frame udp, echo_req, foreign_reply, dup_reply, first_reply, e_udp, e_foreign, e_reply, e_ours;
@@ -227,7 +422,7 @@ int main(int argc, char **argv)
 		.ringbuf = RINGBUF_BYTES,
 	};
 	char why[4096];
-	int repeat = 1000000, rounds = 5, i, fd;
+	int repeat = 1000000, rounds = 5, wire_packets = 200000, i, fd;
 	struct icmpmon_addr t0 = { .family = ICMPMON_AF_INET, .addr = { T0, 0, 0, 0 } };
 	uint32_t idx0 = 0;
 	const char *names[2] = { "icmpmon_xdp", "icmpmon_tc_in" };
@@ -238,12 +433,14 @@ int main(int argc, char **argv)
 			repeat = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
 			rounds = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--wire-packets") && i + 1 < argc)
+			wire_packets = atoi(argv[++i]);
 		else {
-			fprintf(stderr, "usage: prog_cost [--repeat N] [--rounds N]\n");
+			fprintf(stderr, "usage: prog_cost [--repeat N] [--rounds N] [--wire-packets N]\n");
 			return 2;
 		}
 	}
-	if (repeat < 1 || rounds < 1 || rounds > 64) {
+	if (repeat < 1 || rounds < 1 || rounds > 64 || wire_packets < 1) {
 		fprintf(stderr, "prog_cost: bad --repeat or --rounds\n");
 		return 2;
 	}
@@ -303,11 +500,16 @@ int main(int argc, char **argv)
 	measure("icmpmon_egress", fd, "foreign-request", &e_foreign, repeat, rounds);
 	measure("icmpmon_egress", fd, "echo-reply", &e_reply, repeat, rounds);
 	measure("icmpmon_egress", fd, "our-request", &e_ours, repeat, rounds);
+	wire_costs(wire_packets, rounds);
 
 	ring_buffer__consume(rb);
-	fprintf(stderr, "prog_cost: %ld events read, %llu dropped (ring buffer full), %llu unmatched\n", events,
-		(unsigned long long)counter_sum(ICMPMON_CNT_RB_DROPPED),
-		(unsigned long long)counter_sum(ICMPMON_CNT_UNMATCHED));
+	fprintf(stderr,
+		"prog_cost: %ld events read, %llu dropped (ring buffer full), %llu unmatched, %llu not for this host, "
+		"%llu bad checksums\n",
+		events, (unsigned long long)counter_sum(ICMPMON_CNT_RB_DROPPED),
+		(unsigned long long)counter_sum(ICMPMON_CNT_UNMATCHED),
+		(unsigned long long)counter_sum(ICMPMON_CNT_NOT_FOR_US),
+		(unsigned long long)counter_sum(ICMPMON_CNT_BAD_CSUM));
 	ring_buffer__free(rb);
 	icmpmon_bpf__destroy(skel);
 	return 0;

@@ -17,8 +17,8 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 : "${ICMPMON:=$ROOT/build/icmpmon}"
 : "${PROG_COST:=$ROOT/build/bench/prog_cost}"
 : "${VERIF_COST:=$ROOT/build/bench/verif_cost}"
-: "${BENCH_SCENARIOS:=1 2 3 4 5 6 7 8}"
-: "${BENCH_BUDGET:=1200}"
+: "${BENCH_SCENARIOS:=1 2 3 4 5 6 7 8 9}"
+: "${BENCH_BUDGET:=1380}"
 RESULTS=$BENCH_DIR/results
 export BENCH_OUT=$RESULTS/data
 export BENCH_RAW=$RESULTS/raw
@@ -89,6 +89,7 @@ ver() { "$@" 2>&1 | head -n 1 | tr -s ' \t' ' ' | cut -c1-60; }
 	printf 's3_rates\t%s\n' "$(echo "${S3_RATES:-200 500 1000 2000 5000 10000 20000 30000 40000 50000 70000 100000 150000 200000 300000}" | tr ' ' ',')"
 	printf 's4_job\t%s\n' "${S4_N:-10} targets, ${S4_COUNT:-40} probes each every ${S4_PERIOD:-0.1} s"
 	printf 's5_note\t%s\n' "BPF JIT: $(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)."
+	printf 's9_job\t%s\n' "TBF ${S9_RATE:-20mbit} on the prober's veth with a bulk UDP flow behind it; ${S9_COUNT:-40} probes every ${S9_PERIOD:-0.1} s"
 	printf 's6_job\t%s\n' "${S6_COUNT:-3}-round, one-probe-per-second"
 	printf 's7_job\t%s\n' "${S7_N:-4096} targets, once a second, ${S7_SECS:-20} s; count job -c ${S7_COUNT:-10}; ${S7_REPS:-2} runs each"
 } > "$work/meta.tsv"
@@ -98,8 +99,8 @@ fi
 
 limit_of() {
 	case $1 in
-	1) echo 300 ;; 2) echo 300 ;; 3) echo 360 ;; 4) echo 180 ;; 5) echo 120 ;; 6) echo 150 ;; 7) echo 240 ;;
-	10) echo $((${BENCH_FLEET_SECONDS:-300} + 240)) ;; *) echo 120 ;;
+	1) echo 300 ;; 2) echo 300 ;; 3) echo 360 ;; 4) echo 180 ;; 5) echo 150 ;; 6) echo 150 ;; 7) echo 240 ;;
+	9) echo 150 ;; 10) echo $((${BENCH_FLEET_SECONDS:-300} + 240)) ;; *) echo 120 ;;
 	esac
 }
 

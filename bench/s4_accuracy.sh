@@ -32,31 +32,7 @@ targets_file "$f" "$N"
 
 # truth PCAP: "target<TAB>seq<TAB>ordinal<TAB>rtt_us" for every answered request.
 truth() {
-	tcpdump -r "$1" -n -tt --time-stamp-precision=nano 2>/dev/null | awk '
-		/ICMP echo request/ {
-			dst = $5; sub(/:$/, "", dst)
-			id = $10; sub(/,$/, "", id); seq = $12; sub(/,$/, "", seq)
-			k = dst SUBSEP id SUBSEP seq
-			if (!(k in req)) { req[k] = $1; o = ++ord[dst]; kord[k] = o; keys[++n] = k }
-			next
-		}
-		/ICMP echo reply/ {
-			src = $3
-			id = $10; sub(/,$/, "", id); seq = $12; sub(/,$/, "", seq)
-			k = src SUBSEP id SUBSEP seq
-			if ((k in req) && !(k in rep)) rep[k] = $1
-		}
-		END {
-			for (i = 1; i <= n; i++) {
-				k = keys[i]
-				if (!(k in rep)) continue
-				split(k, a, SUBSEP)
-				# seconds.nanoseconds: subtract the integer and fraction parts apart
-				split(req[k], q, "."); split(rep[k], r, ".")
-				us = ((r[1] - q[1]) * 1e9 + (r[2] - q[2])) / 1000
-				printf "%s\t%s\t%d\t%.3f\n", a[1], a[3], kord[k], us
-			}
-		}'
+	tap_probes "$1" | awk -F'\t' -v OFS='\t' '{ print $1, $3, $4, $7 }'
 }
 
 # reported TOOL NAME: "target<TAB>key<TAB>rtt_us", key = seq (or ordinal for fping).

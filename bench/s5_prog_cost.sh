@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scenario 5: kernel cost per packet of icmpmon_xdp, icmpmon_tc_in and
-# icmpmon_egress, measured by BPF_PROG_TEST_RUN (bench/prog_cost.c). No
-# namespace is needed: test runs send nothing anywhere.
+# icmpmon_egress, measured by BPF_PROG_TEST_RUN (bench/prog_cost.c), and of
+# the transmit hook icmpmon_wire, measured by the kernel's run-time statistics
+# on packets prog_cost sends over lo in a network namespace of its own.
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 : "${BENCH_OUT:=$BENCH_DIR/results/data}"

@@ -18,6 +18,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "parse.bpf.h"
+#include "validate.bpf.h"
 #include "icmpmon.h"
 #include "hist.h"
 
@@ -30,6 +31,7 @@ const volatile __u16 run_id = 0;     /* ICMP identifier, network order */
 const volatile __u64 run_cookie = 0; /* first 8 payload bytes, as on the wire */
 const volatile __u32 cookie_len = 0; /* 0 when the payload is shorter than the cookie */
 const volatile __u8 consume = 0;     /* drop matched replies instead of passing them */
+const volatile __u8 rtt_from_tc = 0; /* time from tc egress even when the probe has a wire stamp */
 const volatile __u8 emit_events = 1; /* 0: nothing is printed per reply, the aggregates say it all */
 /*
  * Reader wake-ups: 0 wakes it for every event. Else an event wakes it only
@@ -65,6 +67,14 @@ struct {
 	__type(key, struct icmpmon_addr);
 	__type(value, __u32);
 } icmpmon_targets SEC(".maps");
+
+/* ifindex -> MAC address of each Ethernet interface the loader attached to (XDP has no pkt_type). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, struct ifmac);
+} icmpmon_ifmac SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -166,10 +176,49 @@ static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int
 		__sync_fetch_and_add(&s->hist[b], 1);
 }
 
-/* What one reply or ICMP error about a probe of ours says; the parsers fill it. */
+/* Where the round trip starts: the hand-off to the driver, after the host's own queue, when seen. */
+static __always_inline __u64 rtt_start(const struct probe_val *v)
+{
+	return v->t_wire_ns && !rtt_from_tc ? v->t_wire_ns : v->t_tx_ns;
+}
+
+/* Host transmit queue delay, saturated to 32 bits; 0 when the probe has no wire stamp. */
+static __always_inline __u32 txq_ns(const struct probe_val *v)
+{
+	__u64 d;
+
+	if (!v->t_wire_ns)
+		return 0;
+	d = v->t_wire_ns > v->t_tx_ns ? v->t_wire_ns - v->t_tx_ns : 0;
+	if (d >= 0xffffffffULL)
+		return 0xffffffff;
+	return d ? (__u32)d : 1;
+}
+
+static __always_inline void record_txq(struct target_stats *s, const struct probe_val *v)
+{
+	__u64 d = v->t_wire_ns > v->t_tx_ns ? v->t_wire_ns - v->t_tx_ns : 0;
+	__u32 b;
+
+	if (!v->t_wire_ns)
+		return;
+	__sync_fetch_and_add(&s->txq_count, 1);
+	__sync_fetch_and_add(&s->txq_sum_ns, d);
+	set_max(&s->txq_max_ns, d);
+	b = icmpmon_hist_bucket(d);
+	if (b < ICMPMON_HIST_BUCKETS)
+		__sync_fetch_and_add(&s->txq_hist[b], 1);
+}
+
+/*
+ * What one reply or ICMP error about a probe of ours says; the parsers fill
+ * it, settle() checks it against the probe as it was sent.
+ */
 struct match {
 	struct probe_key key;
 	struct icmpmon_addr from; /* the error's sender */
+	__u32 dst[4];             /* the packet's IP destination: must be the probe's source */
+	__u32 qsrc[4];            /* an error: the quoted datagram's source, must be the probe's source */
 	__u32 info;               /* the error's second header word, host order */
 	__u16 icmp_len;
 	__u8 ttl;
@@ -177,7 +226,19 @@ struct match {
 	__u8 code;
 	__u8 is_error;
 	__u8 err_kind;            /* enum icmpmon_err_kind */
-	__u8 pad;
+	__u8 quote_ok;            /* an error: the quote has no IPv4 options and our cookie when it reaches it */
+};
+
+/*
+ * Where a received packet lies and what the hook knows about its link layer;
+ * scalars only, so it can go through the global functions.
+ */
+struct rx {
+	__u32 l3_off;  /* the IP header, from the packet's first byte */
+	__u32 ifindex; /* XDP: the interface, for its MAC; 0 when the hook checked the MAC itself (tc) */
+	__u8 foreign;  /* tc: the stack marked the frame for another host or a VLAN it has no device for */
+	__u8 ip_link;  /* no link header (the *_l3 programs) */
+	__u8 pad[2];
 };
 
 static __always_inline __u64 wake_flag(__u64 now)
@@ -207,7 +268,7 @@ static __always_inline void emit(__u8 kind, const struct match *m, const struct 
 		return;
 	}
 	ev->t_rx_ns = now;
-	ev->rtt_ns = now - val->t_tx_ns;
+	ev->rtt_ns = now - rtt_start(val);
 	ev->target_idx = val->target_idx;
 	ev->seq = m->key.seq;
 	ev->kind = kind;
@@ -217,6 +278,7 @@ static __always_inline void emit(__u8 kind, const struct match *m, const struct 
 	ev->icmp_code = m->code;
 	ev->from = m->is_error ? m->from : m->key.target;
 	ev->icmp_info = m->info;
+	ev->txq_ns = txq_ns(val);
 	bpf_ringbuf_submit(ev, wake_flag(now));
 }
 
@@ -259,10 +321,108 @@ static __always_inline __u32 icmp_bytes(const struct l3 *l)
 
 enum verdict { V_PASS, V_OURS };
 
+/* Would the host have taken this packet of ours? Counts why not. */
+static __always_inline int host_takes(void *ctx, const int xdp, void *data, void *data_end, const struct rx *rx,
+				      const struct l3 *l)
+{
+	const struct ifmac *mac = NULL;
+
+	if (rx->foreign) {
+		count(ICMPMON_CNT_NOT_FOR_US);
+		return 0;
+	}
+	if (!rx->ip_link) {
+		if (rx->ifindex)
+			mac = bpf_map_lookup_elem(&icmpmon_ifmac, &rx->ifindex);
+		if (!frame_for_us(data, data_end, rx->l3_off, mac)) {
+			count(ICMPMON_CNT_NOT_FOR_US);
+			return 0;
+		}
+	}
+	if (!csums_ok(ctx, xdp, rx->l3_off, l)) {
+		count(ICMPMON_CNT_BAD_CSUM);
+		return 0;
+	}
+	return 1;
+}
+
+static __always_inline int same_addr(const __u32 *a, const __u32 *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+}
+
 /*
- * Settles the probe a reply or an error is about: the outstanding-probe map,
- * the aggregates, the event. A global function, so the verifier checks it
- * once, not once for every way the headers before it can be laid out.
+ * The probe's slot still belongs to its target: a reload may have removed
+ * the target and given the slot to another, whose counters must never get
+ * the old target's late replies, duplicates or errors.
+ */
+static __always_inline int slot_current(const struct probe_key *key, const struct probe_val *val)
+{
+	__u32 *idx = bpf_map_lookup_elem(&icmpmon_targets, &key->target);
+
+	return idx && *idx == val->target_idx;
+}
+
+/* A reply to val's probe: sent to the probe's source, for a target that still holds the slot. */
+static __always_inline int reply_fits(const struct match *m, const struct probe_val *val)
+{
+	if (!same_addr(val->src, m->dst)) {
+		count(ICMPMON_CNT_NOT_FOR_US);
+		return 0;
+	}
+	if (!slot_current(&m->key, val)) {
+		count(ICMPMON_CNT_UNMATCHED);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * An ICMP error quoting one of our echo requests, as we sent it. It is
+ * counted and reported, but it settles nothing: anyone can send one (the
+ * quote is mostly predictable), and the probe's reply may still come, as
+ * ping counts it too. The probe only gets ICMPMON_PROBE_ERRORED.
+ */
+static __always_inline int on_probe_error(struct match *m, struct probe_val *found, __u64 now)
+{
+	struct probe_val val;
+	struct target_stats *s;
+	__u32 flags;
+
+	if (!found) {
+		count(ICMPMON_CNT_FOREIGN_ERROR);
+		return V_PASS;
+	}
+	val = *found;
+	if (!same_addr(val.src, m->dst)) {
+		count(ICMPMON_CNT_NOT_FOR_US);
+		return V_PASS;
+	}
+	if (!m->quote_ok || !same_addr(val.src, m->qsrc)) {
+		count(ICMPMON_CNT_BAD_QUOTE);
+		return V_PASS;
+	}
+	if (!slot_current(&m->key, &val)) {
+		count(ICMPMON_CNT_FOREIGN_ERROR);
+		return V_PASS;
+	}
+	s = stats_of(val.target_idx);
+	if (!s)
+		return V_PASS;
+	if (m->err_kind < ICMPMON_ERR_KINDS)
+		__sync_fetch_and_add(&s->errors[m->err_kind], 1);
+	flags = __sync_fetch_and_or(&found->flags, ICMPMON_PROBE_ERRORED);
+	if (!(flags & ICMPMON_PROBE_ERRORED))
+		__sync_fetch_and_add(&s->errored, 1);
+	emit(ICMPMON_EV_ERROR, m, &val, now);
+	return V_OURS;
+}
+
+/*
+ * Settles the probe a reply is about (the outstanding-probe map, the
+ * aggregates, the event), or notes an error about it. A global function, so
+ * the verifier checks it once, not once for every way the headers before it
+ * can be laid out.
  */
 __noinline int settle(struct match *m)
 {
@@ -274,23 +434,13 @@ __noinline int settle(struct match *m)
 	if (!m)
 		return V_PASS;
 	found = bpf_map_lookup_elem(&icmpmon_probes, &m->key);
-	if (m->is_error) {
-		if (!found) {
-			count(ICMPMON_CNT_FOREIGN_ERROR);
-			return V_PASS;
-		}
-		val = *found;
-		if (bpf_map_delete_elem(&icmpmon_probes, &m->key))
-			return V_PASS;
-		s = stats_of(val.target_idx);
-		if (s && m->err_kind < ICMPMON_ERR_KINDS)
-			__sync_fetch_and_add(&s->errors[m->err_kind], 1);
-		emit(ICMPMON_EV_ERROR, m, &val, now);
-		return V_OURS;
-	}
+	if (m->is_error)
+		return on_probe_error(m, found, now);
 	kind = ICMPMON_EV_REPLY;
 	if (found) {
 		val = *found;
+		if (!reply_fits(m, &val))
+			return V_PASS;
 		/* Deleting decides the race with the userland sweeper and other CPUs. */
 		if (bpf_map_delete_elem(&icmpmon_probes, &m->key))
 			found = NULL;
@@ -304,33 +454,41 @@ __noinline int settle(struct match *m)
 			return V_PASS;
 		}
 		val = *found;
+		if (!reply_fits(m, &val))
+			return V_PASS;
 		kind = ICMPMON_EV_DUP;
 	}
 	s = stats_of(val.target_idx);
-	if (s)
-		record_rtt(s, now - val.t_tx_ns, kind == ICMPMON_EV_DUP);
+	if (s) {
+		if (kind == ICMPMON_EV_REPLY && (val.flags & ICMPMON_PROBE_ERRORED))
+			__sync_fetch_and_add(&s->errored_replied, 1);
+		record_rtt(s, now - rtt_start(&val), kind == ICMPMON_EV_DUP);
+		if (kind == ICMPMON_EV_REPLY)
+			record_txq(s, &val);
+	}
 	emit(kind, m, &val, now);
 	return V_OURS;
 }
 
-static __always_inline enum verdict on_echo_reply(struct cursor *c, const struct l3 *l, struct icmphdr *icmp)
+/* An echo reply with our id: 1 when it may answer a probe of ours, m (zeroed) then says what it is. */
+static __always_inline int on_echo_reply(struct cursor *c, const struct l3 *l, struct icmphdr *icmp, struct match *m)
 {
 	__u32 len = icmp_bytes(l);
-	struct match m = {};
 
 	if (icmp->un.echo.id != run_id)
-		return V_PASS;
+		return 0;
 	if (!cookie_ok(c, len - sizeof(*icmp))) {
 		count(ICMPMON_CNT_BAD_COOKIE);
-		return V_PASS;
+		return 0;
 	}
-	addr_set(&m.key.target, l->family, l->saddr);
-	m.key.id = icmp->un.echo.id;
-	m.key.seq = bpf_ntohs(icmp->un.echo.sequence);
-	m.ttl = l->ttl;
-	m.icmp_len = l->fragment ? 0 : len;
-	m.type = icmp->type;
-	return settle(&m) == V_OURS ? V_OURS : V_PASS;
+	addr_set(&m->key.target, l->family, l->saddr);
+	__builtin_memcpy(m->dst, l->daddr, sizeof(m->dst));
+	m->key.id = icmp->un.echo.id;
+	m->key.seq = bpf_ntohs(icmp->un.echo.sequence);
+	m->ttl = l->ttl;
+	m->icmp_len = l->fragment ? 0 : len;
+	m->type = icmp->type;
+	return 1;
 }
 
 static __always_inline __u8 echo_request_type(__u32 family)
@@ -341,50 +499,59 @@ static __always_inline __u8 echo_request_type(__u32 family)
 #define QUOTE_MAX_OFF 1024 /* where the quoted header can start: past link, IP and extension headers */
 
 /*
- * An ICMP error quoting one of our echo requests: the probe failed, it is not
- * a reply. m holds the error's own fields; the quoted datagram starts at off.
- * Called through one global function per context type (below), so the
- * quoted headers are checked once, not once per layout of the outer ones.
+ * The quote is of the probe as we sent it: without IP options (we send
+ * none), and with our cookie when it quotes that far (RFC 792 asks for 8
+ * bytes after the IP header only, so it may not). Its source is checked
+ * against the probe's in settle().
  */
-static __always_inline int on_quoted(void *data, void *data_end, __u32 off, struct match *m)
+static __always_inline int quote_fits(struct cursor *c, const struct l3 *l, const struct l3 *q)
 {
-	struct cursor c = { .end = data_end };
+	__u32 quoted = icmp_bytes(l) - sizeof(struct icmphdr) - q->hdr_len - sizeof(struct icmphdr);
+
+	if (q->family == ICMPMON_AF_INET && q->hdr_len != sizeof(struct iphdr))
+		return 0;
+	if (quoted < ICMPMON_COOKIE_LEN)
+		return 1;
+	return cookie_ok(c, quoted);
+}
+
+/*
+ * An ICMP error quoting one of our echo requests: the probe may have failed,
+ * it is not a reply. 1 when it quotes our id; m (zeroed) then holds the
+ * error's fields and what the quote says. The quoted datagram starts at c.
+ * Inlined into the global functions below, so the quoted headers are
+ * checked once per context type, not once per layout of the outer ones.
+ */
+static __always_inline int on_error(struct cursor *c, const struct l3 *l, struct icmphdr *icmp, struct match *m)
+{
 	struct icmphdr *qicmp;
 	struct l3 q;
 
-	if (!m || off > QUOTE_MAX_OFF)
-		return V_PASS;
-	c.pos = data + off;
-	if (parse_l3(&c, m->from.family == ICMPMON_AF_INET6 ? ETH_P_IPV6 : ETH_P_IP, &q) ||
-	    q.family != m->from.family || !l3_is_icmp(&q) || q.later_fragment)
-		return V_PASS;
-	qicmp = cursor_take(&c, sizeof(*qicmp));
+	if (parse_l3(c, l->family == ICMPMON_AF_INET6 ? ETH_P_IPV6 : ETH_P_IP, &q) || q.family != l->family ||
+	    !l3_is_icmp(&q) || q.later_fragment)
+		return 0;
+	qicmp = cursor_take(c, sizeof(*qicmp));
 	if (!qicmp || qicmp->type != echo_request_type(q.family))
-		return V_PASS;
-	if (qicmp->un.echo.id != run_id) {
+		return 0;
+	if (qicmp->un.echo.id != run_id || icmp_bytes(l) < 2 * sizeof(*qicmp) + q.hdr_len) {
 		count(ICMPMON_CNT_FOREIGN_ERROR);
-		return V_PASS;
+		return 0;
 	}
 	addr_set(&m->key.target, q.family, q.daddr);
 	m->key.id = qicmp->un.echo.id;
 	m->key.seq = bpf_ntohs(qicmp->un.echo.sequence);
-	return settle(m);
-}
-
-static __always_inline enum verdict on_error(void *data, void *data_end, const struct cursor *c,
-					     const struct l3 *l, struct icmphdr *icmp)
-{
-	struct match m = {};
-
-	addr_set(&m.from, l->family, l->saddr);
-	m.is_error = 1;
-	m.err_kind = (__u8)icmpmon_error_kind(l->family, icmp->type);
-	m.ttl = l->ttl;
-	m.icmp_len = (__u16)icmp_bytes(l);
-	m.type = icmp->type;
-	m.code = icmp->code;
-	m.info = bpf_ntohl(icmp->un.gateway);
-	return on_quoted(data, data_end, c->off, &m) == V_OURS ? V_OURS : V_PASS;
+	__builtin_memcpy(m->qsrc, q.saddr, sizeof(m->qsrc));
+	m->quote_ok = quote_fits(c, l, &q);
+	addr_set(&m->from, l->family, l->saddr);
+	__builtin_memcpy(m->dst, l->daddr, sizeof(m->dst));
+	m->is_error = 1;
+	m->err_kind = (__u8)icmpmon_error_kind(l->family, icmp->type);
+	m->ttl = l->ttl;
+	m->icmp_len = (__u16)icmp_bytes(l);
+	m->type = icmp->type;
+	m->code = icmp->code;
+	m->info = bpf_ntohl(icmp->un.gateway);
+	return 1;
 }
 
 static __always_inline int is_error_type(__u32 family, __u8 type)
@@ -395,53 +562,68 @@ static __always_inline int is_error_type(__u32 family, __u8 type)
 	return type == ICMP_DEST_UNREACH_ || type == ICMP_TIME_EXCEEDED_ || type == ICMP_PARAMETERPROB_;
 }
 
-/* An echo reply or ICMP error whose header starts at off, after the IP header l describes. */
-static __always_inline int on_icmp(void *data, void *data_end, __u32 off, const struct l3 *l)
+/*
+ * An echo reply or ICMP error whose header starts at off, after the IP
+ * header l describes (at rx->l3_off).
+ */
+static __always_inline int on_icmp(void *ctx, const int xdp, void *data, void *data_end, __u32 off,
+				   const struct l3 *l, const struct rx *rx)
 {
 	struct cursor c = { .end = data_end, .off = off };
 	struct icmphdr *icmp;
+	struct match m = {};
 
-	if (!l || off > QUOTE_MAX_OFF)
+	if (!l || !rx || off > QUOTE_MAX_OFF)
 		return V_PASS;
 	c.pos = data + off;
 	icmp = cursor_take(&c, sizeof(*icmp));
 	if (!icmp)
 		return V_PASS;
-	if (icmp->type == (l->family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REPLY_ : ICMP_ECHOREPLY_))
-		return on_echo_reply(&c, l, icmp);
-	return on_error(data, data_end, &c, l, icmp);
+	if (icmp->type == (l->family == ICMPMON_AF_INET6 ? ICMPV6_ECHO_REPLY_ : ICMP_ECHOREPLY_)) {
+		if (!on_echo_reply(&c, l, icmp, &m))
+			return V_PASS;
+	} else if (!on_error(&c, l, icmp, &m)) {
+		return V_PASS;
+	}
+	/* Ours by id (and cookie): would the host take it, and what does it say about the probe. */
+	if (!host_takes(ctx, xdp, data, data_end, rx, l))
+		return V_PASS;
+	return settle(&m) == V_OURS ? V_OURS : V_PASS;
 }
 
 /*
  * Global functions, one per context type: the verifier checks what follows
  * the IP header once, not once for every link and IP header layout.
  */
-__noinline int icmp_xdp(struct xdp_md *ctx, __u32 off, const struct l3 *l)
+__noinline int icmp_xdp(struct xdp_md *ctx, __u32 off, const struct l3 *l, const struct rx *rx)
 {
-	return on_icmp((void *)(long)ctx->data, (void *)(long)ctx->data_end, off, l);
+	return on_icmp(ctx, 1, (void *)(long)ctx->data, (void *)(long)ctx->data_end, off, l, rx);
 }
 
-__noinline int icmp_skb(struct __sk_buff *ctx, __u32 off, const struct l3 *l)
+__noinline int icmp_skb(struct __sk_buff *ctx, __u32 off, const struct l3 *l, const struct rx *rx)
 {
-	return on_icmp((void *)(long)ctx->data, (void *)(long)ctx->data_end, off, l);
+	return on_icmp(ctx, 0, (void *)(long)ctx->data, (void *)(long)ctx->data_end, off, l, rx);
 }
 
-/* wire_len: the whole frame's length, data_end may stop short of it (non-linear skb). */
+/*
+ * rx: ifindex, foreign and ip_link set by the hook. wire_len: the whole
+ * frame's length, data_end may stop short of it (non-linear skb).
+ */
 static __always_inline enum verdict classify_ingress(void *ctx, int is_xdp, void *data, void *data_end, __u32 wire_len,
-						     const int ip_link)
+						     struct rx *rx)
 {
 	struct cursor c = { .pos = data, .end = data_end };
 	struct icmphdr *icmp;
 	__u16 ethertype;
 	struct l3 l;
-	__u32 l3_off, icmp_off;
+	__u32 icmp_off;
 
-	ethertype = parse_link(&c, ip_link);
-	l3_off = c.off;
+	ethertype = parse_link(&c, rx->ip_link);
+	rx->l3_off = c.off;
 	if (parse_l3(&c, ethertype, &l) || !l3_is_icmp(&l) || l.later_fragment)
 		return V_PASS;
 	/* Truncated, or the length field lies: the stack would drop it, so must we. */
-	if (l3_off + l.total_len > wire_len)
+	if (rx->l3_off + l.total_len > wire_len)
 		return V_PASS;
 	icmp_off = c.off;
 	icmp = cursor_take(&c, sizeof(*icmp));
@@ -455,17 +637,18 @@ static __always_inline enum verdict classify_ingress(void *ctx, int is_xdp, void
 		return V_PASS;
 	}
 	if (is_xdp)
-		return icmp_xdp(ctx, icmp_off, &l) == V_OURS ? V_OURS : V_PASS;
-	return icmp_skb(ctx, icmp_off, &l) == V_OURS ? V_OURS : V_PASS;
+		return icmp_xdp(ctx, icmp_off, &l, rx) == V_OURS ? V_OURS : V_PASS;
+	return icmp_skb(ctx, icmp_off, &l, rx) == V_OURS ? V_OURS : V_PASS;
 }
 
 static __always_inline int xdp_verdict(struct xdp_md *ctx, const int ip_link)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
+	struct rx rx = { .ifindex = ctx->ingress_ifindex, .ip_link = ip_link };
 
 	/* Not loaded with xdp.frags, so the frame is always linear: its length is data_end - data. */
-	if (classify_ingress(ctx, 1, data, data_end, (__u32)(data_end - data), ip_link) == V_OURS && consume)
+	if (classify_ingress(ctx, 1, data, data_end, (__u32)(data_end - data), &rx) == V_OURS && consume)
 		return XDP_DROP;
 	return XDP_PASS;
 }
@@ -500,6 +683,7 @@ static __always_inline int tc_in_verdict(struct __sk_buff *skb, const int ip_lin
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
 	__u32 linear = (__u32)(data_end - data);
+	struct rx rx = {};
 
 	/*
 	 * Unlike XDP, tc may see a packet whose headers are not all in the linear
@@ -511,7 +695,14 @@ static __always_inline int tc_in_verdict(struct __sk_buff *skb, const int ip_lin
 		data = (void *)(long)skb->data;
 		data_end = (void *)(long)skb->data_end;
 	}
-	if (classify_ingress(skb, 0, data, data_end, skb->len, ip_link) == V_OURS && consume)
+	rx.ip_link = ip_link;
+	/*
+	 * PACKET_OTHERHOST (an L3 device has no link-layer destination: there the
+	 * type is no verdict of the stack's); an outer tag the stack took off is
+	 * still in vlan_tci
+	 */
+	rx.foreign = (!ip_link && skb->pkt_type == 3) || (skb->vlan_present && (skb->vlan_tci & VLAN_VID_MASK_));
+	if (classify_ingress(skb, 0, data, data_end, skb->len, &rx) == V_OURS && consume)
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }
@@ -557,6 +748,7 @@ static __always_inline int stamp(struct __sk_buff *skb, const int ip_link)
 	key.seq = bpf_ntohs(icmp->un.echo.sequence);
 	val.t_tx_ns = bpf_ktime_get_ns();
 	val.target_idx = *idx;
+	__builtin_memcpy(val.src, l.saddr, sizeof(val.src));
 	if (bpf_map_update_elem(&icmpmon_probes, &key, &val, BPF_ANY))
 		count(ICMPMON_CNT_TABLE_FULL);
 	s = stats_of(val.target_idx);

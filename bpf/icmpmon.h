@@ -29,11 +29,19 @@ struct probe_key {
 	__u16 seq; /* host order */
 };
 
+/* probe_val.flags */
+#define ICMPMON_PROBE_ERRORED 1 /* an ICMP error quoted it; a reply may still come */
+
 struct probe_val {
-	__u64 t_tx_ns;     /* bpf_ktime_get_ns() at tc egress */
+	__u64 t_tx_ns;     /* bpf_ktime_get_ns() at tc egress, before the qdisc */
 	__u32 target_idx;  /* index into the stats array */
-	__u32 pad;
+	__u32 flags;       /* ICMPMON_PROBE_* */
+	__u32 src[4];      /* the probe's source address: a reply must be sent to it, an error quote it */
+	__u64 t_wire_ns;   /* at the hand-off to the driver (bpf/wire.bpf.c); 0: not seen there */
 };
+/* The same layout in bpf/icmpmon.bpf.c, bpf/wire.bpf.c and userland: no hidden padding. */
+_Static_assert(sizeof(struct probe_val) == 40 && __builtin_offsetof(struct probe_val, t_wire_ns) % 8 == 0,
+	       "struct probe_val: 40 bytes, t_wire_ns 8-byte aligned");
 
 /* Log-linear histogram: unit 1024 ns; 16 linear buckets, then 16 per power of two. */
 #define ICMPMON_HIST_UNIT_SHIFT 10
@@ -78,7 +86,14 @@ struct target_stats {
 	__u64 rtt_max_ns;
 	__u64 errors[ICMPMON_ERR_KINDS];
 	__u64 rtt_first_sum_ns; /* first replies only: the sum that goes with hist[] */
+	__u64 errored;          /* probes quoted by at least one ICMP error (errors[] counts every error) */
+	__u64 errored_replied;  /* of those, probes answered later all the same */
 	__u32 hist[ICMPMON_HIST_BUCKETS]; /* first replies only */
+	/* Host transmit queue delay (driver hand-off - tc egress) of first replies with both stamps. */
+	__u64 txq_count;
+	__u64 txq_sum_ns;
+	__u64 txq_max_ns;
+	__u32 txq_hist[ICMPMON_HIST_BUCKETS];
 };
 
 enum icmpmon_event_kind {
@@ -100,6 +115,7 @@ struct icmpmon_event {
 	__u8 icmp_code;
 	struct icmpmon_addr from;
 	__u32 icmp_info; /* an error's second header word, host order: MTU, parameter pointer */
+	__u32 txq_ns;    /* host transmit queue delay of the probe, saturated; 0: no wire stamp */
 };
 
 /* Global per-CPU counters: what the kernel saw but could not use. */
@@ -109,6 +125,11 @@ enum icmpmon_counter {
 	ICMPMON_CNT_UNMATCHED,      /* our id and cookie, no probe waiting (late, forged, wrong source) */
 	ICMPMON_CNT_TABLE_FULL,     /* probe not stamped: outstanding map full */
 	ICMPMON_CNT_FOREIGN_ERROR,  /* ICMP error quoting a packet that is not ours */
+	ICMPMON_CNT_BAD_CSUM,       /* ours, but a bad IPv4 header or ICMP checksum: the host drops it */
+	ICMPMON_CNT_NOT_FOR_US,     /* ours, but a frame the host would not take: foreign destination MAC,
+				       VLAN it has no device for, IP destination not the probe's source */
+	ICMPMON_CNT_BAD_QUOTE,      /* ICMP error quoting our id and an outstanding seq, but not as we sent it
+				       (inner source, IHL or cookie differ) */
 	ICMPMON_CNT_MAX,
 };
 

@@ -44,6 +44,8 @@ enum long_only {
 	OPT_DAEMON,
 	OPT_MAX_TARGETS,
 	OPT_TICK,
+	OPT_RTT_FROM,
+	OPT_HW_TIMESTAMPS,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +72,8 @@ static const struct option long_options[] = {
 	{ "daemon", no_argument, NULL, OPT_DAEMON },
 	{ "max-targets", required_argument, NULL, OPT_MAX_TARGETS },
 	{ "tick", required_argument, NULL, OPT_TICK },
+	{ "rtt-from", required_argument, NULL, OPT_RTT_FROM },
+	{ "hw-timestamps", no_argument, NULL, OPT_HW_TIMESTAMPS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -126,6 +130,9 @@ void options_usage(FILE *out)
 		"  --ringbuf-kib N        size of the reply ring buffer in KiB (power of two, >= 4)\n"
 		"  --max-outstanding N    size of the outstanding-probe map (default: derived)\n"
 		"  --tick MS              wake at most every MS ms: send what is due, read replies (default 1, 10 with --daemon; 0 = as due)\n"
+		"  --rtt-from wire|tc     start the RTT where the driver takes the probe (default) or at\n"
+		"                         tc egress, before this host's transmit queue\n"
+		"  --hw-timestamps        say whether each interface offers hardware timestamps\n"
 		"\n"
 		"monitor options:\n"
 		"  --file FILE            read targets from FILE, one per line, # comments (- for stdin)\n"
@@ -411,6 +418,7 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 	case OPT_BURST: cfg->burst = 1; return 0;
 	case OPT_JSON: cfg->json = 1; return 0;
 	case OPT_HIST: cfg->hist = 1; return 0;
+	case OPT_HW_TIMESTAMPS: cfg->hw_timestamps = 1; return 0;
 	case OPT_DAEMON: cfg->daemon = 1; return 0;
 	case OPT_METRICS:
 		return metrics_parse_listen(arg, &cfg->metrics_addr, &cfg->metrics_port, err, errlen);
@@ -476,6 +484,12 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 			cfg->tc_link = TC_LINK_CLSACT;
 		else
 			return fail_line(err, errlen, "invalid --tc-link '%s': expected auto, tcx or clsact", arg);
+		return 0;
+	case OPT_RTT_FROM:
+		if (!strcmp(arg, "wire") || !strcmp(arg, "tc"))
+			cfg->rtt_from_tc = !strcmp(arg, "tc");
+		else
+			return fail_line(err, errlen, "invalid --rtt-from '%s': expected wire or tc", arg);
 		return 0;
 	case OPT_MODE:
 		if (!strcmp(arg, "auto"))

@@ -72,6 +72,8 @@ struct config {
 	enum attach_hook attach; /* --attach: where replies are caught */
 	enum tc_link tc_link;    /* --tc-link: TCX links or clsact filters */
 	const char *pin_dir;   /* --pin */
+	int hw_timestamps;     /* --hw-timestamps: report what each interface offers (kernel/hwts.h) */
+	int rtt_from_tc;       /* --rtt-from tc: RTT from tc egress (before the qdisc), not the driver hand-off */
 	enum rx_mode mode;     /* --mode auto|kernel|socket|dgram */
 	unsigned ringbuf_kib;  /* --ringbuf-kib */
 	double tick_s;         /* --tick: the loop wakes at most this often (batched sends, reads); 0 = as due, < 0 = default */

@@ -201,6 +201,8 @@ int dgram_reply(struct dgram *d, const unsigned char *icmp, size_t len, const st
 		d->unmatched++;
 		return 0;
 	}
+	if (v == INFLIGHT_FIRST && d->ops.errored && inflight_errored(&d->inflight, tidx, echo_seq(icmp)))
+		d->ops.errored(d->ops.ctx, tidx, 1);
 	memset(ev, 0, sizeof(*ev));
 	ev->t_rx_ns = rx_real_ns;
 	ev->rtt_ns = rtt_of(rx_real_ns, tx);
@@ -267,6 +269,8 @@ int dgram_error(struct dgram *d, int v6, const struct sock_extended_err *ee, con
 		d->foreign_errors++;
 		return 0;
 	}
+	if (v == INFLIGHT_FIRST && d->ops.errored) /* an error settles nothing: the probe still waits */
+		d->ops.errored(d->ops.ctx, tidx, 0);
 	memset(ev, 0, sizeof(*ev));
 	ev->t_rx_ns = stamp_real_ns;
 	ev->rtt_ns = rtt_of(stamp_real_ns, tx);

@@ -24,7 +24,10 @@
 struct dgram_ops {
 	/* A reply, duplicate or ICMP error about a probe of ours; t_rx_ns on CLOCK_REALTIME. */
 	void (*event)(void *ctx, const struct icmpmon_event *ev);
-	void (*timeout)(void *ctx, uint32_t tidx, uint16_t seq);
+	/* A probe that waited past its timeout; errored: an ICMP error quoted it, reported already. */
+	void (*timeout)(void *ctx, uint32_t tidx, uint16_t seq, int errored);
+	/* Optional: the probe's first ICMP error (replied 0), or the first reply of a probe that had one (1). */
+	void (*errored)(void *ctx, uint32_t tidx, int replied);
 	void *ctx;
 };
 
@@ -43,7 +46,7 @@ struct dgram {
 	size_t buf_len;
 	uint64_t bad_cookie;     /* a reply with the wrong payload cookie */
 	uint64_t unmatched;      /* a reply to no probe waiting or answered: late, unknown source */
-	uint64_t foreign_errors; /* an ICMP error about no probe waiting */
+	uint64_t foreign_errors; /* an ICMP error about no probe waiting (answered, timed out, unknown) */
 	uint64_t kernel_tx;      /* send stamps taken from the kernel */
 };
 

@@ -5,7 +5,7 @@
 
 #include "engine/inflight.h"
 
-enum { FREE = 0, WAITING, ANSWERED, FAILED };
+enum { FREE = 0, WAITING, ANSWERED };
 
 #define WINDOW_MIN 4u
 #define WINDOW_MAX 65536u /* every sequence number */
@@ -100,7 +100,7 @@ enum inflight_verdict inflight_answer(struct inflight *f, uint32_t tidx, uint16_
 {
 	struct inflight_probe *p = find(f, tidx, seq);
 
-	if (!p || p->state == FAILED)
+	if (!p)
 		return INFLIGHT_NONE;
 	*tx_ns = p->tx_ns;
 	if (p->state == ANSWERED)
@@ -113,15 +113,25 @@ enum inflight_verdict inflight_fail(struct inflight *f, uint32_t tidx, uint16_t 
 {
 	struct inflight_probe *p = find(f, tidx, seq);
 
+	int first;
+
 	if (!p || p->state != WAITING)
 		return INFLIGHT_NONE;
 	*tx_ns = p->tx_ns;
-	p->state = FAILED;
-	return INFLIGHT_FIRST;
+	first = !p->errored;
+	p->errored = 1;
+	return first ? INFLIGHT_FIRST : INFLIGHT_DUP;
+}
+
+int inflight_errored(struct inflight *f, uint32_t tidx, uint16_t seq)
+{
+	struct inflight_probe *p = find(f, tidx, seq);
+
+	return p && p->errored;
 }
 
 void inflight_expire(struct inflight *f, uint64_t before_mono_ns,
-		     void (*timeout)(void *ctx, uint32_t tidx, uint16_t seq), void *ctx)
+		     void (*timeout)(void *ctx, uint32_t tidx, uint16_t seq, int errored), void *ctx)
 {
 	while (f->head != f->tail) {
 		const struct inflight_sent *s = &f->fifo[f->head & (f->fifo_cap - 1)];
@@ -139,7 +149,7 @@ void inflight_expire(struct inflight *f, uint64_t before_mono_ns,
 		waited = p->state == WAITING;
 		p->state = FREE;
 		if (waited)
-			timeout(ctx, tidx, seq);
+			timeout(ctx, tidx, seq, p->errored);
 	}
 }
 

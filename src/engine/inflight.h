@@ -2,9 +2,10 @@
 /*
  * Probes in flight, kept in userland where no BPF map keeps them (--mode
  * dgram): the same rules as the kernel path's outstanding map. A reply counts
- * only for a probe that was sent and is not yet settled (answered, failed or
- * timed out); a second reply to an answered probe is a duplicate; the sweep
- * times out, in send order, what is still waiting.
+ * only for a probe that was sent and is not yet settled (answered or timed
+ * out); a second reply to an answered probe is a duplicate; an ICMP error
+ * settles nothing (it marks the probe errored, and its reply may still
+ * come); the sweep times out, in send order, what is still waiting.
  */
 #ifndef ICMPMON_INFLIGHT_H
 #define ICMPMON_INFLIGHT_H
@@ -14,8 +15,8 @@
 
 enum inflight_verdict {
 	INFLIGHT_NONE = 0, /* no such probe waiting or answered: not ours, late or forged */
-	INFLIGHT_FIRST,    /* the first reply, or the error that settles the probe */
-	INFLIGHT_DUP,      /* a further reply to an answered probe */
+	INFLIGHT_FIRST,    /* the first reply, or the first error about a probe waiting */
+	INFLIGHT_DUP,      /* a further reply to an answered probe, or a further error */
 };
 
 struct inflight_probe {
@@ -23,7 +24,8 @@ struct inflight_probe {
 	uint16_t seq;
 	uint8_t state;    /* inflight.c */
 	uint8_t kernel_tx; /* tx_ns is the kernel's */
-	uint32_t pad;
+	uint8_t errored;   /* an ICMP error quoted it (ICMPMON_PROBE_ERRORED) */
+	uint8_t pad[3];
 };
 
 struct inflight_sent {
@@ -52,11 +54,20 @@ int inflight_add(struct inflight *f, uint32_t tidx, uint16_t seq, uint64_t sent_
 int inflight_stamp(struct inflight *f, uint32_t tidx, uint16_t seq, uint64_t tx_real_ns);
 /* A reply: the verdict, and *tx_ns the probe's send time. */
 enum inflight_verdict inflight_answer(struct inflight *f, uint32_t tidx, uint16_t seq, uint64_t *tx_ns);
-/* An ICMP error about a probe: INFLIGHT_FIRST when it settles one still waiting (*tx_ns: its send time). */
+/*
+ * An ICMP error about a probe still waiting (*tx_ns: its send time): it
+ * stays waiting, marked errored; INFLIGHT_FIRST for its first error,
+ * INFLIGHT_DUP for a further one.
+ */
 enum inflight_verdict inflight_fail(struct inflight *f, uint32_t tidx, uint16_t seq, uint64_t *tx_ns);
-/* Times out the probes sent at or before before_mono_ns that still wait; forgets the settled ones. */
+/* 1 when an ICMP error quoted this probe (waiting or answered). */
+int inflight_errored(struct inflight *f, uint32_t tidx, uint16_t seq);
+/*
+ * Times out the probes sent at or before before_mono_ns that still wait
+ * (errored: an error quoted it, reported already); forgets the settled ones.
+ */
 void inflight_expire(struct inflight *f, uint64_t before_mono_ns,
-		     void (*timeout)(void *ctx, uint32_t tidx, uint16_t seq), void *ctx);
+		     void (*timeout)(void *ctx, uint32_t tidx, uint16_t seq, int errored), void *ctx);
 void inflight_free(struct inflight *f);
 
 #endif

@@ -18,6 +18,7 @@
 #include "engine/run.h"
 #include "engine/run_dgram.h"
 #include "engine/unhooked.h"
+#include "kernel/hwts.h"
 #include "kernel/collector.h"
 #include "util/clock.h"
 #include "util/one_line.h"
@@ -170,15 +171,40 @@ static void on_kernel_event(void *ctx, const struct icmpmon_event *ev)
 	r->sink->event(r, ev);
 }
 
-void run_account_timeout(void *ctx, uint32_t tidx, uint16_t seq)
+/*
+ * A probe settled without a reply: swept past its timeout, or left at the
+ * end of the run. errored: an ICMP error quoted it, reported as an error
+ * already (an error never settles a probe: its reply may still come).
+ */
+static void on_lost(void *ctx, __u32 tidx, __u16 seq, int errored)
 {
 	struct run *r = ctx;
 
 	if (tidx >= r->targets.n)
 		return;
 	unhooked_settled(r, tidx, seq);
+	if (errored) {
+		r->targets.v[tidx].errored_swept++; /* reported as an error already */
+		return;
+	}
 	r->targets.v[tidx].timeouts++;
 	r->sink->timeout(r, tidx, seq);
+}
+
+void run_account_timeout(void *ctx, uint32_t tidx, uint16_t seq, int errored)
+{
+	on_lost(ctx, tidx, seq, errored);
+}
+
+/* --hw-timestamps: what the interface offers; RTTs stay on the kernel's software stamps either way. */
+static void say_hw_timestamps(const struct attached_if *ai)
+{
+	struct hwts_caps c;
+	char line[384];
+
+	hwts_probe(ai->ifindex, ai->name, &c);
+	hwts_describe(ai->name, &c, line, sizeof(line));
+	fprintf(stderr, "icmpmon: %s; RTT from software stamps (this build does not read hardware ones)\n", line);
 }
 
 static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, size_t errlen)
@@ -202,13 +228,20 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		/* SIGHUP may attach new interfaces once only CAP_NET_ADMIN is left (privileges.h) */
 		.all_progs = cfg->daemon,
 		.tc_link = cfg->tc_link,
+		.rtt_from_tc = cfg->rtt_from_tc,
 	};
-	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = run_account_timeout, .ctx = r };
+	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_lost, .ctx = r };
 	uint32_t i;
 	int k;
 
 	if (loader_load(&r->ld, &o, err, errlen))
 		return -1;
+	if (!r->ld.tx_wire)
+		fprintf(stderr, "icmpmon: %s; probes are stamped at tc egress only, so RTT includes this host's "
+			"transmit queue\n", r->ld.tx_why);
+	else if (cfg->verbose)
+		fprintf(stderr, "icmpmon: RTT starts at the hand-off to the driver (net_dev_start_xmit)%s\n",
+			cfg->rtt_from_tc ? "; --rtt-from tc: reported from tc egress" : "");
 	for (i = 0; i < r->targets.n; i++)
 		if (loader_add_target(&r->ld, &r->targets.v[i].addr, i)) {
 			snprintf(err, errlen, "cannot register target %s", r->targets.v[i].addr_str);
@@ -228,6 +261,8 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		if (cfg->verbose)
 			fprintf(stderr, "icmpmon: %s: probes stamped by %s\n", ai->name,
 				ai->egress_link_fd >= 0 ? "a TCX egress link, first in line" : "a clsact egress filter");
+		if (cfg->hw_timestamps)
+			say_hw_timestamps(ai);
 	}
 	r->stats = r->ld.stats;
 	if (links_open(&r->links, err, errlen))
@@ -386,7 +421,7 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 			return -1;
 		}
 		r->stats = r->own_stats;
-		if (socket_rx_open(&r->srx, r->targets.n, r->id_net, r->cookie,
+		if (socket_rx_open(&r->srx, r->targets.n, r->own_stats, r->id_net, r->cookie,
 				   cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0, cfg->ifname, err, errlen))
 			return -1;
 	}
@@ -421,23 +456,30 @@ uint64_t run_outstanding(const struct run *r)
 
 	for (i = 0; i < r->targets.n; i++) {
 		stamped += r->stats[i].stamped;
-		settled += r->stats[i].received + r->targets.v[i].timeouts + run_errors(r, i);
+		/* a probe with an error stays outstanding: its reply may still come */
+		settled += r->stats[i].received + r->targets.v[i].timeouts + r->targets.v[i].errored_swept;
 	}
 	return stamped > settled ? stamped - settled : 0;
+}
+
+void run_expire_before(struct run *r, uint64_t before_ns)
+{
+	if (r->col.rb) {
+		collector_sweep(&r->col, before_ns);
+		/* the unseen list keeps timed-out probes a while for their late errors: "all" is what was sent by now */
+		unhooked_sweep(r, before_ns == UINT64_MAX ? clock_mono_ns() : before_ns);
+	} else if (r->mode == RX_DGRAM) {
+		dgram_expire(&r->dg, before_ns);
+	} else if (r->mode == RX_SOCKET) {
+		socket_rx_expire(&r->srx, before_ns, on_lost, r);
+	}
 }
 
 void run_sweep(struct run *r, uint64_t now_ns)
 {
 	uint64_t timeout_ns = (uint64_t)(r->cfg->timeout_s * 1e9);
 
-	uint64_t cutoff = now_ns > timeout_ns ? now_ns - timeout_ns : 0;
-
-	if (r->col.rb) {
-		collector_sweep(&r->col, cutoff);
-		unhooked_sweep(r, cutoff);
-	} else if (r->mode == RX_DGRAM) {
-		dgram_expire(&r->dg, cutoff);
-	}
+	run_expire_before(r, now_ns > timeout_ns ? now_ns - timeout_ns : 0);
 }
 
 void run_poll_replies(struct run *r, int timeout_ms)
@@ -523,6 +565,39 @@ static void pace(struct run *r, uint64_t now)
 		schedule_rebase(&r->sched, now, r->pace_period_ns);
 }
 
+uint64_t run_rejected(const struct run *r, enum icmpmon_counter which)
+{
+	if (r->mode == RX_KERNEL)
+		return r->ld.skel ? loader_counter(&r->ld, which) : 0;
+	if (r->mode == RX_SOCKET)
+		return r->srx.cnt[which];
+	return 0;
+}
+
+void run_print_rejected(const struct run *r, FILE *f)
+{
+	static const char *const why[ICMPMON_CNT_MAX] = {
+		[ICMPMON_CNT_BAD_COOKIE] = "bad cookie",
+		[ICMPMON_CNT_UNMATCHED] = "unmatched (no probe waiting)",
+		[ICMPMON_CNT_BAD_CSUM] = "bad checksum",
+		[ICMPMON_CNT_NOT_FOR_US] = "not for this host",
+		[ICMPMON_CNT_FOREIGN_ERROR] = "errors about other packets",
+		[ICMPMON_CNT_BAD_QUOTE] = "errors misquoting a probe",
+	};
+	const char *sep = "icmpmon: rejected: ";
+	uint64_t n;
+	int c;
+
+	for (c = 0; c < ICMPMON_CNT_MAX; c++) {
+		if (!why[c] || !(n = run_rejected(r, (enum icmpmon_counter)c)))
+			continue;
+		fprintf(f, "%s%llu %s", sep, (unsigned long long)n, why[c]);
+		sep = ", ";
+	}
+	if (*sep == ',')
+		fputc('\n', f);
+}
+
 static void send_due(struct run *r, uint64_t now)
 {
 	int budget = SEND_BUDGET, queued = 0;
@@ -542,7 +617,7 @@ static void send_due(struct run *r, uint64_t now)
 		if (r->sink->wants_probe && !r->sink->wants_probe(r, tidx))
 			continue;
 		if (r->mode == RX_SOCKET)
-			socket_rx_note_sent(&r->srx, tidx, seq);
+			socket_rx_note_sent(&r->srx, tidx, seq, now);
 		sender_queue(&r->snd, tidx, seq);
 		r->sink->sent(r, tidx, seq);
 		queued++;
@@ -564,6 +639,7 @@ void run_account_event(void *ctx, const struct icmpmon_event *ev)
 
 	e.t_rx_ns = run_mono_ns(r, e.t_rx_ns);
 	if (e.kind == ICMPMON_EV_ERROR) {
+		/* errored and errored_replied are socket_rx's or dgram's (run_dgram.c) */
 		s->errors[icmpmon_error_kind(r->targets.v[e.target_idx].addr.family, e.icmp_type)]++;
 	} else {
 		stats_add_rtt(s, e.rtt_ns, e.kind == ICMPMON_EV_DUP);
@@ -588,14 +664,31 @@ static void read_replies(struct run *r)
 	}
 }
 
-/* Every target has its count of replies (or errors): ping's "nreceived + nerrors >= npackets". */
-static int all_answered(const struct run *r)
+/* Probes of the target that had an ICMP error and, so far, no reply. */
+static uint64_t errored_open(const struct target_stats *s)
+{
+	return s->errored > s->errored_replied ? s->errored - s->errored_replied : 0;
+}
+
+/*
+ * Every target has its count of probes answered by a reply or an error:
+ * ping's "nreceived + nerrors >= npackets", but a probe with an error and a
+ * reply is one probe. *by_reply: all of them by replies.
+ */
+static int all_answered(const struct run *r, int *by_reply)
 {
 	uint32_t i;
 
-	for (i = 0; i < r->targets.n; i++)
-		if (r->stats[i].received + run_errors(r, i) < (uint64_t)r->cfg->count)
+	*by_reply = 1;
+	for (i = 0; i < r->targets.n; i++) {
+		const struct target_stats *s = &r->stats[i];
+
+		if (s->received >= (uint64_t)r->cfg->count)
+			continue;
+		*by_reply = 0;
+		if (s->received + errored_open(s) < (uint64_t)r->cfg->count)
 			return 0;
+	}
 	return 1;
 }
 
@@ -626,6 +719,7 @@ static uint64_t linger_until(const struct run *r)
 static int finished(struct run *r, uint64_t now, uint64_t *wake)
 {
 	const struct config *cfg = r->cfg;
+	int answered, by_reply;
 
 	if (cfg->deadline_s > 0) {
 		uint64_t end = deadline_ns(r);
@@ -635,9 +729,22 @@ static int finished(struct run *r, uint64_t now, uint64_t *wake)
 		if (end < *wake)
 			*wake = end;
 	}
-	/* With -w, -c counts replies and probing goes on until they are in. */
-	if (cfg->count && all_answered(r) && (cfg->deadline_s > 0 || !schedule_has_next(&r->sched)))
-		return 1;
+	/*
+	 * With -w, -c counts replies and probing goes on until they are in. A
+	 * probe answered by an error alone may still get its reply (an error
+	 * may be forged, or come from a router before the target answers):
+	 * once replies have been heard, wait two of the longest RTTs for it.
+	 */
+	answered = cfg->count && all_answered(r, &by_reply);
+	if (answered && (cfg->deadline_s > 0 || !schedule_has_next(&r->sched))) {
+		uint64_t until = r->last_activity_ns + 2 * max_rtt_ns(r);
+
+		if (by_reply || !run_replies(r) || now >= until)
+			return 1;
+		if (until < *wake)
+			*wake = until;
+		return 0;
+	}
 	if (cfg->count && !schedule_has_next(&r->sched)) {
 		uint64_t until = linger_until(r);
 
@@ -890,6 +997,8 @@ int run_loop(struct run *r)
 	read_replies(r);
 	unhooked_read_errors(r, 0);
 	unhooked_read_errors(r, 1);
+	/* What is still unanswered at the end is lost, as ping counts it: say so in every count. */
+	run_expire_before(r, UINT64_MAX);
 	unstamped_check(r, 1);
 	status = r->sink->finish(r);
 out:

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bpf/icmpmon.h"
 #include "engine/config.h"
@@ -113,6 +114,22 @@ static inline uint64_t run_mono_ns(const struct run *r, uint64_t wall_ns)
 	return (uint64_t)((int64_t)wall_ns - r->mono_to_real_ns);
 }
 
+/* How probes are stamped on the way out: "wire" (tc egress and the driver hand-off), "tc", or "socket". */
+static inline const char *run_tx_stamp(const struct run *r)
+{
+	if (r->mode != RX_KERNEL)
+		return "socket"; /* socket and dgram modes: the socket's own stamps */
+	return r->ld.tx_wire ? "wire" : "tc";
+}
+
+/* Where the RTT starts: "wire" unless the hook is missing or --rtt-from tc asked for tc egress. */
+static inline const char *run_rtt_from(const struct run *r)
+{
+	const char *s = run_tx_stamp(r);
+
+	return s[0] == 'w' && r->cfg && r->cfg->rtt_from_tc ? "tc" : s;
+}
+
 /*
  * First thing in main: SIGINT, SIGTERM and SIGQUIT are taken whatever
  * disposition was inherited (a background job of a non-interactive shell
@@ -140,10 +157,15 @@ int run_settles_probes(const struct run *r);
 /*
  * Userland receive paths (socket, dgram): one event into the run's own
  * statistics and on to the sink (t_rx_ns on CLOCK_REALTIME); a probe that
- * timed out.
+ * timed out (errored: an ICMP error quoted it, counted in errored_swept and
+ * not as a timeout).
  */
 void run_account_event(void *run, const struct icmpmon_event *ev);
-void run_account_timeout(void *run, uint32_t tidx, uint16_t seq);
+void run_account_timeout(void *run, uint32_t tidx, uint16_t seq, int errored);
+/* A counter of what the receive path rejected (enum icmpmon_counter); 0 where the mode has no such counter. */
+uint64_t run_rejected(const struct run *r, enum icmpmon_counter which);
+/* -v: one line of what was rejected and why, when anything was. */
+void run_print_rejected(const struct run *r, FILE *f);
 /* ICMP errors about the target's probes (ping's "+N errors"); refused sends are not errors but losses. */
 uint64_t run_errors(const struct run *r, uint32_t tidx);
 /* Probes sent and still waiting for a reply, an error or their timeout. */
@@ -154,6 +176,8 @@ void run_note_event(struct run *r, const struct icmpmon_event *ev);
 
 /* Kernel and dgram modes: times out the probes older than the timeout at now_ns. */
 void run_sweep(struct run *r, uint64_t now_ns);
+/* Settles every probe sent before before_ns (CLOCK_MONOTONIC) as run_sweep does; UINT64_MAX: all. */
+void run_expire_before(struct run *r, uint64_t before_ns);
 /* Kernel and dgram modes: waits at most timeout_ms for replies and hands them to the sink. */
 void run_poll_replies(struct run *r, int timeout_ms);
 

@@ -25,6 +25,19 @@ int run_dgram_fallback(struct run *r)
 	return 1;
 }
 
+/* The first ICMP error about a probe, or the later reply of a probe that had one. */
+static void on_errored(void *ctx, uint32_t tidx, int replied)
+{
+	struct run *r = ctx;
+
+	if (tidx >= r->targets.n)
+		return;
+	if (replied)
+		r->stats[tidx].errored_replied++;
+	else
+		r->stats[tidx].errored++;
+}
+
 static void on_sent(void *ctx, uint32_t tidx, uint16_t seq, int ok, uint64_t sent_mono_ns)
 {
 	struct run *r = ctx;
@@ -38,7 +51,8 @@ static void on_sent(void *ctx, uint32_t tidx, uint16_t seq, int ok, uint64_t sen
 int run_dgram_setup(struct run *r, char *err, size_t errlen)
 {
 	const struct config *cfg = r->cfg;
-	const struct dgram_ops ops = { .event = run_account_event, .timeout = run_account_timeout, .ctx = r };
+	const struct dgram_ops ops = { .event = run_account_event, .timeout = run_account_timeout,
+				     .errored = on_errored, .ctx = r };
 	uint32_t cookie_len = cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0;
 	char why[256];
 

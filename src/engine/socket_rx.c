@@ -11,12 +11,15 @@
 
 #include "engine/sender.h"
 #include "engine/socket_rx.h"
+#include "util/checksum.h"
 
 #define RX_BATCH 64
 #define RX_BUF 2048
 
-int socket_rx_open(struct socket_rx *s, uint32_t n_targets, uint16_t id_net, uint64_t cookie,
-		   uint32_t cookie_len, const char *ifname, char *err, size_t errlen)
+enum socket_probe_state { SP_FREE = 0, SP_OUT, SP_OUT_ERRORED, SP_ANSWERED, SP_SETTLED };
+
+int socket_rx_open(struct socket_rx *s, uint32_t n_targets, struct target_stats *stats, uint16_t id_net,
+		   uint64_t cookie, uint32_t cookie_len, const char *ifname, char *err, size_t errlen)
 {
 	struct icmp_filter wanted = { .data = ~((1U << ICMP_ECHOREPLY) | (1U << ICMP_DEST_UNREACH) |
 						 (1U << ICMP_TIME_EXCEEDED) | (1U << ICMP_PARAMETERPROB)) };
@@ -26,6 +29,8 @@ int socket_rx_open(struct socket_rx *s, uint32_t n_targets, uint16_t id_net, uin
 	s->id_net = id_net;
 	s->cookie = cookie;
 	s->cookie_len = cookie_len;
+	s->n_targets = n_targets;
+	s->stats = stats;
 	s->fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_ICMP);
 	if (s->fd < 0) {
 		snprintf(err, errlen, "cannot open a raw ICMP socket: %s (icmpmon needs root)", strerror(errno));
@@ -38,27 +43,46 @@ int socket_rx_open(struct socket_rx *s, uint32_t n_targets, uint16_t id_net, uin
 		snprintf(err, errlen, "%s: cannot bind to interface: %s", ifname, strerror(errno));
 		return -1;
 	}
-	s->seen = calloc((size_t)n_targets * (SOCKET_RX_WINDOW / 64), sizeof(uint64_t));
-	if (!s->seen) {
+	s->probes = calloc((size_t)n_targets * SOCKET_RX_WINDOW, sizeof(*s->probes));
+	if (!s->probes) {
 		snprintf(err, errlen, "out of memory for %u targets", n_targets);
 		return -1;
 	}
 	return 0;
 }
 
-static uint64_t *seen_word(struct socket_rx *s, uint32_t tidx, uint16_t seq, uint64_t *bit)
+static struct socket_probe *probe_of(struct socket_rx *s, uint32_t tidx, uint16_t seq)
 {
-	uint32_t pos = seq % SOCKET_RX_WINDOW;
-
-	*bit = 1ull << (pos % 64);
-	return &s->seen[(size_t)tidx * (SOCKET_RX_WINDOW / 64) + pos / 64];
+	return &s->probes[(size_t)tidx * SOCKET_RX_WINDOW + seq % SOCKET_RX_WINDOW];
 }
 
-void socket_rx_note_sent(struct socket_rx *s, uint32_t tidx, uint16_t seq)
+void socket_rx_note_sent(struct socket_rx *s, uint32_t tidx, uint16_t seq, uint64_t now_ns)
 {
-	uint64_t bit, *w = seen_word(s, tidx, seq, &bit);
+	struct socket_probe *p = probe_of(s, tidx, seq);
 
-	*w &= ~bit;
+	p->sent_ns = now_ns;
+	p->seq = seq;
+	p->state = SP_OUT;
+}
+
+void socket_rx_expire(struct socket_rx *s, uint64_t before,
+		      void (*lost)(void *ctx, uint32_t tidx, uint16_t seq, int errored), void *ctx)
+{
+	uint32_t t;
+	size_t k;
+	int errored;
+
+	for (t = 0; t < s->n_targets; t++) {
+		for (k = 0; k < SOCKET_RX_WINDOW; k++) {
+			struct socket_probe *p = &s->probes[(size_t)t * SOCKET_RX_WINDOW + k];
+
+			if ((p->state != SP_OUT && p->state != SP_OUT_ERRORED) || p->sent_ns > before)
+				continue;
+			errored = p->state == SP_OUT_ERRORED;
+			p->state = SP_SETTLED;
+			lost(ctx, t, p->seq, errored);
+		}
+	}
 }
 
 static uint32_t target_of(const struct target_list *tl, uint32_t ip)
@@ -78,11 +102,18 @@ static uint64_t payload_tx_ns(const unsigned char *payload, size_t len)
 	return (uint64_t)v[0] * 1000000000ull + (uint64_t)v[1];
 }
 
+static int reject(struct socket_rx *s, enum icmpmon_counter why)
+{
+	s->cnt[why]++;
+	return 0;
+}
+
 static int parse_error(struct socket_rx *s, const struct target_list *tl, const struct iphdr *ip,
 		       const struct icmphdr *icmp, const unsigned char *inner, size_t len, struct icmpmon_event *ev)
 {
 	const struct iphdr *qip = (const struct iphdr *)inner;
 	const struct icmphdr *qicmp;
+	struct socket_probe *p;
 	size_t qhl;
 
 	if (len < sizeof(*qip) || qip->protocol != IPPROTO_ICMP)
@@ -94,10 +125,22 @@ static int parse_error(struct socket_rx *s, const struct target_list *tl, const 
 	if (qicmp->type != ICMP_ECHO || qicmp->un.echo.id != s->id_net)
 		return 0;
 	ev->target_idx = target_of(tl, qip->daddr);
-	if (ev->target_idx == UINT32_MAX)
-		return 0;
-	ev->kind = ICMPMON_EV_ERROR;
 	ev->seq = ntohs(qicmp->un.echo.sequence);
+	if (ev->target_idx == UINT32_MAX)
+		return reject(s, ICMPMON_CNT_FOREIGN_ERROR);
+	p = probe_of(s, ev->target_idx, ev->seq);
+	if (p->seq != ev->seq || (p->state != SP_OUT && p->state != SP_OUT_ERRORED))
+		return reject(s, ICMPMON_CNT_FOREIGN_ERROR);
+	/* the quote is of the probe as sent: to the target, from where the error came to, no options, our cookie */
+	if (qip->saddr != ip->daddr || qhl != sizeof(*qip) ||
+	    (len >= qhl + sizeof(*qicmp) + ICMPMON_COOKIE_LEN && s->cookie_len &&
+	     memcmp(inner + qhl + sizeof(*qicmp), &s->cookie, s->cookie_len)))
+		return reject(s, ICMPMON_CNT_BAD_QUOTE);
+	if (p->state == SP_OUT) {
+		p->state = SP_OUT_ERRORED;
+		s->stats[ev->target_idx].errored++;
+	}
+	ev->kind = ICMPMON_EV_ERROR;
 	ev->icmp_type = icmp->type;
 	ev->icmp_code = icmp->code;
 	ev->icmp_info = ntohl(icmp->un.gateway);
@@ -111,8 +154,9 @@ int socket_rx_parse(struct socket_rx *s, const struct target_list *tl, const uns
 	const struct iphdr *ip = (const struct iphdr *)pkt;
 	const struct icmphdr *icmp;
 	const unsigned char *payload;
+	struct socket_probe *p;
 	size_t hl, plen;
-	uint64_t bit, *w, tx;
+	uint64_t tx;
 
 	if (len < sizeof(*ip) || ip->version != 4 || ip->protocol != IPPROTO_ICMP)
 		return 0;
@@ -127,26 +171,30 @@ int socket_rx_parse(struct socket_rx *s, const struct target_list *tl, const uns
 	ev->ttl = ip->ttl;
 	ev->icmp_len = (uint16_t)(len - hl);
 	ev->from.family = ICMPMON_AF_INET;
+	/* the kernel hands raw sockets what icmp_rcv would drop for a bad checksum (unless truncated here) */
+	if (ntohs(ip->tot_len) == len && inet_checksum(pkt + hl, len - hl) != 0)
+		return icmp->type == ICMP_ECHOREPLY && icmp->un.echo.id == s->id_net ? reject(s, ICMPMON_CNT_BAD_CSUM) : 0;
 	if (icmp->type != ICMP_ECHOREPLY)
 		return parse_error(s, tl, ip, icmp, payload, plen, ev);
 	if (icmp->un.echo.id != s->id_net)
 		return 0;
-	if (s->cookie_len && (plen < s->cookie_len || memcmp(payload, &s->cookie, s->cookie_len))) {
-		s->unmatched++;
-		return 0;
-	}
+	if (s->cookie_len && (plen < s->cookie_len || memcmp(payload, &s->cookie, s->cookie_len)))
+		return reject(s, ICMPMON_CNT_BAD_COOKIE);
 	ev->target_idx = target_of(tl, ip->saddr);
-	if (ev->target_idx == UINT32_MAX) {
-		s->unmatched++;
-		return 0;
-	}
+	if (ev->target_idx == UINT32_MAX)
+		return reject(s, ICMPMON_CNT_UNMATCHED);
 	ev->from.addr[0] = ip->saddr;
 	ev->seq = ntohs(icmp->un.echo.sequence);
 	tx = payload_tx_ns(payload, plen);
 	ev->rtt_ns = tx && rx_real_ns > tx ? rx_real_ns - tx : 0;
-	w = seen_word(s, ev->target_idx, ev->seq, &bit);
-	ev->kind = (*w & bit) ? ICMPMON_EV_DUP : ICMPMON_EV_REPLY;
-	*w |= bit;
+	/* only a probe sent and not settled takes a reply; one answered takes duplicates */
+	p = probe_of(s, ev->target_idx, ev->seq);
+	if (p->seq != ev->seq || (p->state != SP_OUT && p->state != SP_OUT_ERRORED && p->state != SP_ANSWERED))
+		return reject(s, ICMPMON_CNT_UNMATCHED);
+	ev->kind = p->state == SP_ANSWERED ? ICMPMON_EV_DUP : ICMPMON_EV_REPLY;
+	if (p->state == SP_OUT_ERRORED)
+		s->stats[ev->target_idx].errored_replied++;
+	p->state = SP_ANSWERED;
 	return 1;
 }
 
@@ -202,6 +250,6 @@ void socket_rx_close(struct socket_rx *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
-	free(s->seen);
-	s->seen = NULL;
+	free(s->probes);
+	s->probes = NULL;
 }

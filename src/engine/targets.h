@@ -27,7 +27,8 @@ struct target {
 	int ifindex;                /* its route's output interface; 0 when unknown */
 	uint64_t sent;              /* probes sent, refused ones included (lost, as ping counts them) */
 	uint64_t send_errors;       /* of which the socket refused */
-	uint64_t timeouts;          /* probes swept with no reply */
+	uint64_t timeouts;          /* probes with no reply (and no ICMP error): swept, or outstanding at exit */
+	uint64_t errored_swept;     /* probes with an ICMP error and no reply, swept */
 	uint64_t unseen_noted;      /* sent probes tc egress did not stamp at once (unseen.h), less those it stamped later */
 	uint64_t unstamped;         /* accepted by the socket, never stamped by tc egress (unstamped.h) */
 	uint64_t accepted_at_check; /* sent - send_errors at the last unstamped_check */

@@ -44,19 +44,27 @@ static void on_error(struct run *r, const struct errqueue_msg *m)
 	struct probe_key k;
 	struct icmpmon_event ev;
 	enum unseen_state st;
-	int late;
+	int late, first;
 
 	if (tidx == UINT32_MAX)
 		return;
 	k = key_of(&r->targets.v[tidx], r->id_net, m->seq);
-	/* a hook that saw the error took the probe out of the map first: then it is reported already */
-	late = 0;
-	if (collector_forget(&r->col, &k)) {
-		st = unseen_take(&r->unseen, tidx, m->seq);
-		if (st == UNSEEN_ABSENT)
-			return;
-		late = st == UNSEEN_TIMED_OUT;
+	/*
+	 * A probe tc egress stamped is the hooks' to judge: they saw its errors
+	 * come in and reported them, or refused them as not about the probe as
+	 * sent (the kernel queues errors here without the quote checks). An
+	 * error settles no probe, so it stays in the map for its reply.
+	 */
+	if (collector_outstanding(&r->col, &k))
+		return;
+	st = unseen_error(&r->unseen, tidx, m->seq, &first);
+	if (st == UNSEEN_ABSENT)
+		return; /* settled (answered, swept) or never ours */
+	late = st == UNSEEN_TIMED_OUT;
+	if (first) {
 		r->targets.v[tidx].unstamped_excused++; /* never stamped, and now the kernel said why */
+		if (!late) /* swept as errored, not as a timeout: icmpmon_bpf's errored */
+			__atomic_fetch_add(&r->stats[tidx].errored, 1, __ATOMIC_RELAXED);
 	}
 	__atomic_fetch_add(&r->stats[tidx].errors[icmpmon_error_kind(m->dst.family, m->icmp_type)], 1,
 			   __ATOMIC_RELAXED);
@@ -103,6 +111,10 @@ static int expire(void *ctx, const struct unseen_probe *p)
 	if (collector_outstanding(&r->col, &k)) {
 		t->unseen_noted--; /* stamped after all: the kernel's sweep has it */
 		return 0;
+	}
+	if (p->errored) {
+		t->errored_swept++; /* reported as an error already */
+		return 1;
 	}
 	t->timeouts++;
 	r->sink->timeout(r, p->tidx, p->seq);

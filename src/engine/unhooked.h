@@ -3,8 +3,9 @@
  * Kernel mode, what the hooks cannot see: probes that wait in a neighbour
  * queue before tc egress (and may die there), and the ICMP errors the kernel
  * generates about them, which reach only the sending socket's error queue.
- * A probe that left the sender is sent, and settles as a reply, an error or
- * a timeout, whether or not a hook saw it.
+ * A probe that left the sender is sent, and settles as a reply or a timeout
+ * (errored_swept when an ICMP error quoted it: an error never settles a
+ * probe), whether or not a hook saw it.
  */
 #ifndef ICMPMON_UNHOOKED_H
 #define ICMPMON_UNHOOKED_H

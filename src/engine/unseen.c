@@ -42,6 +42,20 @@ enum unseen_state unseen_take(struct unseen *u, uint32_t tidx, uint16_t seq)
 	return UNSEEN_ABSENT;
 }
 
+enum unseen_state unseen_error(struct unseen *u, uint32_t tidx, uint16_t seq, int *first)
+{
+	uint32_t i;
+
+	*first = 0;
+	for (i = 0; i < u->n; i++)
+		if (u->v[i].tidx == tidx && u->v[i].seq == seq) {
+			*first = !u->v[i].errored;
+			u->v[i].errored = 1;
+			return u->v[i].timed_out ? UNSEEN_TIMED_OUT : UNSEEN_PENDING;
+		}
+	return UNSEEN_ABSENT;
+}
+
 void unseen_expire(struct unseen *u, uint64_t before_ns, int (*fn)(void *ctx, const struct unseen_probe *p),
 		   void *ctx)
 {

@@ -3,8 +3,10 @@
  * Probes that left the sender but that no hook has seen: tc egress stamps a
  * probe while sendmsg runs, unless the packet waits in a neighbour queue
  * (ARP/ND not resolved yet) where it may die. Such a probe was sent all the
- * same; the run times it out from here, or settles it with the error the
- * kernel queues on the sending socket. Normally empty.
+ * same; the run times it out from here. The error the kernel queues on the
+ * sending socket about it is reported, but settles nothing, as everywhere:
+ * the probe is swept as errored (errored_swept), not as a timeout. Normally
+ * empty.
  */
 #ifndef ICMPMON_UNSEEN_H
 #define ICMPMON_UNSEEN_H
@@ -26,6 +28,7 @@ struct unseen_probe {
 	uint32_t tidx;
 	uint16_t seq;
 	uint8_t timed_out;
+	uint8_t errored;  /* the kernel queued an ICMP error about it: it stays listed, as a probe stays outstanding */
 };
 
 struct unseen {
@@ -38,6 +41,11 @@ struct unseen {
 int unseen_add(struct unseen *u, uint32_t tidx, uint16_t seq, uint64_t sent_ns);
 /* Removes the probe if listed; returns what it was. */
 enum unseen_state unseen_take(struct unseen *u, uint32_t tidx, uint16_t seq);
+/*
+ * An ICMP error about the probe: marks it errored but keeps it listed (an
+ * error settles nothing); returns what it was, *first: 1 for its first error.
+ */
+enum unseen_state unseen_error(struct unseen *u, uint32_t tidx, uint16_t seq, int *first);
 /*
  * Hands each pending probe sent at or before before_ns to fn, oldest first:
  * fn returns 1 to keep it listed as timed out, 0 to drop it. Then drops

@@ -2,6 +2,7 @@
 /* Ring-buffer consumer and outstanding-probe sweeper (collector.h). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -77,15 +78,25 @@ static int expire(struct collector *c, const struct probe_key *k, const struct p
 {
 	if (bpf_map_delete_elem(c->probes_fd, k))
 		return 0; /* the reply won the race */
-	c->ops.timeout(c->ops.ctx, v->target_idx, k->seq);
+	c->ops.timeout(c->ops.ctx, v->target_idx, k->seq, !!(v->flags & ICMPMON_PROBE_ERRORED));
 	return 1;
+}
+
+static const struct probe_val *sort_vals;
+
+static int by_send_time(const void *a, const void *b)
+{
+	uint64_t ta = sort_vals[*(const __u32 *)a].t_tx_ns, tb = sort_vals[*(const __u32 *)b].t_tx_ns;
+
+	return ta < tb ? -1 : ta > tb;
 }
 
 int collector_sweep(struct collector *c, uint64_t before_ns)
 {
 	static struct probe_key keys[SWEEP_BATCH];
 	static struct probe_val vals[SWEEP_BATCH];
-	__u32 in, out, count, i;
+	static __u32 order[SWEEP_BATCH];
+	__u32 in, out, count, i, n;
 	int rc, first = 1, expired = 0;
 
 	for (;;) {
@@ -93,9 +104,14 @@ int collector_sweep(struct collector *c, uint64_t before_ns)
 		rc = bpf_map_lookup_batch(c->probes_fd, first ? NULL : &in, &out, keys, vals, &count, NULL);
 		if (rc && errno != ENOENT)
 			return -errno;
-		for (i = 0; i < count; i++)
+		/* in the order they were sent (the map's is a hash's): sinks print timeouts as they come */
+		for (i = n = 0; i < count; i++)
 			if (vals[i].t_tx_ns <= before_ns)
-				expired += expire(c, &keys[i], &vals[i]);
+				order[n++] = i;
+		sort_vals = vals;
+		qsort(order, n, sizeof(order[0]), by_send_time);
+		for (i = 0; i < n; i++)
+			expired += expire(c, &keys[order[i]], &vals[order[i]]);
 		if (rc)
 			return expired; /* ENOENT: the walk is complete */
 		in = out;

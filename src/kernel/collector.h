@@ -16,8 +16,11 @@ struct ring_buffer;
 
 struct collector_ops {
 	void (*event)(void *ctx, const struct icmpmon_event *ev);
-	/* A probe the sweep deleted: no reply came in time. */
-	void (*timeout)(void *ctx, __u32 target_idx, __u16 seq);
+	/*
+	 * A probe the sweep deleted: no reply came in time. errored: an ICMP
+	 * error quoted it (ICMPMON_PROBE_ERRORED), reported as an error already.
+	 */
+	void (*timeout)(void *ctx, __u32 target_idx, __u16 seq, int errored);
 	void *ctx;
 };
 
@@ -45,7 +48,8 @@ int collector_epoll_fd(const struct collector *c);
 /*
  * Deletes the probes stamped at or before before_ns from the outstanding map.
  * The delete decides races with the reply hook: whichever deletes the entry
- * owns it. Returns how many probes timed out, or -errno.
+ * owns it. Expired probes are handed on in the order they were sent.
+ * before_ns UINT64_MAX: all of them. Returns how many probes timed out, or -errno.
  */
 int collector_sweep(struct collector *c, uint64_t before_ns);
 /* Takes a probe out of the outstanding map; 0 if it was there (the caller now settles it). */

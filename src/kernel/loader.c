@@ -27,6 +27,12 @@
 #define ARPHRD_RAWIP 519
 #endif
 
+/* struct ifmac of bpf/validate.bpf.h */
+struct ifmac_val {
+	__u8 addr[6];
+	__u8 pad[2];
+};
+
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
 #endif
@@ -184,7 +190,7 @@ static const char *const prog_names[3][2] = {
 	[ROLE_EGRESS] = { "icmpmon_egress", "icmpmon_egr_l3" },
 };
 
-static int link_kind(const char *name, char *err, size_t errlen);
+static int link_kind(const char *name, struct ifmac_val *mac, char *err, size_t errlen);
 
 static void set_rodata(struct icmpmon_bpf *skel, const struct loader_opts *o)
 {
@@ -195,6 +201,7 @@ static void set_rodata(struct icmpmon_bpf *skel, const struct loader_opts *o)
 	skel->rodata->emit_events = (__u8)o->events;
 	skel->rodata->wake_tick_ns = o->wake_tick_ns;
 	skel->rodata->wake_bytes = o->wake_bytes;
+	skel->rodata->rtt_from_tc = (__u8)o->rtt_from_tc;
 }
 
 /*
@@ -206,9 +213,10 @@ static void choose_progs(struct icmpmon_bpf *skel, const struct loader_opts *o)
 {
 	int want[3][2] = { { 0 } }, k, kind, role;
 	char name[IF_NAMESIZE], err[160];
+	struct ifmac_val mac;
 
 	for (k = 0; k < o->n_ifs; k++) {
-		kind = if_indextoname((unsigned)o->ifs[k], name) ? link_kind(name, err, sizeof(err)) : -1;
+		kind = if_indextoname((unsigned)o->ifs[k], name) ? link_kind(name, &mac, err, sizeof(err)) : -1;
 		if (kind < 0)
 			continue; /* loader_attach says why */
 		want[ROLE_EGRESS][kind] = 1;
@@ -218,6 +226,19 @@ static void choose_progs(struct icmpmon_bpf *skel, const struct loader_opts *o)
 		for (kind = 0; kind < 2; kind++)
 			bpf_program__set_autoload(bpf_object__find_program_by_name(skel->obj, prog_names[role][kind]),
 						  o->all_progs || want[role][kind]);
+}
+
+static void attach_wire(struct loader *ld, const struct loader_opts *o)
+{
+	struct wire_opts w = {
+		.run_id = o->run_id,
+		.cookie = o->cookie,
+		.cookie_len = o->cookie_len,
+		.probes_fd = bpf_map__fd(ld->skel->maps.icmpmon_probes),
+		.max_outstanding = o->max_outstanding,
+	};
+
+	ld->tx_wire = !wire_attach(&ld->wire, &w, ld->tx_why, sizeof(ld->tx_why));
 }
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen)
@@ -260,6 +281,7 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 	}
 	if (o->pin_dir && pin_maps(ld, o->pin_dir, err, errlen))
 		return -1;
+	attach_wire(ld, o);
 	return 0;
 }
 
@@ -437,8 +459,11 @@ static void remove_stale_filters(int ifindex)
 	}
 }
 
-/* 0: Ethernet header, 1: frames start with the IP header, -1: neither (refused). */
-static int link_kind(const char *name, char *err, size_t errlen)
+/*
+ * 0: Ethernet header, 1: frames start with the IP header, -1: neither (refused).
+ * mac gets an Ethernet interface's address, else stays zero.
+ */
+static int link_kind(const char *name, struct ifmac_val *mac, char *err, size_t errlen)
 {
 	struct ifreq ifr;
 	int fd, type;
@@ -456,6 +481,8 @@ static int link_kind(const char *name, char *err, size_t errlen)
 	type = ifr.ifr_hwaddr.sa_family;
 	switch (type) {
 	case ARPHRD_ETHER:
+		memcpy(mac->addr, ifr.ifr_hwaddr.sa_data, sizeof(mac->addr));
+		return 0;
 	case ARPHRD_LOOPBACK:
 		return 0;
 	case ARPHRD_NONE:
@@ -472,7 +499,9 @@ static int link_kind(const char *name, char *err, size_t errlen)
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen)
 {
+	struct ifmac_val mac = { 0 };
 	struct attached_if *ai;
+	__u32 key = (__u32)ifindex;
 	int i, kind, egress;
 
 	for (i = 0; i < ld->n_ifs; i++)
@@ -494,9 +523,15 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 		snprintf(ai->name, sizeof(ai->name), "if%d", ifindex);
 	ld->n_ifs++;
 
-	kind = link_kind(ai->name, err, errlen);
+	kind = link_kind(ai->name, &mac, err, errlen);
 	if (kind < 0)
 		return -1;
+	/* XDP checks a unicast reply's destination against it; tc has the stack's pkt_type */
+	if (memcmp(mac.addr, (__u8[6]){ 0 }, sizeof(mac.addr)) &&
+	    bpf_map__update_elem(ld->skel->maps.icmpmon_ifmac, &key, sizeof(key), &mac, sizeof(mac), BPF_ANY)) {
+		snprintf(err, errlen, "%s: cannot record the interface's address: %s", ai->name, strerror(errno));
+		return -1;
+	}
 	remove_stale_filters(ifindex);
 	if (attach_catcher(ld, ai, kind, hook, mode, err, errlen))
 		return -1;
@@ -580,6 +615,8 @@ void loader_destroy(struct loader *ld)
 	for (i = 0; i < ld->n_ifs; i++)
 		detach_if(&ld->ifs[i]);
 	ld->n_ifs = 0;
+	wire_detach(&ld->wire);
+	ld->tx_wire = 0;
 	if (ld->stats)
 		munmap(ld->stats, ld->stats_len);
 	ld->stats = NULL;

@@ -8,6 +8,7 @@
 
 #include "bpf/icmpmon.h"
 #include "kernel/attach.h"
+#include "kernel/wire.h"
 
 #define LOADER_MAX_IFS 16
 
@@ -31,6 +32,7 @@ struct loader_opts {
 	enum attach_hook hook;
 	int all_progs;       /* load every program now: attaches after the privileges are dropped cannot load */
 	enum tc_link tc_link; /* --tc-link: TCX links or clsact filters */
+	int rtt_from_tc;   /* --rtt-from tc: RTT from tc egress even where the wire stamp exists */
 };
 
 struct attached_if {
@@ -68,8 +70,12 @@ struct loader {
 	int load_errno;  /* why the kernel refused the programs (EPERM: no privilege), else 0 */
 	int pin_lock_fd;        /* the pin directory, flock-ed while the run lasts; -1 without --pin */
 	enum tc_link tc_link;   /* --tc-link */
+	struct wire wire;      /* the wire-nearest transmit stamp */
+	int tx_wire;           /* 1: the transmit hook is attached; 0: tc egress stamps only */
+	char tx_why[160];      /* why not, when tx_wire is 0 */
 };
 
+/* Loads the programs and attaches the transmit hook (or says in tx_why why it could not). */
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
 int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx);
 /* Stops matching replies from a; its slot's aggregates stay until loader_zero_stats. */

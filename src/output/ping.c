@@ -157,6 +157,15 @@ void ping_print_summary(FILE *f, const struct ping_summary *s)
 	print_extras(f, s);
 }
 
+void ping_print_host_queue(FILE *f, __u64 avg_ns, __u64 max_ns, int in_rtt)
+{
+	fputs("host transmit queue avg/max = ", f);
+	print_ms(f, (long)(avg_ns / 1000));
+	fputc('/', f);
+	print_ms(f, (long)(max_ns / 1000));
+	fprintf(f, " ms, %s\n", in_rtt ? "included in the rtt above (--rtt-from tc)" : "not part of the rtt above");
+}
+
 void ping_print_status(FILE *f, const struct ping_status *s)
 {
 	fprintf(f, "\r%llu/%llu packets, %d%% loss", (unsigned long long)s->received,

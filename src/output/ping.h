@@ -66,6 +66,12 @@ void ping_print_reply(FILE *f, const struct ping_reply_line *r);
 /* From the blank line before "--- host ping statistics ---" to the final newline. */
 void ping_print_summary(FILE *f, const struct ping_summary *s);
 
+/*
+ * icmpmon's own line after a summary: time the probes waited in this host's
+ * transmit queue, and whether the RTT above includes it (--rtt-from tc).
+ */
+void ping_print_host_queue(FILE *f, __u64 avg_ns, __u64 max_ns, int in_rtt);
+
 /* The SIGQUIT line (ping writes it to stderr), leading '\r' included. */
 void ping_print_status(FILE *f, const struct ping_status *s);
 

@@ -58,12 +58,17 @@ static uint64_t load_stat(const __u64 *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-static void copy_buckets(const struct target_stats *s, uint64_t *out)
+static void copy_hist(const __u32 *hist, uint64_t *out)
 {
 	uint32_t i;
 
 	for (i = 0; i < ICMPMON_HIST_BUCKETS; i++)
-		out[i] = __atomic_load_n(&s->hist[i], __ATOMIC_RELAXED);
+		out[i] = __atomic_load_n(&hist[i], __ATOMIC_RELAXED);
+}
+
+static void copy_buckets(const struct target_stats *s, uint64_t *out)
+{
+	copy_hist(s->hist, out);
 }
 
 void metrics_hist_cumulative(const struct target_stats *s, const double *le, int n_le, uint64_t *out)
@@ -157,7 +162,7 @@ static void unlabelled(struct metrics_encoder *e, const char *name, const char *
  * family being written (phase, sub) and, inside a per-target family, the
  * next slot.
  */
-enum phase { PH_INFO, PH_COUNTERS, PH_ERRORS, PH_RTT, PH_GROUPS, PH_RUN, PH_END };
+enum phase { PH_INFO, PH_COUNTERS, PH_ERRORS, PH_RTT, PH_TXQ, PH_GROUPS, PH_RUN, PH_END };
 struct metrics_cursor {
 	int phase, sub, open;
 	uint32_t slot;
@@ -243,30 +248,77 @@ static void target_errors(struct metrics_encoder *e, const struct metrics_scrape
 	}
 }
 
+/* One per-target histogram family over the targets' kernel histograms. */
+struct hist_family {
+	const char *name, *help;
+	int txq; /* 0: the RTT (hist, received, rtt_first_sum_ns); 1: the host queue (txq_*) */
+};
+
+static const struct hist_family rtt_family = {
+	"icmpmon_rtt_seconds",
+	"Round-trip time of first replies, from the hand-off to the driver (or tc egress, see "
+	"icmpmon_build_info rtt_from) to the reply hook, in the kernel.",
+	0,
+};
+
+static const struct hist_family txq_family = {
+	"icmpmon_host_tx_queue_seconds",
+	"Time first-answered probes spent in this host's transmit path (qdisc) between tc egress and the driver.",
+	1,
+};
+
 /*
- * icmpmon_rtt_seconds per target: a histogram while per-target histograms are
- * on, else a summary of _sum and _count only (two series per target, enough
- * for the mean and for topk; _sum only in the text format with info_labels).
+ * A histogram per target while per-target histograms are on, else a summary
+ * of _sum and _count only (two series per target, enough for the mean and for
+ * topk; _sum only in the text format with info_labels). arg: the family.
  */
-static void target_rtt(struct metrics_encoder *e, const struct metrics_scrape *m, const struct metrics_target *t,
-		       int arg)
+static void target_hist(struct metrics_encoder *e, const struct metrics_scrape *m, const struct metrics_target *t,
+			int arg)
 {
+	const struct hist_family *f = arg ? &txq_family : &rtt_family;
+	const struct target_stats *s = t->stats;
 	struct metrics_label l[METRICS_MAX_LABELS];
 	uint64_t b[ICMPMON_HIST_BUCKETS], cum[METRICS_MAX_BUCKETS];
 	struct metrics_hist h = { .buckets = b, .cum = cum, .le = m->le, .n_le = m->n_le };
 	int n = target_labels(m, t, l);
 
-	(void)arg;
-	/* Read the count first: the kernel adds a reply to received before its bucket. */
-	h.count = load_stat(&t->stats->received);
-	h.sum_ns = load_stat(&t->stats->rtt_first_sum_ns);
+	/* Read the count first: the kernel adds a reply to its count before its bucket. */
+	h.count = load_stat(f->txq ? &s->txq_count : &s->received);
+	h.sum_ns = load_stat(f->txq ? &s->txq_sum_ns : &s->rtt_first_sum_ns);
 	if (!m->target_hist) {
 		e->summary(e, l, n, h.count, h.sum_ns);
 		return;
 	}
-	copy_buckets(t->stats, b);
+	copy_hist(f->txq ? s->txq_hist : s->hist, b);
 	metrics_buckets_cumulative(b, h.count, m->le, m->n_le, cum);
 	e->histogram(e, l, n, &h);
+}
+
+/*
+ * The host's transmit queue is the host's, not a target's: with info_labels
+ * (many targets) one histogram of every target's probes, without a target
+ * label, instead of a series per target.
+ */
+static void encode_host_txq(struct metrics_encoder *e, const struct metrics_scrape *m)
+{
+	uint64_t b[ICMPMON_HIST_BUCKETS] = { 0 }, one[ICMPMON_HIST_BUCKETS], cum[METRICS_MAX_BUCKETS];
+	struct metrics_hist h = { .buckets = b, .cum = cum, .le = m->le, .n_le = m->n_le };
+	struct metrics_target t;
+	uint32_t i, k;
+
+	for (i = 0; i < m->slots; i++) {
+		if (!m->target(m->ctx, i, &t))
+			continue;
+		h.count += load_stat(&t.stats->txq_count);
+		h.sum_ns += load_stat(&t.stats->txq_sum_ns);
+		copy_hist(t.stats->txq_hist, one);
+		for (k = 0; k < ICMPMON_HIST_BUCKETS; k++)
+			b[k] += one[k];
+	}
+	e->family(e, txq_family.name, "histogram", txq_family.help);
+	metrics_buckets_cumulative(b, h.count, m->le, m->n_le, cum);
+	e->histogram(e, NULL, 0, &h);
+	e->end_family(e);
 }
 
 struct rtt_group {
@@ -413,6 +465,14 @@ static const struct {
 				     "Probes not timed because the outstanding-probe map was full." },
 	[ICMPMON_CNT_FOREIGN_ERROR] = { "icmpmon_foreign_icmp_errors_total",
 					"ICMP errors quoting a packet that is not one of this run's probes." },
+	[ICMPMON_CNT_BAD_CSUM] = { "icmpmon_bad_checksum_packets_total",
+				   "Replies and errors of this run with a bad IPv4 header or ICMP checksum (the host drops them)." },
+	[ICMPMON_CNT_NOT_FOR_US] = { "icmpmon_not_for_host_packets_total",
+				     "Replies and errors of this run the host would not take: another destination MAC, "
+				     "a VLAN it has no device for, an IP destination that is not the probe's source." },
+	[ICMPMON_CNT_BAD_QUOTE] = { "icmpmon_bad_quote_icmp_errors_total",
+				    "ICMP errors naming an outstanding probe but not quoting it as sent "
+				    "(inner source, IP options or cookie differ)." },
 };
 
 static void encode_kernel(struct metrics_encoder *e, const uint64_t c[ICMPMON_CNT_MAX])
@@ -426,7 +486,7 @@ static void encode_kernel(struct metrics_encoder *e, const uint64_t c[ICMPMON_CN
 
 static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m)
 {
-	struct metrics_label l, info[2];
+	struct metrics_label l, info[4];
 	struct metrics_target t;
 	uint32_t i, n_active = 0;
 	int n_info = 1;
@@ -461,10 +521,14 @@ static void encode_run(struct metrics_encoder *e, const struct metrics_scrape *m
 		encode_kernel(e, m->kernel);
 	unlabelled(e, "icmpmon_start_time_seconds", "gauge", "Start of the run, seconds since the Unix epoch.",
 		   m->start_real_ns, 1);
-	e->family(e, "icmpmon_build_info", "gauge", "Always 1; the version and the receive mode are labels.");
+	e->family(e, "icmpmon_build_info", "gauge",
+		  "Always 1; labels: version, mode (the receive mode that runs), tx_stamp (wire: the driver hand-off "
+		  "is stamped; tc: tc egress only), rtt_from (where the RTT starts).");
 	span_label(&info[0], "version", ICMPMON_VERSION);
 	if (m->mode)
 		span_label(&info[n_info++], "mode", m->mode);
+	span_label(&info[n_info++], "tx_stamp", m->tx_stamp ? m->tx_stamp : "tc");
+	span_label(&info[n_info++], "rtt_from", m->rtt_from ? m->rtt_from : "tc");
 	e->number(e, info, n_info, 1, 0);
 	e->end_family(e);
 }
@@ -507,9 +571,16 @@ static int encode_steps(struct metrics_encoder *e, const struct metrics_scrape *
 			c->phase = PH_RTT;
 			break;
 		case PH_RTT:
-			if (walk_targets(e, m, c, budget, "icmpmon_rtt_seconds", m->target_hist ? "histogram" : "summary",
-					 "Round-trip time of first replies, from tc egress to the reply hook, in the kernel.",
-					 target_rtt, 0))
+			if (walk_targets(e, m, c, budget, rtt_family.name, m->target_hist ? "histogram" : "summary",
+					 rtt_family.help, target_hist, 0))
+				return 1;
+			c->phase = PH_TXQ;
+			break;
+		case PH_TXQ:
+			if (m->info_labels)
+				encode_host_txq(e, m);
+			else if (walk_targets(e, m, c, budget, txq_family.name, m->target_hist ? "histogram" : "summary",
+					      txq_family.help, target_hist, 1))
 				return 1;
 			c->phase = PH_GROUPS;
 			break;

@@ -62,10 +62,12 @@ struct metrics_scrape {
 	uint64_t outstanding;
 	uint64_t reloads_ok, reloads_failed, over_capacity;
 	uint64_t links_lost, links_back, links_moved; /* interface events (engine/links.h) */
-	int has_kernel;   /* kernel mode: kernel[] holds the global counters */
+	int has_kernel;   /* kernel[] holds the receive path's global counters (kernel, or socket mode's) */
 	uint64_t kernel[ICMPMON_CNT_MAX];
 	uint64_t start_real_ns; /* 0 before the first probe */
 	const char *mode;       /* the receive mode that runs (kernel, socket, dgram), a label of build_info */
+	const char *tx_stamp;   /* icmpmon_build_info labels: run_tx_stamp(), run_rtt_from() */
+	const char *rtt_from;
 };
 
 /* Bytes an encoder appends to; failed once an allocation failed (then nothing more is added). */
@@ -155,12 +157,15 @@ void metrics_escape(struct metrics_buf *b, const char *v, size_t len);
 /* Kernel-wide counters (loader_counter), as the icmpmon_*_total families without labels. */
 void metrics_write_kernel(FILE *f, const uint64_t counters[ICMPMON_CNT_MAX]);
 
-/* Every family in the text format 0.0.4: per-target counters, RTT histograms, gauges, kernel counters. -1: out of memory. */
+/*
+ * Every family in the text format 0.0.4: per-target counters, the RTT and host
+ * queue histograms, gauges, kernel counters. -1: out of memory.
+ */
 int metrics_write_scrape(FILE *f, const struct metrics_scrape *m);
 
 /*
  * The same in the protobuf format (delimited io.prometheus.client.MetricFamily
- * messages), RTT histograms with native buckets of schema 4 beside the classic
+ * messages), RTT and host queue histograms with native buckets of schema 4 beside the classic
  * ones (docs/fleet.md: how kernel buckets map to them). -1 when out of memory.
  */
 int metrics_write_scrape_pb(FILE *f, const struct metrics_scrape *m);

@@ -109,15 +109,17 @@ struct scrape *scrape_start(const struct run *r, int pb)
 		.links_lost = r->links.lost_total,
 		.links_back = r->links.back_total,
 		.links_moved = r->links.moved_total,
-		.has_kernel = r->ld.skel != NULL,
+		.has_kernel = r->ld.skel != NULL || r->srx.probes != NULL,
 		.start_real_ns = r->start_ns ? run_wall_ns(r, r->start_ns) : 0,
 		.mode = run_mode_name(r),
+		.tx_stamp = run_tx_stamp(r),
+		.rtt_from = run_rtt_from(r),
 	};
 	for (c = 0; c < s->m.n_group_by; c++)
 		s->group_by[c] = cfg->metrics_group_by[c];
 	if (s->m.has_kernel)
 		for (c = 0; c < ICMPMON_CNT_MAX; c++)
-			s->m.kernel[c] = loader_counter(&r->ld, (enum icmpmon_counter)c);
+			s->m.kernel[c] = run_rejected(r, (enum icmpmon_counter)c);
 	return s;
 }
 

@@ -96,6 +96,10 @@ static void json_start(struct run *r)
 	key(f, "report_s");
 	json_num(f, cfg->report_s, 6);
 	key_u64(f, "size", (uint64_t)cfg->size);
+	key(f, "tx_stamp");
+	json_str(f, run_tx_stamp(r));
+	key(f, "rtt_from");
+	json_str(f, run_rtt_from(r));
 	key(f, "interfaces");
 	fputc('[', f);
 	if (r->mode == RX_KERNEL) {
@@ -178,6 +182,7 @@ static void json_event(struct run *r, const struct icmpmon_event *ev)
 		key_u64(f, "ttl", ev->ttl);
 		key_u64(f, "bytes", ev->icmp_len ? ev->icmp_len : (unsigned)(r->cfg->size + 8));
 		key_ms(f, "rtt_ms", run_has_timing(r), ev->rtt_ns);
+		key_ms(f, "host_tx_queue_ms", ev->txq_ns != 0, ev->txq_ns);
 		key(f, "dup");
 		fputs(ev->kind == ICMPMON_EV_DUP ? "true" : "false", f);
 	}
@@ -314,6 +319,8 @@ static void summary(struct run *r, uint32_t i, const struct target_stats *s, uin
 	key_ms(f, "elapsed_ms", 1, r->last_activity_ns > r->start_ns ? r->last_activity_ns - r->start_ns : 0);
 	rtt_fields(f, r, s);
 	key_ms(f, "mdev_ms", has_mdev, has_mdev ? (uint64_t)prtt.mdev_us * 1000 : 0);
+	key_ms(f, "host_tx_queue_avg_ms", s->txq_count != 0, s->txq_count ? s->txq_sum_ns / s->txq_count : 0);
+	key_ms(f, "host_tx_queue_max_ms", s->txq_count != 0, s->txq_max_ns);
 	if (r->cfg->hist)
 		hist_rows(f, s);
 	obj_end(f);
@@ -322,8 +329,8 @@ static void summary(struct run *r, uint32_t i, const struct target_stats *s, uin
 static void kernel_counter(FILE *f, const struct run *r, const char *k, enum icmpmon_counter c)
 {
 	key(f, k);
-	if (r->mode == RX_KERNEL)
-		fprintf(f, "%llu", (unsigned long long)loader_counter(&r->ld, c));
+	if (r->mode == RX_KERNEL || (r->mode == RX_SOCKET && c != ICMPMON_CNT_RB_DROPPED && c != ICMPMON_CNT_TABLE_FULL))
+		fprintf(f, "%llu", (unsigned long long)run_rejected(r, c));
 	else
 		fputs("null", f);
 }
@@ -360,6 +367,9 @@ static int json_finish(struct run *r)
 	kernel_counter(f, r, "bad_cookie", ICMPMON_CNT_BAD_COOKIE);
 	kernel_counter(f, r, "table_full", ICMPMON_CNT_TABLE_FULL);
 	kernel_counter(f, r, "foreign_errors", ICMPMON_CNT_FOREIGN_ERROR);
+	kernel_counter(f, r, "bad_checksum", ICMPMON_CNT_BAD_CSUM);
+	kernel_counter(f, r, "not_for_host", ICMPMON_CNT_NOT_FOR_US);
+	kernel_counter(f, r, "bad_quote", ICMPMON_CNT_BAD_QUOTE);
 	obj_end(f);
 	return status;
 }

@@ -273,6 +273,9 @@ static void report_drops(struct run *r)
 		       "of it?); counted as lost\n", (unsigned long long)unstamped_total(r));
 }
 
+/* Below this the host's own queue is not worth a line in the summary. */
+#define HOST_QUEUE_SAID_NS 1000000ull
+
 static int ping_finish(struct run *r)
 {
 	const struct config *cfg = r->cfg;
@@ -298,6 +301,9 @@ static int ping_finish(struct run *r)
 		sum.ewma8 = r->ewma8[i];
 		sum.pipe = i < pipes.n ? pipes.v[i] : 0;
 		ping_print_summary(stdout, &sum);
+		if (s->txq_max_ns > HOST_QUEUE_SAID_NS)
+			ping_print_host_queue(stdout, s->txq_sum_ns / s->txq_count, s->txq_max_ns,
+					      run_rtt_from(r)[0] == 't');
 		if (cfg->hist)
 			hist_print(stdout, s);
 	}
@@ -309,6 +315,8 @@ static int ping_finish(struct run *r)
 	free(answered.sent);
 	memset(&answered, 0, sizeof(answered));
 	report_drops(r);
+	if (cfg->verbose)
+		run_print_rejected(r, stdout);
 	fflush(stdout);
 	return run_exit_status(r);
 }

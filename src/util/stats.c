@@ -90,6 +90,8 @@ void stats_diff(const struct target_stats *now, const struct target_stats *prev,
 	out->rtt_count = now->rtt_count - prev->rtt_count;
 	out->rtt_sum_ns = now->rtt_sum_ns - prev->rtt_sum_ns;
 	out->rtt_first_sum_ns = now->rtt_first_sum_ns - prev->rtt_first_sum_ns;
+	out->errored = now->errored - prev->errored;
+	out->errored_replied = now->errored_replied - prev->errored_replied;
 	out->rtt_sum_us = now->rtt_sum_us - prev->rtt_sum_us;
 	out->rtt_sum2_us = now->rtt_sum2_us - prev->rtt_sum2_us;
 	for (int i = 0; i < ICMPMON_ERR_KINDS; i++)

@@ -51,8 +51,14 @@ const struct icase ingress6_cases[] = {
 	MATCHED6("IPv6 reply behind an 802.1Q tag matched", 6, ICMP_LEN, REPLY6(T6, 6, VLAN1)),
 	MATCHED6("IPv6 reply behind 802.1ad + 802.1Q tags matched", 7, ICMP_LEN, REPLY6(T6, 7, VLAN2)),
 	MATCHED6("IPv6 reply followed by Ethernet padding matched", 8, ICMP_LEN, REPLY6(T6, 8, .pad = 18)),
-	MATCHED6("payload length 8 bytes short of the frame: matched, icmp_len from the header", 9,
-		 ICMP_LEN - 8, REPLY6_IP(9, .plen_adj = -8)),
+	MATCHED6("payload length 8 bytes short of the frame, checksum over the payload: matched, icmp_len from "
+		 "the header", 9, ICMP_LEN - 8,
+		 PKT6(IPV6(T6, LOCAL6, .hop_limit = REPLY_TTL), ICMP(PKT_ICMPV6_ECHO_REPLY, RUN_ID, 9),
+		      OUR_DATA_LEN(DATA_LEN - 8), .pad = 8)),
+	{ .name = "payload length 8 bytes short of the frame, checksum over the frame: BAD_CSUM (the host drops it)",
+	  .stamps = { STAMP6(T6, 19) },
+	  .steps = { { REPLY6_IP(19, .plen_adj = -8), PASS } },
+	  .cnt = { [ICMPMON_CNT_BAD_CSUM] = 1 } },
 
 	/* extension headers: the walk takes up to 4 */
 	MATCHED6("1 extension header (hop-by-hop) matched", 10, ICMP_LEN, REPLY6_IP(10, EXTS(HOP))),
@@ -150,7 +156,7 @@ const struct icase ingress6_cases[] = {
 		 { .d = { .v6 = true, .ip6 = IPV6(T6, LOCAL6, .proto = PKT_PROTO_UDP), .data = OUR_DATA } }),
 
 	/* ICMPv6 errors */
-	ERR6_MATCHED("time exceeded quoting our IPv6 probe: ERROR, probe gone", 70, PKT_ICMPV6_TIME_EXCEED, 0, 0,
+	ERR6_MATCHED("time exceeded quoting our IPv6 probe: ERROR, probe kept", 70, PKT_ICMPV6_TIME_EXCEED, 0, 0,
 		     ICMPMON_ERR_TIME_EXCEEDED),
 	ERR6_MATCHED("destination unreachable (port, code 4): ERROR, errors[UNREACH]", 71,
 		     PKT_ICMPV6_DEST_UNREACH, 4, 0, ICMPMON_ERR_UNREACH),
@@ -207,11 +213,11 @@ const struct icase ingress6_cases[] = {
 	IGNORED6("IPv6 error as a later fragment, ignored", 90,
 		 ICMP6_ERR(IPV6(ROUTER6, LOCAL6, EXTS(FRAG_AT(2, false))), PKT_ICMPV6_TIME_EXCEED, 0, 0,
 			   PROBE6_DGRAM(T6, RUN_ID, 90), 0)),
-	{ .name = "IPv6 reply after the error for the same probe: UNMATCHED",
+	{ .name = "IPv6 reply after the error for the same probe: ERROR, then REPLY",
 	  .stamps = { STAMP6(T6, 91) }, .nsteps = 2, .tidx = IDX_T6,
-	  .steps = { { TIME_EXCEEDED6(PROBE6_DGRAM(T6, RUN_ID, 91), 0), OURS }, { REPLY6(T6, 91), PASS } },
-	  .errors = { [ICMPMON_ERR_TIME_EXCEEDED] = 1 }, .cnt = { [ICMPMON_CNT_UNMATCHED] = 1 },
-	  .nev = 1, .ev = { EV6_ERR(91, ERR6_LEN(8), PKT_ICMPV6_TIME_EXCEED, 0) } },
+	  .steps = { { TIME_EXCEEDED6(PROBE6_DGRAM(T6, RUN_ID, 91), 0), OURS }, { REPLY6(T6, 91), OURS } },
+	  .errors = { [ICMPMON_ERR_TIME_EXCEEDED] = 1 }, .received = 1,
+	  .nev = 2, .ev = { EV6_ERR(91, ERR6_LEN(8), PKT_ICMPV6_TIME_EXCEED, 0), EV6_REPLY(91, ICMP_LEN, T6) } },
 };
 
 const size_t ingress6_ncases = ARRAY_SIZE(ingress6_cases);

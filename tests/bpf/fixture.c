@@ -136,8 +136,20 @@ size_t build(const struct pkt_spec *s, uint8_t *buf)
 
 int run_prog(int fd, const uint8_t *data, size_t len, int *retval)
 {
+	uint8_t frame[PKT_MAX];
 	uint32_t rv;
-	int err = harness_run(fd, data, len, 1, &rv, NULL);
+	int err;
+
+	/*
+	 * A SCHED_CLS test run takes the frame as received on lo, whose address
+	 * is all zeros: any other unicast destination is PACKET_OTHERHOST.
+	 */
+	if (fd != F.egress_fd && F.cfg->prog == PROG_TC_IN && !F.cfg->l3 && len >= 6 && len <= sizeof(frame)) {
+		memcpy(frame, data, len);
+		memset(frame, 0, 6);
+		data = frame;
+	}
+	err = harness_run(fd, data, len, 1, &rv, NULL);
 
 	*retval = (int)rv;
 	return err;

@@ -102,8 +102,9 @@
 	{ .d = { .ip = ROUTER_IP, .icmp = { .type = PKT_ICMP_TIME_EXCEEDED } },                    \
 	  .quote = true, .inner = dgram, .quote_len = (qlen), ##__VA_ARGS__ }
 
-#define VLAN1 .nvlan = 1
-#define VLAN2 .nvlan = 2
+/* Priority tags (VLAN id 0, PCP 1): the host takes them; any other VLAN id is not for its interface. */
+#define VLAN1 .nvlan = 1, .vlan = { { .tci = 0x2000 } }
+#define VLAN2 .nvlan = 2, .vlan = { { .tci = 0x2000 }, { .tci = 0x2000 } }
 #define L3 .l3 = true
 
 /* ICMP length of an error quoting a 20-byte inner header plus q bytes. */

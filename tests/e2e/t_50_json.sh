@@ -14,10 +14,11 @@ B=10.201.3.4
 JQ_LIB='
 def specs: {
   start: {type:"str", ts:"ts", version:"str", id:"uint", mode:"str", count:"uint", interval_s:"num",
-          timeout_s:"num", deadline_s:"num", report_s:"num", size:"uint", interfaces:"arr",
+          timeout_s:"num", deadline_s:"num", report_s:"num", size:"uint", tx_stamp:"str", rtt_from:"str",
+          interfaces:"arr",
           unresolved:"uint", targets:"arr"},
   reply: {type:"str", ts:"ts", target:"str", addr:"str", seq:"uint", ttl:"uint", bytes:"uint",
-          rtt_ms:"ms?", dup:"bool"},
+          rtt_ms:"ms?", host_tx_queue_ms:"ms?", dup:"bool"},
   icmp_error: {type:"str", ts:"ts", target:"str", addr:"str", seq:"uint", from:"str",
           icmp_type:"uint", icmp_code:"uint", text:"str"},
   timeout: {type:"str", ts:"ts", target:"str", addr:"str", seq:"uint"},
@@ -28,10 +29,11 @@ def specs: {
   summary: {type:"str", ts:"ts", target:"str", addr:"str", sent:"uint", received:"uint",
           duplicates:"uint", icmp_errors:"uint", send_errors:"uint", timeouts:"uint", loss_pct:"num",
           elapsed_ms:"ms?", min_ms:"ms?", avg_ms:"ms?", max_ms:"ms?", p50_ms:"ms?", p90_ms:"ms?",
-          p99_ms:"ms?", p999_ms:"ms?", mdev_ms:"ms?", hist:"arr"},
+          p99_ms:"ms?", p999_ms:"ms?", mdev_ms:"ms?", host_tx_queue_avg_ms:"ms?",
+          host_tx_queue_max_ms:"ms?", hist:"arr"},
   end:   {type:"str", ts:"ts", exit_status:"uint", targets:"uint", sent:"uint", received:"uint",
           ringbuf_dropped:"uint?", unmatched:"uint?", bad_cookie:"uint?", table_full:"uint?",
-          foreign_errors:"uint?"},
+          foreign_errors:"uint?", bad_checksum:"uint?", not_for_host:"uint?", bad_quote:"uint?"},
   error: {type:"str", ts:"ts", message:"str"}
 };
 def optional: {summary: ["hist"]};

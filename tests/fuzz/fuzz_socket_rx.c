@@ -3,10 +3,12 @@
  * libFuzzer: socket_rx_parse (--mode socket) on arbitrary bytes as a raw
  * ICMP socket returns them (IPv4 header included), against three targets.
  * The run's id is 0x04d2 and its cookie 11 22 33 44 55 66 77 88 (the seeds
- * use them). Input byte 0: bit 0 clears the cookie length (-s below 8);
- * the rest is the datagram, copied into a heap buffer of exactly its length
- * so an over-read is caught. The duplicate bitmap persists across inputs,
- * as it does across the packets of a run.
+ * use them). Input byte 0: bit 0 clears the cookie length (-s below 8),
+ * bit 1 sends the whole window again; the rest is the datagram, copied into
+ * a heap buffer of exactly its length so an over-read is caught. Every
+ * sequence number of the window starts sent and outstanding for every
+ * target; what a packet settles stays settled across inputs, as it does
+ * across the packets of a run.
  * Checked besides the sanitizers: a datagram taken as ours names one of the
  * targets, a kind the sinks know, the family of its source, and an icmp_len
  * that fits the datagram.
@@ -25,11 +27,22 @@
 
 static struct target_list tl;
 static struct socket_rx srx;
+static struct target_stats stats[3];
 
 static void check(int ok)
 {
 	if (!ok)
 		__builtin_trap();
+}
+
+/* Every target's window of sequence numbers sent and outstanding. */
+static void send_window(void)
+{
+	uint32_t t, q;
+
+	for (t = 0; t < tl.n; t++)
+		for (q = 0; q < SOCKET_RX_WINDOW; q++)
+			socket_rx_note_sent(&srx, t, (uint16_t)q, 1);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -46,9 +59,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	srx.fd = -1;
 	srx.id_net = htons(OUR_ID);
 	srx.cookie = COOKIE;
-	srx.seen = calloc((size_t)tl.n * (SOCKET_RX_WINDOW / 64), sizeof(uint64_t));
-	if (!srx.seen)
+	srx.n_targets = tl.n;
+	srx.stats = stats;
+	srx.probes = calloc((size_t)tl.n * SOCKET_RX_WINDOW, sizeof(*srx.probes));
+	if (!srx.probes)
 		abort();
+	send_window();
 	return 0;
 }
 
@@ -62,6 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	srx.cookie_len = data[0] & 1 ? 0 : ICMPMON_COOKIE_LEN;
+	if (data[0] & 2)
+		send_window();
 	len = size - 1;
 	pkt = malloc(len ? len : 1);
 	if (!pkt)

@@ -40,7 +40,7 @@ while IFS= read -r f; do
 	while IFS=: read -r line inc; do
 		inc=${inc#*\"}
 		inc=${inc%%\"*}
-		if [ "$inc" = icmpmon.skel.h ]; then
+		if [ "${inc%.skel.h}" != "$inc" ]; then
 			[ "$layer" = kernel ] && continue
 			echo "check-layers: $f:$line: includes the BPF skeleton; only src/kernel/ may"
 			bad=1

@@ -40,6 +40,8 @@ plant src/util/stats.c '#include "output/ping.h"'
 check "util including output" 1
 plant src/sink/ping.c '#include "icmpmon.skel.h"'
 check "the skeleton outside kernel/" 1
+plant src/engine/run.c '#include "wire.skel.h"'
+check "the transmit-hook skeleton outside kernel/" 1
 plant bpf/icmpmon.h '#include "util/clock.h"'
 check "a contract header including the project" 1
 plant src/engine/run.c '#include "run.h"'

@@ -229,9 +229,11 @@ static void test_icmp_error(void **state)
 	assert_int_equal(ev.icmp_info, 1400);
 	assert_true(ev.from.addr[0] == addr("10.200.0.2").addr[0]);
 	assert_int_equal(ev.rtt_ns, 7000);
-	/* settled: a second error and a late reply are not the probe's */
-	assert_int_equal(error(f, 0, &ee, "10.200.0.2", t0, q, 28, T0_NS + 9000, &ev), 0);
-	assert_int_equal(reply(f, t0, 0, 5, COOKIE, ICMP_LEN, T0_NS + 9000, &ev), 0);
+	/* an error settles nothing: a second error is reported, the reply still counts, then no more errors */
+	assert_int_equal(error(f, 0, &ee, "10.200.0.2", t0, q, 28, T0_NS + 9000, &ev), 1);
+	assert_int_equal(reply(f, t0, 0, 5, COOKIE, ICMP_LEN, T0_NS + 9000, &ev), 1);
+	assert_int_equal(ev.kind, ICMPMON_EV_REPLY);
+	assert_int_equal(error(f, 0, &ee, "10.200.0.2", t0, q, 28, T0_NS + 9500, &ev), 0);
 	assert_int_equal(f->d.foreign_errors, 1);
 	free(q);
 }
@@ -339,14 +341,16 @@ struct timeouts {
 	int n;
 	uint32_t tidx[8];
 	uint16_t seq[8];
+	int errored[8];
 };
 
-static void on_timeout(void *ctx, uint32_t tidx, uint16_t seq)
+static void on_timeout(void *ctx, uint32_t tidx, uint16_t seq, int errored)
 {
 	struct timeouts *t = ctx;
 
 	assert_true(t->n < 8);
 	t->tidx[t->n] = tidx;
+	t->errored[t->n] = errored;
 	t->seq[t->n++] = seq;
 }
 
@@ -364,19 +368,30 @@ static void test_inflight_expire(void **state)
 	assert_int_equal(inflight_add(&f, 1, 1, 150, 0), 0);
 	assert_int_equal(inflight_answer(&f, 0, 2, &tx), INFLIGHT_FIRST);
 	assert_int_equal(tx, 2);
+	/* an error settles nothing: the probe still waits, errored */
 	assert_int_equal(inflight_fail(&f, 1, 1, &tx), INFLIGHT_FIRST);
+	assert_int_equal(inflight_fail(&f, 1, 1, &tx), INFLIGHT_DUP);
+	assert_int_equal(inflight_errored(&f, 1, 1), 1);
+	assert_int_equal(inflight_errored(&f, 0, 1), 0);
+	assert_int_equal(inflight_fail(&f, 0, 2, &tx), INFLIGHT_NONE); /* answered already */
 	inflight_expire(&f, 99, on_timeout, &t);
 	assert_int_equal(t.n, 0);
-	inflight_expire(&f, 250, on_timeout, &t); /* 0/1 waited; 1/1 failed; 0/2 answered */
+	inflight_expire(&f, 250, on_timeout, &t); /* 0/1 waited; 0/2 answered; 0/3 (300) stops the queue */
 	assert_int_equal(t.n, 1);
 	assert_int_equal(t.tidx[0], 0);
 	assert_int_equal(t.seq[0], 1);
+	assert_int_equal(t.errored[0], 0);
 	/* timed out: a late reply is not the probe's; an answered one is forgotten */
 	assert_int_equal(inflight_answer(&f, 0, 1, &tx), INFLIGHT_NONE);
 	assert_int_equal(inflight_answer(&f, 0, 2, &tx), INFLIGHT_NONE);
-	assert_int_equal(inflight_answer(&f, 0, 3, &tx), INFLIGHT_FIRST);
-	inflight_expire(&f, 1000, on_timeout, &t);
-	assert_int_equal(t.n, 1);
+	assert_int_equal(inflight_fail(&f, 0, 3, &tx), INFLIGHT_FIRST);
+	assert_int_equal(inflight_answer(&f, 0, 3, &tx), INFLIGHT_FIRST); /* the reply still counts */
+	assert_int_equal(inflight_errored(&f, 0, 3), 1);
+	inflight_expire(&f, 1000, on_timeout, &t); /* 0/3 answered; 1/1 still waited, errored */
+	assert_int_equal(t.n, 2);
+	assert_int_equal(t.tidx[1], 1);
+	assert_int_equal(t.seq[1], 1);
+	assert_int_equal(t.errored[1], 1);
 	inflight_free(&f);
 }
 

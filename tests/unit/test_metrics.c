@@ -190,11 +190,11 @@ static void test_build_info_mode(void **state)
 	build(&fx);
 	fx.r.mode = RX_KERNEL;
 	render(&fx);
-	assert_non_null(strstr(fx.text, "\",mode=\"kernel\"} 1\n"));
+	assert_non_null(strstr(fx.text, "\",mode=\"kernel\",tx_stamp="));
 	free(fx.text);
 	fx.r.mode = RX_DGRAM;
 	render(&fx);
-	assert_non_null(strstr(fx.text, "\",mode=\"dgram\"} 1\n"));
+	assert_non_null(strstr(fx.text, "\",mode=\"dgram\",tx_stamp="));
 	assert_null(strstr(fx.text, "mode=\"kernel\""));
 	free(fx.text);
 }
