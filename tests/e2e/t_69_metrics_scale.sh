@@ -35,7 +35,7 @@ HWM0=$(hwm)
 in_p curl -s -m 10 -D "$TMPD/h.txt" "$URL" > "$TMPD/m.txt" || fail "no scrape"
 grep -qi '^transfer-encoding: chunked' "$TMPD/h.txt" || { diag_file "$TMPD/h.txt"; fail "the body is not streamed (chunked)"; }
 [ "$(grep -c '^icmpmon_target_info{' "$TMPD/m.txt")" -eq "$N" ] || fail "not $N icmpmon_target_info series"
-grep -Eq '^icmpmon_target_info\{target="10\.201\.0\.7",host="10\.201\.0\.7",interface="[^"]+",dc="dc3",rack="r07"\} 1$' \
+grep -Eq '^icmpmon_target_info\{target="10\.201\.0\.7",interface="[^"]+",dc="dc3",rack="r07"\} 1$' \
 	"$TMPD/m.txt" || fail "icmpmon_target_info of 10.201.0.7"
 for fam in icmpmon_probes_sent_total icmpmon_replies_total icmpmon_rtt_seconds_sum; do
 	[ "$(grep -Ec "^$fam\{target=\"[0-9.]+\"\} [0-9.]+$" "$TMPD/m.txt")" -eq "$N" ] ||
@@ -94,8 +94,8 @@ until_q() {
 }
 until_q 'count(icmpmon_probes_sent_total * on (instance, job, target) group_left (dc) icmpmon_target_info)' "$N"
 until_q 'count(count by (dc) (icmpmon_probes_sent_total * on (instance, job, target) group_left (dc) icmpmon_target_info))' 4
-until_q 'count(icmpmon:target_info{host!="", dc=~"dc[0-3]"})' "$N"
-until_q 'count(icmpmon:loss_ratio:rate1m{host!="", dc!=""})' "$N"
+until_q 'count(icmpmon:target_info{interface!="", dc=~"dc[0-3]"})' "$N"
+until_q 'count(icmpmon:loss_ratio:rate1m{interface!="", dc!=""})' "$N"
 until_q 'count(dc_pair:icmpmon_loss_ratio:rate1m{source_dc="dc9", dc=~"dc[0-3]"})' 4
 until_q 'count(icmpmon:rtt_seconds:mean1m{dc="dc1"})' $((N / 4))
 until_q 'count(icmpmon:group_rtt_seconds:p99_1m)' 4
