@@ -18,7 +18,7 @@
 #define ERR6_MATCHED(name_, seq_, type_, code_, rest_, kind_)                                               \
 	{ .name = name_, .stamps = { STAMP6(T6, seq_) }, .tidx = IDX_T6,                                    \
 	  .steps = { { ICMP6_ERR(ROUTER6_IP, type_, code_, rest_, PROBE6_DGRAM(T6, RUN_ID, seq_), 0), OURS } }, \
-	  .errors = { [kind_] = 1 }, .nev = 1, .ev = { EV6_ERR(seq_, ERR6_LEN(8), type_, code_, .info = (rest_)) } }
+	  .errors = { [kind_] = 1 }, .errored = 1, .nev = 1, .ev = { EV6_ERR(seq_, ERR6_LEN(8), type_, code_, .info = (rest_)) } }
 
 /* Spelled out, not forwarded to ICMP6_ERR: a dgram argument would be re-split at its commas. */
 #define TIME_EXCEEDED6(dgram, qlen, ...)                                                      \
@@ -167,18 +167,18 @@ const struct icase ingress6_cases[] = {
 	{ .name = "time exceeded, whole IPv6 probe quoted, truncated at every byte",
 	  .stamps = { STAMP6(T6, 74) }, .sweep = true, .tidx = IDX_T6,
 	  .steps = { { TIME_EXCEEDED6(PROBE6_DGRAM(T6, RUN_ID, 74), PKT_QUOTE_ALL), OURS } },
-	  .errors = { [ICMPMON_ERR_TIME_EXCEEDED] = 1 },
+	  .errors = { [ICMPMON_ERR_TIME_EXCEEDED] = 1 }, .errored = 1,
 	  .nev = 1, .ev = { EV6_ERR(74, ERR6_LEN(ICMP_LEN), PKT_ICMPV6_TIME_EXCEED, 0) } },
 	{ .name = "time exceeded with 2 extension headers quoting a probe with 2: ERROR",
 	  .stamps = { STAMP6(T6, 75) }, .tidx = IDX_T6,
 	  .steps = { { ICMP6_ERR(IPV6(ROUTER6, LOCAL6, .hop_limit = ROUTER_TTL, EXTS(HOP, DEST)),
 				 PKT_ICMPV6_TIME_EXCEED, 0, 0, PROBE6_DGRAM_IP(75, EXTS(HOP, RTG)), 0), OURS } },
-	  .errors = { [ICMPMON_ERR_TIME_EXCEEDED] = 1 },
+	  .errors = { [ICMPMON_ERR_TIME_EXCEEDED] = 1 }, .errored = 1,
 	  .nev = 1, .ev = { EV6_ERR(75, ERR6_LEN(16 + 8), PKT_ICMPV6_TIME_EXCEED, 0) } },
 	{ .name = "time exceeded quoting a probe with 4 extension headers: ERROR",
 	  .stamps = { STAMP6(T6, 76) }, .tidx = IDX_T6,
 	  .steps = { { TIME_EXCEEDED6(PROBE6_DGRAM_IP(76, EXTS(HOP, DEST, RTG, DEST)), 0), OURS } },
-	  .errors = { [ICMPMON_ERR_TIME_EXCEEDED] = 1 },
+	  .errors = { [ICMPMON_ERR_TIME_EXCEEDED] = 1 }, .errored = 1,
 	  .nev = 1, .ev = { EV6_ERR(76, ERR6_LEN(32 + 8), PKT_ICMPV6_TIME_EXCEED, 0) } },
 	IGNORED6("time exceeded quoting a probe with 5 extension headers, ignored", 77,
 		 TIME_EXCEEDED6(PROBE6_DGRAM_IP(77, EXTS(HOP, DEST, RTG, DEST, DEST)), 0)),
@@ -216,7 +216,7 @@ const struct icase ingress6_cases[] = {
 	{ .name = "IPv6 reply after the error for the same probe: ERROR, then REPLY",
 	  .stamps = { STAMP6(T6, 91) }, .nsteps = 2, .tidx = IDX_T6,
 	  .steps = { { TIME_EXCEEDED6(PROBE6_DGRAM(T6, RUN_ID, 91), 0), OURS }, { REPLY6(T6, 91), OURS } },
-	  .errors = { [ICMPMON_ERR_TIME_EXCEEDED] = 1 }, .received = 1,
+	  .errors = { [ICMPMON_ERR_TIME_EXCEEDED] = 1 }, .errored = 1, .errored_replied = 1, .received = 1,
 	  .nev = 2, .ev = { EV6_ERR(91, ERR6_LEN(8), PKT_ICMPV6_TIME_EXCEED, 0), EV6_REPLY(91, ICMP_LEN, T6) } },
 };
 

@@ -150,6 +150,10 @@ struct stamp {
 	uint16_t seq;
 	uint64_t ago_ns;  /* 0: stamp by running our request through the egress program;
 			     else insert the probe directly with t_tx = now - ago_ns */
+	bool stale;       /* insert directly with target_idx = idx, whatever icmpmon_targets says
+			     (a slot a reload took away and gave to another target) */
+	uint32_t idx;
+	bool answered;    /* (stale only) into icmpmon_answer: a probe already answered */
 };
 
 struct step {
@@ -179,6 +183,7 @@ struct icase {
 	bool sweep;           /* first, every proper prefix of steps[0] must change nothing */
 	uint32_t tidx;        /* the target all stats changes belong to */
 	uint64_t received, dups, errors[ICMPMON_ERR_KINDS];
+	uint64_t errored, errored_replied; /* probes an error quoted; of those, answered afterwards */
 	uint64_t cnt[ICMPMON_CNT_MAX];
 	unsigned int nev;
 	struct ev_exp ev[MAX_STEPS];
@@ -188,6 +193,9 @@ struct icase {
 #define STAMP(t, s) { .target = (t), .seq = (s) }
 #define STAMP6(t, s) { .target6 = (t), .seq = (s) }
 #define STAMP_AGO(t, s, ns) { .target = (t), .seq = (s), .ago_ns = (ns) }
+/* A probe to t whose slot is now idx's (see struct stamp), outstanding or already answered. */
+#define STAMP_STALE(t, s, idx_) { .target = (t), .seq = (s), .stale = true, .idx = (idx_) }
+#define ANSWERED_STALE(t, s, idx_) { .target = (t), .seq = (s), .stale = true, .idx = (idx_), .answered = true }
 #define EV(k, seq_, ttl_, len_, type_, code_, from_, ...) \
 	{ .kind = (k), .seq = (seq_), .ttl = (ttl_), .icmp_len = (len_), .type = (type_), .code = (code_), \
 	  .from = (from_), ##__VA_ARGS__ }
