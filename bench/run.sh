@@ -57,10 +57,10 @@ cp "$ICMPMON" "$work/icmpmon" || die "cannot copy $ICMPMON"
 export ICMPMON=$work/icmpmon
 export PROG_COST VERIF_COST
 
-# A run of scenarios 1-6 replaces every result; a run of some scenarios
+# A run of scenarios 1-9 replaces every result; a run of some scenarios
 # replaces only theirs and keeps the others' data and meta.tsv.
 full=1
-for s in 1 2 3 4 5 6 7 8; do
+for s in 1 2 3 4 5 6 7 8 9; do
 	case " $BENCH_SCENARIOS " in *" $s "*) ;; *) full=0 ;; esac
 done
 if [ "$full" = 1 ]; then

@@ -84,7 +84,7 @@ void options_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: icmpmon [options] TARGET...\n"
-		"Echo replies are matched and timed in the kernel (XDP + tc egress).\n"
+		"Echo replies are matched and timed in the kernel (from the driver hand-off, or tc egress, to XDP).\n"
 		"\n"
 		"ping options:\n"
 		"  -4, -6        IPv4 or IPv6 only (default: what each name resolves to first)\n"
@@ -410,7 +410,7 @@ static int apply_option(int opt, char *arg, struct config *cfg, int *interval_se
 	case 'L': cfg->noloop = 1; return 0;
 	case 'R': return unsupported(err, errlen, opt, "record route: the route is in the replies' IP options, which the kernel matcher does not pass on");
 	case 'T': return unsupported(err, errlen, opt, "IP timestamps: they are in the replies' IP options, which the kernel matcher does not pass on");
-	case 'U': return unsupported(err, errlen, opt, "user-to-user latency: the RTT is measured in the kernel, between tc egress and XDP");
+	case 'U': return unsupported(err, errlen, opt, "user-to-user latency: the RTT is measured in the kernel, from the driver hand-off (or tc egress) to XDP");
 	case 'F': return unsupported(err, errlen, opt, "flow labels: the send sockets carry no flow label lease");
 	case 'N': return unsupported(err, errlen, opt, "node information queries are not echo requests");
 	case 'C': return unsupported(err, errlen, opt, "one send socket per family serves every target, so it is never connected");
