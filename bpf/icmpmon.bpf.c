@@ -154,6 +154,16 @@ static __always_inline void set_max(__u64 *slot, __u64 v)
 	}
 }
 
+/*
+ * The histogram bucket, in a global function: what it returns is not tracked
+ * through the call, so the verifier does not follow each of the 64 paths of
+ * icmpmon_log2() to its end (it would, the bucket being an array index).
+ */
+__noinline int hist_bucket(__u64 ns)
+{
+	return (int)icmpmon_hist_bucket(ns);
+}
+
 static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int dup)
 {
 	__u64 us = rtt_ns / 1000;
@@ -171,7 +181,7 @@ static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int
 	if (dup)
 		return;
 	__sync_fetch_and_add(&s->rtt_first_sum_ns, rtt_ns);
-	b = icmpmon_hist_bucket(rtt_ns);
+	b = (__u32)hist_bucket(rtt_ns);
 	if (b < ICMPMON_HIST_BUCKETS)
 		__sync_fetch_and_add(&s->hist[b], 1);
 }
@@ -205,7 +215,7 @@ static __always_inline void record_txq(struct target_stats *s, const struct prob
 	__sync_fetch_and_add(&s->txq_count, 1);
 	__sync_fetch_and_add(&s->txq_sum_ns, d);
 	set_max(&s->txq_max_ns, d);
-	b = icmpmon_hist_bucket(d);
+	b = (__u32)hist_bucket(d);
 	if (b < ICMPMON_HIST_BUCKETS)
 		__sync_fetch_and_add(&s->txq_hist[b], 1);
 }
@@ -256,16 +266,20 @@ static __always_inline __u64 wake_flag(__u64 now)
 	return BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void emit(__u8 kind, const struct match *m, const struct probe_val *val, __u64 now)
+/*
+ * One ring-buffer record: a global function, verified once and not once for
+ * each way settle() gets here.
+ */
+__noinline int emit_event(__u32 kind, const struct match *m, const struct probe_val *val, __u64 now)
 {
 	struct icmpmon_event *ev;
 
-	if (!emit_events)
-		return;
+	if (!m || !val)
+		return 0;
 	ev = bpf_ringbuf_reserve(&icmpmon_events, sizeof(*ev), 0);
 	if (!ev) {
 		count(ICMPMON_CNT_RB_DROPPED);
-		return;
+		return 0;
 	}
 	ev->t_rx_ns = now;
 	ev->rtt_ns = now - rtt_start(val);
@@ -280,6 +294,13 @@ static __always_inline void emit(__u8 kind, const struct match *m, const struct 
 	ev->icmp_info = m->info;
 	ev->txq_ns = txq_ns(val);
 	bpf_ringbuf_submit(ev, wake_flag(now));
+	return 0;
+}
+
+static __always_inline void emit(__u8 kind, const struct match *m, const struct probe_val *val, __u64 now)
+{
+	if (emit_events)
+		emit_event(kind, m, val, now);
 }
 
 static __always_inline void addr_set(struct icmpmon_addr *a, __u32 family, const __u32 *words)
@@ -419,6 +440,27 @@ static __always_inline int on_probe_error(struct match *m, struct probe_val *fou
 }
 
 /*
+ * A reply's or duplicate's aggregates: a global function, verified once and
+ * not once for each way settle() gets here.
+ */
+__noinline int record(__u32 kind, const struct probe_val *val, __u64 now)
+{
+	struct target_stats *s;
+
+	if (!val)
+		return 0;
+	s = stats_of(val->target_idx);
+	if (!s)
+		return 0;
+	if (kind == ICMPMON_EV_REPLY && (val->flags & ICMPMON_PROBE_ERRORED))
+		__sync_fetch_and_add(&s->errored_replied, 1);
+	record_rtt(s, now - rtt_start(val), kind == ICMPMON_EV_DUP);
+	if (kind == ICMPMON_EV_REPLY)
+		record_txq(s, val);
+	return 0;
+}
+
+/*
  * Settles the probe a reply is about (the outstanding-probe map, the
  * aggregates, the event), or notes an error about it. A global function, so
  * the verifier checks it once, not once for every way the headers before it
@@ -427,7 +469,6 @@ static __always_inline int on_probe_error(struct match *m, struct probe_val *fou
 __noinline int settle(struct match *m)
 {
 	struct probe_val *found, val;
-	struct target_stats *s;
 	__u64 now = bpf_ktime_get_ns();
 	__u8 kind;
 
@@ -458,14 +499,7 @@ __noinline int settle(struct match *m)
 			return V_PASS;
 		kind = ICMPMON_EV_DUP;
 	}
-	s = stats_of(val.target_idx);
-	if (s) {
-		if (kind == ICMPMON_EV_REPLY && (val.flags & ICMPMON_PROBE_ERRORED))
-			__sync_fetch_and_add(&s->errored_replied, 1);
-		record_rtt(s, now - rtt_start(&val), kind == ICMPMON_EV_DUP);
-		if (kind == ICMPMON_EV_REPLY)
-			record_txq(s, &val);
-	}
+	record(kind, &val, now);
 	emit(kind, m, &val, now);
 	return V_OURS;
 }
