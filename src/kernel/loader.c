@@ -5,6 +5,7 @@
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -496,6 +497,51 @@ static int link_kind(const char *name, struct ifmac_val *mac, char *err, size_t 
 	return -1;
 }
 
+/* The tc egress attach, run beside the catcher's. */
+struct egress_job {
+	const struct loader *ld;
+	struct attached_if *ai;
+	int prog_fd;
+	int rc;
+	char err[256];
+};
+
+static void *egress_job_run(void *arg)
+{
+	struct egress_job *j = arg;
+
+	j->rc = attach_tc(j->ld, j->ai, BPF_TC_EGRESS, j->prog_fd, j->err, sizeof(j->err));
+	return NULL;
+}
+
+/*
+ * The catcher (XDP or tc ingress) and tc egress, attached at the same time:
+ * each attach waits for an RCU grace period in the kernel (the XDP
+ * dispatcher, the TCX entry swap), about 10 ms apiece on a busy VM, and two
+ * waits side by side end about together. The two write distinct fields of ai.
+ */
+static int attach_both(struct loader *ld, struct attached_if *ai, int ip_link, enum attach_hook hook,
+		       enum xdp_mode mode, int egress_fd, char *err, size_t errlen)
+{
+	struct egress_job j = { .ld = ld, .ai = ai, .prog_fd = egress_fd };
+	pthread_t t;
+	int threaded, rc;
+
+	threaded = !pthread_create(&t, NULL, egress_job_run, &j);
+	rc = attach_catcher(ld, ai, ip_link, hook, mode, err, errlen);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		egress_job_run(&j);
+	if (rc)
+		return -1;
+	if (j.rc) {
+		snprintf(err, errlen, "%s", j.err);
+		return -1;
+	}
+	return 0;
+}
+
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen)
 {
@@ -533,12 +579,10 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 		return -1;
 	}
 	remove_stale_filters(ifindex);
-	if (attach_catcher(ld, ai, kind, hook, mode, err, errlen))
-		return -1;
 	egress = prog_fd(ld, ROLE_EGRESS, kind, err, errlen);
 	if (egress < 0)
 		return -1;
-	return attach_tc(ld, ai, BPF_TC_EGRESS, egress, err, errlen);
+	return attach_both(ld, ai, kind, hook, mode, egress, err, errlen);
 }
 
 int loader_ringbuf_fd(const struct loader *ld)
@@ -580,18 +624,48 @@ __u64 loader_counter(const struct loader *ld, enum icmpmon_counter which)
 	return sum;
 }
 
+static void *close_fd_run(void *arg)
+{
+	close(*(int *)arg);
+	return NULL;
+}
+
+/*
+ * Closes the links together: releasing an XDP or TCX link waits for an RCU
+ * grace period, and waits side by side end about together.
+ */
+static void close_links(int *fds, int n)
+{
+	pthread_t t[3];
+	int i, started[3] = { 0 };
+
+	for (i = 1; i < n && i < 3; i++)
+		started[i] = !pthread_create(&t[i], NULL, close_fd_run, &fds[i]);
+	if (n > 0)
+		close(fds[0]);
+	for (i = 1; i < n && i < 3; i++) {
+		if (started[i])
+			pthread_join(t[i], NULL);
+		else
+			close(fds[i]);
+	}
+}
+
 static void detach_if(struct attached_if *ai)
 {
+	int fds[3], n = 0;
+
 	if (ai->egress_slot >= 0)
 		tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
 	if (ai->ingress_slot >= 0)
 		tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
 	if (ai->xdp_link_fd >= 0)
-		close(ai->xdp_link_fd);
+		fds[n++] = ai->xdp_link_fd;
 	if (ai->egress_link_fd >= 0)
-		close(ai->egress_link_fd);
+		fds[n++] = ai->egress_link_fd;
 	if (ai->ingress_link_fd >= 0)
-		close(ai->ingress_link_fd);
+		fds[n++] = ai->ingress_link_fd;
+	close_links(fds, n);
 }
 
 void loader_forget(struct loader *ld, int ifindex)
