@@ -17,6 +17,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "icmpmon.skel.h"
@@ -242,10 +243,52 @@ static void attach_wire(struct loader *ld, const struct loader_opts *o)
 	ld->tx_wire = !wire_attach(&ld->wire, &w, ld->tx_why, sizeof(ld->tx_why));
 }
 
+static void *wire_job_run(void *arg)
+{
+	struct loader *ld = arg;
+
+	attach_wire(ld, &ld->opts);
+	return NULL;
+}
+
+/*
+ * The outstanding-probe map, made before either object loads (with the main
+ * object's BTF, so that bpftool still dumps it with field names) and handed
+ * to both: then the transmit hook, whose load mostly reads and parses the
+ * kernel's BTF in userland (some 20 ms of CPU), can load on a second thread
+ * while the verifier checks the main programs. -1 when it cannot be made:
+ * the two then load one after the other, as before.
+ */
+static int early_probes_map(struct icmpmon_bpf *skel, __u32 max_entries)
+{
+	struct btf *btf = bpf_object__btf(skel->obj);
+	int key_id, val_id, fd;
+
+	if (!btf || btf__load_into_kernel(btf))
+		return -1;
+	key_id = btf__find_by_name_kind(btf, "probe_key", BTF_KIND_STRUCT);
+	val_id = btf__find_by_name_kind(btf, "probe_val", BTF_KIND_STRUCT);
+	if (key_id <= 0 || val_id <= 0)
+		return -1;
+	LIBBPF_OPTS(bpf_map_create_opts, mo, .btf_fd = (__u32)btf__fd(btf), .btf_key_type_id = (__u32)key_id,
+		    .btf_value_type_id = (__u32)val_id);
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "icmpmon_probes", sizeof(struct probe_key), sizeof(struct probe_val),
+			    max_entries, &mo);
+	if (fd < 0)
+		return -1;
+	if (bpf_map__reuse_fd(skel->maps.icmpmon_probes, fd)) {
+		close(fd);
+		return -1;
+	}
+	close(fd); /* reuse_fd keeps its own copy */
+	return 0;
+}
+
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct icmpmon_bpf *skel;
-	int rc;
+	pthread_t wire_thread;
+	int rc, wire_started = 0;
 
 	memset(ld, 0, sizeof(*ld));
 	ld->opts = *o;
@@ -264,7 +307,11 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 		snprintf(err, errlen, "cannot size the BPF maps");
 		return -1;
 	}
+	if (!early_probes_map(skel, o->max_outstanding))
+		wire_started = !pthread_create(&wire_thread, NULL, wire_job_run, ld);
 	rc = icmpmon_bpf__load(skel);
+	if (wire_started)
+		pthread_join(wire_thread, NULL);
 	if (rc) {
 		ld->load_errno = -rc;
 		snprintf(err, errlen, "cannot load the BPF programs: %s (run as root; see -v for the verifier log)",
@@ -282,7 +329,8 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 	}
 	if (o->pin_dir && pin_maps(ld, o->pin_dir, err, errlen))
 		return -1;
-	attach_wire(ld, o);
+	if (!wire_started)
+		attach_wire(ld, o);
 	return 0;
 }
 
