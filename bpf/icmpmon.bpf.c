@@ -154,6 +154,16 @@ static __always_inline void set_max(__u64 *slot, __u64 v)
 	}
 }
 
+/*
+ * The histogram bucket, in a global function: what it returns is not tracked
+ * through the call, so the verifier does not follow each of the 64 paths of
+ * icmpmon_log2() to its end (it would, the bucket being an array index).
+ */
+__noinline int hist_bucket(__u64 ns)
+{
+	return (int)icmpmon_hist_bucket(ns);
+}
+
 static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int dup)
 {
 	__u64 us = rtt_ns / 1000;
@@ -171,7 +181,7 @@ static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int
 	if (dup)
 		return;
 	__sync_fetch_and_add(&s->rtt_first_sum_ns, rtt_ns);
-	b = icmpmon_hist_bucket(rtt_ns);
+	b = (__u32)hist_bucket(rtt_ns);
 	if (b < ICMPMON_HIST_BUCKETS)
 		__sync_fetch_and_add(&s->hist[b], 1);
 }
@@ -205,7 +215,7 @@ static __always_inline void record_txq(struct target_stats *s, const struct prob
 	__sync_fetch_and_add(&s->txq_count, 1);
 	__sync_fetch_and_add(&s->txq_sum_ns, d);
 	set_max(&s->txq_max_ns, d);
-	b = icmpmon_hist_bucket(d);
+	b = (__u32)hist_bucket(d);
 	if (b < ICMPMON_HIST_BUCKETS)
 		__sync_fetch_and_add(&s->txq_hist[b], 1);
 }
@@ -256,16 +266,20 @@ static __always_inline __u64 wake_flag(__u64 now)
 	return BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void emit(__u8 kind, const struct match *m, const struct probe_val *val, __u64 now)
+/*
+ * One ring-buffer record: a global function, verified once and not once for
+ * each way settle() gets here.
+ */
+__noinline int emit_event(__u32 kind, const struct match *m, const struct probe_val *val, __u64 now)
 {
 	struct icmpmon_event *ev;
 
-	if (!emit_events)
-		return;
+	if (!m || !val)
+		return 0;
 	ev = bpf_ringbuf_reserve(&icmpmon_events, sizeof(*ev), 0);
 	if (!ev) {
 		count(ICMPMON_CNT_RB_DROPPED);
-		return;
+		return 0;
 	}
 	ev->t_rx_ns = now;
 	ev->rtt_ns = now - rtt_start(val);
@@ -280,6 +294,13 @@ static __always_inline void emit(__u8 kind, const struct match *m, const struct 
 	ev->icmp_info = m->info;
 	ev->txq_ns = txq_ns(val);
 	bpf_ringbuf_submit(ev, wake_flag(now));
+	return 0;
+}
+
+static __always_inline void emit(__u8 kind, const struct match *m, const struct probe_val *val, __u64 now)
+{
+	if (emit_events)
+		emit_event(kind, m, val, now);
 }
 
 static __always_inline void addr_set(struct icmpmon_addr *a, __u32 family, const __u32 *words)
@@ -419,6 +440,27 @@ static __always_inline int on_probe_error(struct match *m, struct probe_val *fou
 }
 
 /*
+ * A reply's or duplicate's aggregates: a global function, verified once and
+ * not once for each way settle() gets here.
+ */
+__noinline int record(__u32 kind, const struct probe_val *val, __u64 now)
+{
+	struct target_stats *s;
+
+	if (!val)
+		return 0;
+	s = stats_of(val->target_idx);
+	if (!s)
+		return 0;
+	if (kind == ICMPMON_EV_REPLY && (val->flags & ICMPMON_PROBE_ERRORED))
+		__sync_fetch_and_add(&s->errored_replied, 1);
+	record_rtt(s, now - rtt_start(val), kind == ICMPMON_EV_DUP);
+	if (kind == ICMPMON_EV_REPLY)
+		record_txq(s, val);
+	return 0;
+}
+
+/*
  * Settles the probe a reply is about (the outstanding-probe map, the
  * aggregates, the event), or notes an error about it. A global function, so
  * the verifier checks it once, not once for every way the headers before it
@@ -427,7 +469,6 @@ static __always_inline int on_probe_error(struct match *m, struct probe_val *fou
 __noinline int settle(struct match *m)
 {
 	struct probe_val *found, val;
-	struct target_stats *s;
 	__u64 now = bpf_ktime_get_ns();
 	__u8 kind;
 
@@ -458,14 +499,7 @@ __noinline int settle(struct match *m)
 			return V_PASS;
 		kind = ICMPMON_EV_DUP;
 	}
-	s = stats_of(val.target_idx);
-	if (s) {
-		if (kind == ICMPMON_EV_REPLY && (val.flags & ICMPMON_PROBE_ERRORED))
-			__sync_fetch_and_add(&s->errored_replied, 1);
-		record_rtt(s, now - rtt_start(&val), kind == ICMPMON_EV_DUP);
-		if (kind == ICMPMON_EV_REPLY)
-			record_txq(s, &val);
-	}
+	record(kind, &val, now);
 	emit(kind, m, &val, now);
 	return V_OURS;
 }
@@ -605,21 +639,22 @@ __noinline int icmp_skb(struct __sk_buff *ctx, __u32 off, const struct l3 *l, co
 	return on_icmp(ctx, 0, (void *)(long)ctx->data, (void *)(long)ctx->data_end, off, l, rx);
 }
 
+/* Where the IP header can start: after Ethernet and up to MAX_VLAN_TAGS tags. */
+#define L3_MAX_OFF (sizeof(struct ethhdr) + MAX_VLAN_TAGS * sizeof(struct vlan_tag))
+
 /*
- * rx: ifindex, foreign and ip_link set by the hook. wire_len: the whole
- * frame's length, data_end may stop short of it (non-linear skb).
+ * From the IP header on (at rx->l3_off). wire_len: the whole frame's length,
+ * data_end may stop short of it (non-linear skb).
  */
-static __always_inline enum verdict classify_ingress(void *ctx, int is_xdp, void *data, void *data_end, __u32 wire_len,
-						     struct rx *rx)
+static __always_inline enum verdict classify_l3(void *ctx, int is_xdp, void *data, void *data_end, __u32 wire_len,
+						__u16 ethertype, const struct rx *rx)
 {
-	struct cursor c = { .pos = data, .end = data_end };
+	struct cursor c = { .end = data_end, .off = rx->l3_off };
 	struct icmphdr *icmp;
-	__u16 ethertype;
 	struct l3 l;
 	__u32 icmp_off;
 
-	ethertype = parse_link(&c, rx->ip_link);
-	rx->l3_off = c.off;
+	c.pos = data + rx->l3_off;
 	if (parse_l3(&c, ethertype, &l) || !l3_is_icmp(&l) || l.later_fragment)
 		return V_PASS;
 	/* Truncated, or the length field lies: the stack would drop it, so must we. */
@@ -641,14 +676,53 @@ static __always_inline enum verdict classify_ingress(void *ctx, int is_xdp, void
 	return icmp_skb(ctx, icmp_off, &l, rx) == V_OURS ? V_OURS : V_PASS;
 }
 
+/*
+ * Global functions, one per context type: the verifier checks the IP layer
+ * once, with the link header's length unknown, instead of once per link
+ * layout (no tag, one, two). rx->l3_off: where the IP header starts.
+ */
+__noinline int l3_xdp(struct xdp_md *ctx, __u32 ethertype, const struct rx *rx)
+{
+	void *data, *data_end;
+
+	if (!ctx || !rx || rx->l3_off > L3_MAX_OFF)
+		return V_PASS;
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	/* Not loaded with xdp.frags, so the frame is always linear: its length is data_end - data. */
+	return classify_l3(ctx, 1, data, data_end, (__u32)(data_end - data), (__u16)ethertype, rx);
+}
+
+__noinline int l3_skb(struct __sk_buff *ctx, __u32 ethertype, const struct rx *rx)
+{
+	if (!ctx || !rx || rx->l3_off > L3_MAX_OFF)
+		return V_PASS;
+	return classify_l3(ctx, 0, (void *)(long)ctx->data, (void *)(long)ctx->data_end, ctx->len, (__u16)ethertype,
+			   rx);
+}
+
+/* rx: ifindex, foreign and ip_link set by the hook. */
+static __always_inline enum verdict classify_ingress(void *ctx, int is_xdp, void *data, void *data_end, struct rx *rx)
+{
+	struct cursor c = { .pos = data, .end = data_end };
+	__u16 ethertype;
+
+	ethertype = parse_link(&c, rx->ip_link);
+	if (ethertype != ETH_P_IP && ethertype != ETH_P_IPV6)
+		return V_PASS;
+	rx->l3_off = c.off;
+	if (is_xdp)
+		return l3_xdp(ctx, ethertype, rx) == V_OURS ? V_OURS : V_PASS;
+	return l3_skb(ctx, ethertype, rx) == V_OURS ? V_OURS : V_PASS;
+}
+
 static __always_inline int xdp_verdict(struct xdp_md *ctx, const int ip_link)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct rx rx = { .ifindex = ctx->ingress_ifindex, .ip_link = ip_link };
 
-	/* Not loaded with xdp.frags, so the frame is always linear: its length is data_end - data. */
-	if (classify_ingress(ctx, 1, data, data_end, (__u32)(data_end - data), &rx) == V_OURS && consume)
+	if (classify_ingress(ctx, 1, data, data_end, &rx) == V_OURS && consume)
 		return XDP_DROP;
 	return XDP_PASS;
 }
@@ -702,7 +776,7 @@ static __always_inline int tc_in_verdict(struct __sk_buff *skb, const int ip_lin
 	 * still in vlan_tci
 	 */
 	rx.foreign = (!ip_link && skb->pkt_type == 3) || (skb->vlan_present && (skb->vlan_tci & VLAN_VID_MASK_));
-	if (classify_ingress(skb, 0, data, data_end, skb->len, &rx) == V_OURS && consume)
+	if (classify_ingress(skb, 0, data, data_end, &rx) == V_OURS && consume)
 		return TC_ACT_SHOT;
 	return TC_ACT_UNSPEC;
 }
@@ -719,12 +793,14 @@ int icmpmon_tcin_l3(struct __sk_buff *skb)
 	return tc_in_verdict(skb, 1);
 }
 
-/* Egress: an echo request of this run gets its kernel send time. */
-static __always_inline int stamp(struct __sk_buff *skb, const int ip_link)
+/*
+ * Egress: an echo request of this run gets its kernel send time. A global
+ * function from the IP header on (at l3_off), verified once for every link
+ * layout, as l3_xdp() and l3_skb() are.
+ */
+__noinline int stamp_l3(struct __sk_buff *skb, __u32 ethertype, __u32 l3_off)
 {
-	void *data = (void *)(long)skb->data;
-	void *data_end = (void *)(long)skb->data_end;
-	struct cursor c = { .pos = data, .end = data_end };
+	struct cursor c = { .off = l3_off };
 	struct probe_key key = {};
 	struct probe_val val = {};
 	struct target_stats *s;
@@ -732,7 +808,11 @@ static __always_inline int stamp(struct __sk_buff *skb, const int ip_link)
 	struct l3 l;
 	__u32 *idx;
 
-	if (parse_l3(&c, parse_link(&c, ip_link), &l) || !l3_is_icmp(&l) || l.later_fragment)
+	if (!skb || l3_off > L3_MAX_OFF)
+		return TC_ACT_UNSPEC;
+	c.pos = (void *)(long)skb->data + l3_off;
+	c.end = (void *)(long)skb->data_end;
+	if (parse_l3(&c, (__u16)ethertype, &l) || !l3_is_icmp(&l) || l.later_fragment)
 		return TC_ACT_UNSPEC;
 	icmp = cursor_take(&c, sizeof(*icmp));
 	if (!icmp || icmp->type != echo_request_type(l.family) || icmp->un.echo.id != run_id ||
@@ -754,6 +834,16 @@ static __always_inline int stamp(struct __sk_buff *skb, const int ip_link)
 	s = stats_of(val.target_idx);
 	if (s)
 		__sync_fetch_and_add(&s->stamped, 1);
+	return TC_ACT_UNSPEC;
+}
+
+static __always_inline int stamp(struct __sk_buff *skb, const int ip_link)
+{
+	struct cursor c = { .pos = (void *)(long)skb->data, .end = (void *)(long)skb->data_end };
+	__u16 ethertype = parse_link(&c, ip_link);
+
+	if (ethertype == ETH_P_IP || ethertype == ETH_P_IPV6)
+		stamp_l3(skb, ethertype, c.off);
 	return TC_ACT_UNSPEC;
 }
 

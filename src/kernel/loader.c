@@ -5,6 +5,7 @@
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -16,6 +17,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "icmpmon.skel.h"
@@ -241,10 +243,52 @@ static void attach_wire(struct loader *ld, const struct loader_opts *o)
 	ld->tx_wire = !wire_attach(&ld->wire, &w, ld->tx_why, sizeof(ld->tx_why));
 }
 
+static void *wire_job_run(void *arg)
+{
+	struct loader *ld = arg;
+
+	attach_wire(ld, &ld->opts);
+	return NULL;
+}
+
+/*
+ * The outstanding-probe map, made before either object loads (with the main
+ * object's BTF, so that bpftool still dumps it with field names) and handed
+ * to both: then the transmit hook, whose load mostly reads and parses the
+ * kernel's BTF in userland (some 20 ms of CPU), can load on a second thread
+ * while the verifier checks the main programs. -1 when it cannot be made:
+ * the two then load one after the other, as before.
+ */
+static int early_probes_map(struct icmpmon_bpf *skel, __u32 max_entries)
+{
+	struct btf *btf = bpf_object__btf(skel->obj);
+	int key_id, val_id, fd;
+
+	if (!btf || btf__load_into_kernel(btf))
+		return -1;
+	key_id = btf__find_by_name_kind(btf, "probe_key", BTF_KIND_STRUCT);
+	val_id = btf__find_by_name_kind(btf, "probe_val", BTF_KIND_STRUCT);
+	if (key_id <= 0 || val_id <= 0)
+		return -1;
+	LIBBPF_OPTS(bpf_map_create_opts, mo, .btf_fd = (__u32)btf__fd(btf), .btf_key_type_id = (__u32)key_id,
+		    .btf_value_type_id = (__u32)val_id);
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "icmpmon_probes", sizeof(struct probe_key), sizeof(struct probe_val),
+			    max_entries, &mo);
+	if (fd < 0)
+		return -1;
+	if (bpf_map__reuse_fd(skel->maps.icmpmon_probes, fd)) {
+		close(fd);
+		return -1;
+	}
+	close(fd); /* reuse_fd keeps its own copy */
+	return 0;
+}
+
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen)
 {
 	struct icmpmon_bpf *skel;
-	int rc;
+	pthread_t wire_thread;
+	int rc, wire_started = 0;
 
 	memset(ld, 0, sizeof(*ld));
 	ld->opts = *o;
@@ -263,7 +307,11 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 		snprintf(err, errlen, "cannot size the BPF maps");
 		return -1;
 	}
+	if (!early_probes_map(skel, o->max_outstanding))
+		wire_started = !pthread_create(&wire_thread, NULL, wire_job_run, ld);
 	rc = icmpmon_bpf__load(skel);
+	if (wire_started)
+		pthread_join(wire_thread, NULL);
 	if (rc) {
 		ld->load_errno = -rc;
 		snprintf(err, errlen, "cannot load the BPF programs: %s (run as root; see -v for the verifier log)",
@@ -281,7 +329,8 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 	}
 	if (o->pin_dir && pin_maps(ld, o->pin_dir, err, errlen))
 		return -1;
-	attach_wire(ld, o);
+	if (!wire_started)
+		attach_wire(ld, o);
 	return 0;
 }
 
@@ -496,6 +545,51 @@ static int link_kind(const char *name, struct ifmac_val *mac, char *err, size_t 
 	return -1;
 }
 
+/* The tc egress attach, run beside the catcher's. */
+struct egress_job {
+	const struct loader *ld;
+	struct attached_if *ai;
+	int prog_fd;
+	int rc;
+	char err[256];
+};
+
+static void *egress_job_run(void *arg)
+{
+	struct egress_job *j = arg;
+
+	j->rc = attach_tc(j->ld, j->ai, BPF_TC_EGRESS, j->prog_fd, j->err, sizeof(j->err));
+	return NULL;
+}
+
+/*
+ * The catcher (XDP or tc ingress) and tc egress, attached at the same time:
+ * each attach waits for an RCU grace period in the kernel (the XDP
+ * dispatcher, the TCX entry swap), about 10 ms apiece on a busy VM, and two
+ * waits side by side end about together. The two write distinct fields of ai.
+ */
+static int attach_both(struct loader *ld, struct attached_if *ai, int ip_link, enum attach_hook hook,
+		       enum xdp_mode mode, int egress_fd, char *err, size_t errlen)
+{
+	struct egress_job j = { .ld = ld, .ai = ai, .prog_fd = egress_fd };
+	pthread_t t;
+	int threaded, rc;
+
+	threaded = !pthread_create(&t, NULL, egress_job_run, &j);
+	rc = attach_catcher(ld, ai, ip_link, hook, mode, err, errlen);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		egress_job_run(&j);
+	if (rc)
+		return -1;
+	if (j.rc) {
+		snprintf(err, errlen, "%s", j.err);
+		return -1;
+	}
+	return 0;
+}
+
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen)
 {
@@ -533,12 +627,10 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 		return -1;
 	}
 	remove_stale_filters(ifindex);
-	if (attach_catcher(ld, ai, kind, hook, mode, err, errlen))
-		return -1;
 	egress = prog_fd(ld, ROLE_EGRESS, kind, err, errlen);
 	if (egress < 0)
 		return -1;
-	return attach_tc(ld, ai, BPF_TC_EGRESS, egress, err, errlen);
+	return attach_both(ld, ai, kind, hook, mode, egress, err, errlen);
 }
 
 int loader_ringbuf_fd(const struct loader *ld)
@@ -580,18 +672,48 @@ __u64 loader_counter(const struct loader *ld, enum icmpmon_counter which)
 	return sum;
 }
 
+static void *close_fd_run(void *arg)
+{
+	close(*(int *)arg);
+	return NULL;
+}
+
+/*
+ * Closes the links together: releasing an XDP or TCX link waits for an RCU
+ * grace period, and waits side by side end about together.
+ */
+static void close_links(int *fds, int n)
+{
+	pthread_t t[3];
+	int i, started[3] = { 0 };
+
+	for (i = 1; i < n && i < 3; i++)
+		started[i] = !pthread_create(&t[i], NULL, close_fd_run, &fds[i]);
+	if (n > 0)
+		close(fds[0]);
+	for (i = 1; i < n && i < 3; i++) {
+		if (started[i])
+			pthread_join(t[i], NULL);
+		else
+			close(fds[i]);
+	}
+}
+
 static void detach_if(struct attached_if *ai)
 {
+	int fds[3], n = 0;
+
 	if (ai->egress_slot >= 0)
 		tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
 	if (ai->ingress_slot >= 0)
 		tc_slot_detach(ai->ifindex, BPF_TC_INGRESS, ai->ingress_slot);
 	if (ai->xdp_link_fd >= 0)
-		close(ai->xdp_link_fd);
+		fds[n++] = ai->xdp_link_fd;
 	if (ai->egress_link_fd >= 0)
-		close(ai->egress_link_fd);
+		fds[n++] = ai->egress_link_fd;
 	if (ai->ingress_link_fd >= 0)
-		close(ai->ingress_link_fd);
+		fds[n++] = ai->ingress_link_fd;
+	close_links(fds, n);
 }
 
 void loader_forget(struct loader *ld, int ifindex)

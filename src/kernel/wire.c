@@ -34,10 +34,6 @@ int wire_attach(struct wire *w, const struct wire_opts *o, char *why, size_t why
 		snprintf(why, whylen, "ICMPMON_TX_STAMP=tc");
 		return -1;
 	}
-	if (libbpf_find_vmlinux_btf_id("net_dev_start_xmit", BPF_TRACE_RAW_TP) < 0) {
-		snprintf(why, whylen, "the kernel has no BTF for the net_dev_start_xmit tracepoint");
-		return -1;
-	}
 	skel = wire_bpf__open();
 	if (!skel)
 		return fail(w, why, whylen, "cannot open the transmit hook", errno);
@@ -50,7 +46,18 @@ int wire_attach(struct wire *w, const struct wire_opts *o, char *why, size_t why
 		rc = bpf_map__reuse_fd(skel->maps.icmpmon_probes, o->probes_fd);
 	if (rc)
 		return fail(w, why, whylen, "cannot share the probe map with the transmit hook", rc);
+	/*
+	 * libbpf reads the kernel's BTF (some 3.6 MB, 5-15 ms) once, here: no
+	 * look-up of the tracepoint beforehand, which would read it a second time.
+	 * Without the kernel's BTF or the tracepoint in it the load fails with
+	 * ESRCH (no kernel BTF: ENOENT or ESRCH).
+	 */
 	rc = wire_bpf__load(skel);
+	if (rc == -ESRCH || rc == -ENOENT) {
+		snprintf(why, whylen, "the kernel has no BTF for the net_dev_start_xmit tracepoint");
+		wire_detach(w);
+		return -1;
+	}
 	if (rc)
 		return fail(w, why, whylen, "cannot load the transmit hook", rc);
 	w->link = bpf_program__attach(skel->progs.icmpmon_wire);
