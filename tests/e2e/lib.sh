@@ -14,6 +14,8 @@ set -u
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/netns.sh
 . "$E2E_DIR/../lib/netns.sh"
+# the forgers' and responders' packet builders (tests/lib/pktforge.py)
+export PYTHONPATH="$(cd "$E2E_DIR/../lib" && pwd)${PYTHONPATH:+:$PYTHONPATH}"
 : "${ICMPMON:=$E2E_DIR/../../build/icmpmon}"
 ICMPMON=$(readlink -f "$ICMPMON")
 

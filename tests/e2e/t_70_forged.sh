@@ -21,31 +21,15 @@ cat > "$TMPD/forge.py" <<'EOF'
 # Sniffs the prober's echo requests on IFACE, then sends K forged packets of
 # each kind to PROBER (IPv4, raw socket, IP_HDRINCL) and prints one JSON line.
 import json, select, socket, struct, sys, time
+from pktforge import csum, icmp, ip
 
 iface, prober, responder, answered, silent, other = sys.argv[1:7]
 K, limit = int(sys.argv[7]), float(sys.argv[8])
 ETH_P_ALL, ETH_P_IP = 3, 0x0800
 PACKET_OUTGOING = 4
 
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-def icmp(typ, code, rest4, data):
-    h = struct.pack("!BBH", typ, code, 0) + rest4 + data
-    return h[:2] + struct.pack("!H", csum(h)) + h[4:]
-
 def echo(typ, ident, seq, payload):  # ident: as on the wire (2 bytes)
     return icmp(typ, 0, ident + struct.pack("!H", seq), payload)
-
-def ip(src, dst, proto, l4, ttl=64):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 0x1234, 0, ttl, proto, 0,
-                    socket.inet_aton(src), socket.inet_aton(dst))
-    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + l4
 
 # ETH_P_ALL: a protocol-specific packet socket does not see outgoing frames
 sniff = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
@@ -98,34 +82,34 @@ def send(kind, pkt):
 
 def quoted_echo(dst, qid, seq):
     # an echo request from the prober as a router quotes it: IP header + 8 bytes
-    return ip(prober, dst, 1, echo(8, qid, seq, payload[:0]), ttl=1)[:28]
+    return ip(prober, dst, echo(8, qid, seq, payload[:0]), ttl=1)[:28]
 
 for i in range(K):
     # our id, wrong cookie: from the silent target with a seq it has outstanding, and
     # from the answered target with an answered seq (either would match without the cookie check)
-    send("bad_cookie", ip(silent, prober, 1, echo(0, ident, sseq, bad)))
-    send("bad_cookie", ip(answered, prober, 1, echo(0, ident, 1, bad)))
+    send("bad_cookie", ip(silent, prober, echo(0, ident, sseq, bad)))
+    send("bad_cookie", ip(answered, prober, echo(0, ident, 1, bad)))
     # our id, 4 payload bytes: too short to carry the cookie
-    send("bad_cookie", ip(silent, prober, 1, echo(0, ident, sseq, cookie[:4])))
+    send("bad_cookie", ip(silent, prober, echo(0, ident, sseq, cookie[:4])))
     # our id and cookie, a seq never sent
-    send("unmatched", ip(answered, prober, 1, echo(0, ident, 40000 + i, payload)))
-    send("unmatched", ip(silent, prober, 1, echo(0, ident, 50000 + i, payload)))
+    send("unmatched", ip(answered, prober, echo(0, ident, 40000 + i, payload)))
+    send("unmatched", ip(silent, prober, echo(0, ident, 50000 + i, payload)))
     # our id and cookie, the silent target's outstanding seq, from addresses that are not it
-    send("unmatched", ip(other, prober, 1, echo(0, ident, sseq, payload)))
-    send("unmatched", ip(responder, prober, 1, echo(0, ident, sseq, payload)))
+    send("unmatched", ip(other, prober, echo(0, ident, sseq, payload)))
+    send("unmatched", ip(responder, prober, echo(0, ident, sseq, payload)))
     # another run's id with our cookie: not ours at all (no counter)
-    send("not_ours", ip(silent, prober, 1, echo(0, other_id, sseq, payload)))
+    send("not_ours", ip(silent, prober, echo(0, other_id, sseq, payload)))
     # a replay of the answered target's real reply to seq 2, and a crafted reply to seq 1
     send("dup", reply[2])
-    send("dup", ip(answered, prober, 1, echo(0, ident, 1, cookie + b"forged" * 8)))
+    send("dup", ip(answered, prober, echo(0, ident, 1, cookie + b"forged" * 8)))
     # ICMP errors quoting: another id, our id with a seq never sent, our id and an
     # outstanding seq to an address we do not probe (host unreachable, from the responder)
-    send("foreign_error", ip(other, prober, 1, icmp(3, 1, b"\0" * 4, quoted_echo(silent, other_id, sseq))))
-    send("foreign_error", ip(other, prober, 1, icmp(3, 1, b"\0" * 4, quoted_echo(silent, ident, 60000 + i))))
-    send("foreign_error", ip(other, prober, 1, icmp(11, 0, b"\0" * 4, quoted_echo(other, ident, sseq))))
+    send("foreign_error", ip(other, prober, icmp(3, 1, b"\0" * 4, quoted_echo(silent, other_id, sseq))))
+    send("foreign_error", ip(other, prober, icmp(3, 1, b"\0" * 4, quoted_echo(silent, ident, 60000 + i))))
+    send("foreign_error", ip(other, prober, icmp(11, 0, b"\0" * 4, quoted_echo(other, ident, sseq))))
     # an error quoting a UDP datagram: not an echo request, no counter
-    udp = ip(prober, silent, 17, struct.pack("!HHHH", 40000, 33434, 8, 0))
-    send("not_ours", ip(other, prober, 1, icmp(3, 3, b"\0" * 4, udp)))
+    udp = ip(prober, silent, struct.pack("!HHHH", 40000, 33434, 8, 0), proto=17)
+    send("not_ours", ip(other, prober, icmp(3, 3, b"\0" * 4, udp)))
 print(json.dumps({"id": int.from_bytes(ident, "big"), "silent_seq": sseq, "sent": sent}))
 EOF
 

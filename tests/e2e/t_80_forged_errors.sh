@@ -8,7 +8,7 @@
 # counts the first as ping does, rejects the others (bad_quote), and every
 # genuine reply still counts: 0% loss, as ping reports on the same packets.
 . "$(dirname "$0")/lib.sh"
-command -v python3 >/dev/null || skip "python3 is needed for the responder"
+need python3
 topo_up
 ip netns exec "$NS_R" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1 >/dev/null || fail "cannot silence the responder's kernel"
 
@@ -17,25 +17,8 @@ cat > "$TMPD/slow.py" <<'EOF'
 # slow.py PROBER ROUTER TARGET SECONDS: answers echo requests to TARGET after
 # four forged errors, 25 ms late; prints how many requests it answered.
 import socket, struct, sys, time
+from pktforge import icmp, ip
 prober, router, target, limit = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-def icmp(typ, code, rest4, data):
-    h = struct.pack("!BBH", typ, code, 0) + rest4 + data
-    return h[:2] + struct.pack("!H", csum(h)) + h[4:]
-
-def ip(src, dst, l4, opts=b""):
-    hl = 20 + len(opts)
-    h = struct.pack("!BBHHHBBH4s4s", 0x40 | hl // 4, 0, hl + len(l4), 0x4321, 0, 64, 1, 0,
-                    socket.inet_aton(src), socket.inet_aton(dst)) + opts
-    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + l4
 
 rx = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
 tx = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
@@ -58,7 +41,7 @@ while time.monotonic() < end:
     bad = bytes([req[8] ^ 0x5a]) + req[9:16]
     tx.sendto(unreach(d[:hl] + req[:8] + bad), (prober, 0))           # wrong quoted cookie
     nops = b"\x01" * 40
-    tx.sendto(unreach(ip(prober, target, req[:8], nops)), (prober, 0))  # inner IHL 15
+    tx.sendto(unreach(ip(prober, target, req[:8], opts=nops)), (prober, 0))  # inner IHL 15
     time.sleep(0.025)
     tx.sendto(ip(target, prober, icmp(0, 0, req[4:8], req[8:])), (prober, 0))
     answered += 1

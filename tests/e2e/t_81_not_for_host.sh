@@ -10,7 +10,7 @@
 # marks an injected frame's checksum as verified, so the prober's stack and
 # ping take it.)
 . "$(dirname "$0")/lib.sh"
-command -v python3 >/dev/null || skip "python3 is needed for the injector"
+need python3
 topo_up
 ip netns exec "$NS_R" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1 >/dev/null || fail "cannot silence the responder's kernel"
 P_MAC=$(ip -n "$NS_P" -j link show dev "$VETH_P" | jq -r '.[0].address')
@@ -20,17 +20,10 @@ N=6
 cat > "$TMPD/inject.py" <<'EOF'
 # inject.py IFACE PROBER_MAC OWN_MAC PROBER TARGET SECONDS
 import socket, struct, sys, time
+from pktforge import csum
 iface, pmac, rmac, prober, target, limit = sys.argv[1:7]
 limit = float(limit)
 mac = lambda s: bytes.fromhex(s.replace(":", ""))
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 def reply(req, dst, bad_ip=False):
     m = b"\0\0\0\0" + req[4:]

@@ -65,26 +65,10 @@ cat > "$TMPD/forge.py" <<'EOF'
 # forge.py SNIFFED.json PROBER TARGET ROUTER K: A's late packets, with the run's
 # id and cookie; prints what it sent per kind as one JSON line.
 import json, socket, struct, sys, time
+from pktforge import icmp, ip
 s = json.load(open(sys.argv[1]))
 prober, target, router, K = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 ident, cookie = bytes.fromhex(s["id"]), bytes.fromhex(s["cookie"])
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    x = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while x >> 16:
-        x = (x & 0xffff) + (x >> 16)
-    return ~x & 0xffff
-
-def icmp(typ, code, rest4, data):
-    h = struct.pack("!BBH", typ, code, 0) + rest4 + data
-    return h[:2] + struct.pack("!H", csum(h)) + h[4:]
-
-def ip(src, dst, l4):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 0x2345, 0, 64, 1, 0,
-                    socket.inet_aton(src), socket.inet_aton(dst))
-    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + l4
 
 raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
 sent = {"reply": 0, "error": 0}

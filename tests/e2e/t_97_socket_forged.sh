@@ -21,27 +21,14 @@ cat > "$TMPD/forge.py" <<'EOF'
 # forge.py IFACE PROBER ANSWERED SILENT N K SECONDS: see t_97_socket_forged.sh; prints
 # what it sent per kind as one JSON line.
 import json, select, socket, struct, sys, time
+from pktforge import icmp, ip
 iface, prober, answered, silent = sys.argv[1:5]
 N, K, limit = int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
 ETH_P_ALL, ETH_P_IP, PACKET_OUTGOING = 3, 0x0800, 4
 FORGED_IP_ID = b"\x34\x56"  # the forger sees its own replies too: they are not replayed
 
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    x = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while x >> 16:
-        x = (x & 0xffff) + (x >> 16)
-    return ~x & 0xffff
-
-def ip(src, dst, l4):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 0x3456, 0, 64, 1, 0,  # FORGED_IP_ID
-                    socket.inet_aton(src), socket.inet_aton(dst))
-    return h[:10] + struct.pack("!H", csum(h)) + h[12:] + l4
-
 def reply(src, ident, seq, payload):
-    h = struct.pack("!BBH", 0, 0, 0) + ident + struct.pack("!H", seq) + payload
-    return ip(src, prober, h[:2] + struct.pack("!H", csum(h)) + h[4:])
+    return ip(src, prober, icmp(0, 0, ident + struct.pack("!H", seq), payload), ident=0x3456)  # FORGED_IP_ID
 
 sniff = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
 sniff.bind((iface, 0))

@@ -8,18 +8,10 @@ LIFETIME_S whatever happens, so a test cannot leave it behind for long.
 import heapq
 import select
 import socket
-import struct
 import sys
 import time
 
-
-def checksum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xFFFF)
-    s += s >> 16
-    return ~s & 0xFFFF
+from pktforge import icmp as icmp_msg
 
 
 def main():
@@ -36,10 +28,9 @@ def main():
             pkt, src = s.recvfrom(65535)
             ihl = (pkt[0] & 0x0F) * 4
             dst = socket.inet_ntoa(pkt[16:20])
-            icmp = pkt[ihl:]
-            if dst == addr and len(icmp) >= 8 and icmp[0] == 8 and icmp[1] == 0:
-                body = b"\0\0\0\0" + icmp[4:]
-                reply = bytes([0, 0]) + struct.pack("!H", checksum(body)) + icmp[4:]
+            m = pkt[ihl:]
+            if dst == addr and len(m) >= 8 and m[0] == 8 and m[1] == 0:
+                reply = icmp_msg(0, 0, m[4:8], m[8:])
                 n += 1
                 heapq.heappush(due, (time.monotonic() + delay, n, src[0], reply))
         while due and due[0][0] <= time.monotonic():
