@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 topo_up
 
-command -v curl >/dev/null || skip "curl missing (make deps)"
+need curl
 A=$ANSWERED
 PORT=9377
 

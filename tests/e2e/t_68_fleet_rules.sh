@@ -8,8 +8,8 @@
 # every name with a colon in the dashboard is a rule the rules file records, and
 # the dashboard shows the loss matrix, p99, dc-pair and lost-pairs rules.
 . "$(dirname "$0")/lib.sh"
-command -v promtool >/dev/null || skip "promtool missing (make deps)"
-command -v curl >/dev/null || skip "curl missing (make deps)"
+need prometheus promtool
+need curl
 
 PKG=$E2E_DIR/../../docs/packaging
 RULES=$PKG/icmpmon-rules.yml

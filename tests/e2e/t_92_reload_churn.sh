@@ -6,7 +6,7 @@
 # probed as soon as quarantines end; never fewer targets than listed for long.
 . "$(dirname "$0")/lib.sh"
 topo_up
-command -v curl >/dev/null || skip "curl missing (make deps)"
+need curl
 
 PORT=9375
 URL=http://127.0.0.1:$PORT

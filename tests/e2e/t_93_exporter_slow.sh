@@ -6,8 +6,8 @@
 # for longer than the idle timeout (5 s) is closed by the server.
 . "$(dirname "$0")/lib.sh"
 topo_up
-command -v curl >/dev/null || skip "curl missing (make deps)"
-command -v python3 >/dev/null || skip "python3 missing"
+need curl
+need python3
 
 PORT=9376
 URL=http://127.0.0.1:$PORT

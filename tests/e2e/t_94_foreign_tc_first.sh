@@ -7,8 +7,8 @@
 # (--tc-link clsact), the probes leave unstamped: it says so on stderr, in the
 # summary and in icmpmon_probes_unstamped_total.
 . "$(dirname "$0")/lib.sh"
-command -v clang >/dev/null || skip "clang is needed to build the foreign program"
-command -v curl >/dev/null || skip "curl missing (make deps)"
+need clang
+need curl
 topo_up
 
 bpf_build first <<'EOF'

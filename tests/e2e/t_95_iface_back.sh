@@ -59,7 +59,7 @@ state=$(attached_state; attached_on "$NS_P" "$V2P")
 [ -z "$state" ] || fail "mv: left attached: $state"
 
 # 3. the metrics say it
-command -v curl >/dev/null || skip "curl missing (make deps): parts 1 and 2 passed"
+need curl
 PORT=9378
 bg_p d "$ICMPMON" --daemon -i 0.1 -W 1 --metrics "$PORT" "$T2"
 D=$BG_PID
