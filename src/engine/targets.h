@@ -33,6 +33,7 @@ struct target {
 	uint64_t unstamped;         /* accepted by the socket, never stamped by tc egress (unstamped.h) */
 	uint64_t accepted_at_check; /* sent - send_errors at the last unstamped_check */
 	uint64_t unstamped_excused; /* unstamped, but the kernel said why (an error of its own: ARP/ND failed) */
+	uint64_t neigh_quiet_until_ns; /* its next hop was unresolved: not asked again before (unstamped.c) */
 	uint64_t last_send_ns;
 	uint16_t acked;             /* ping's "acked": the newest probe answered (replies; errors for IPv4) */
 	struct sockaddr_storage src; /* the source address its probes leave with (ping -I, -B), when has_src */
