@@ -276,6 +276,19 @@ echo "| tool | condition | source | matched / probes | abs error p50 us | p99 us
 echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
 tbl "$S4" '{ printf "| %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s |\n", v("tool"), v("cond"), v("source"), v("matched"), v("probes"), v("p50_us"), v("p99_us"), v("max_us"), v("mean_signed_us"), v("p99_debiased_us"), v("truth_p50_us"), (v("cond") == "stress" ? ratio(v("p99_us"), "'"$p99im"'") : "") }'
 echo
+if [ -s "$D/s4_split.tsv" ]; then
+echo "Where icmpmon's error comes from: its receive instant (JSON \`ts\`, 1 us) and transmit instant"
+echo "(\`ts\` - rtt) set against the tap's reply and request times of the same probe. *rx* = icmpmon"
+echo "receive - tap reply (negative: XDP runs before GRO and the tap), *tx* = icmpmon transmit - tap"
+echo "request (the tap's copy is taken in dev_queue_xmit_nit, just before the driver hand-off that"
+echo "icmpmon stamps; what the tap does with its copy lies between). error = rx - tx. Spread = p99 of"
+echo "|x - median x|; the 1 us resolution of \`ts\` adds up to 1 us to the rx and tx spreads."
+echo
+echo "| tool | condition | probes | rx median us | rx spread p99 us | tx median us | tx spread p99 us | error spread p99 us |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
+tbl "$D/s4_split.tsv" '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", v("tool"), v("cond"), v("probes"), v("rx_median_us"), v("rx_spread_p99_us"), v("tx_median_us"), v("tx_spread_p99_us"), v("err_spread_p99_us") }'
+echo
+fi
 fi
 
 # ---- 5 -------------------------------------------------------------------------

@@ -22,11 +22,13 @@ TOOLS=${S4_TOOLS:-"icmpmon icmpmon-socket icmpmon-dgram ping fping"}
 CONDS=${S4_CONDS:-"quiet stress"}
 OUT=$BENCH_OUT/s4_accuracy.tsv
 ERRS=$BENCH_OUT/s4_errors.tsv
+SPLIT=$BENCH_OUT/s4_split.tsv
 
 bench_topo_up
 detect_json
 printf 'tool\tcond\tsource\tprobes\tmatched\tp50_us\tp99_us\tmax_us\tmean_signed_us\tp99_debiased_us\ttruth_p50_us\trc\n' > "$OUT"
 printf 'tool\tcond\tabs_err_us\tsigned_err_us\n' > "$ERRS"
+printf 'tool\tcond\tprobes\trx_median_us\trx_spread_p99_us\ttx_median_us\ttx_spread_p99_us\terr_spread_p99_us\n' > "$SPLIT"
 f=$TMPD/targets.$N
 targets_file "$f" "$N"
 
@@ -58,6 +60,43 @@ ping_lines() {
 		t = $4; sub(/:$/, "", t)
 		for (i = 1; i <= NF; i++) { if ($i ~ /^icmp_seq=/) s = substr($i, 10); if ($i ~ /^time=/) v = substr($i, 6) }
 		printf "%s\t%s\t%.3f\n", t, s, v * 1000 }' "$1"
+}
+
+# spread_p99: p99 of |x - median x| over the values on stdin ("NA" when none).
+spread_p99() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (!NR) { print "NA"; exit }
+		m = v[int(NR / 2 + 0.5)]
+		for (i = 1; i <= NR; i++) { d = v[i] - m; print (d < 0 ? -d : d) }
+	}' | sort -g | awk '{ v[NR] = $1 } END { if (!NR || v[1] == "NA") { print "NA"; exit }
+		printf "%.3f", v[int(NR * 0.99 + 0.999999)] }'
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { printf (NR ? "%.3f" : "NA"), v[int(NR / 2 + 0.5)] }'
+}
+
+# split_error TOOL COND NAME: where a kernel-mode error comes from. From the
+# JSON reply time (wall clock, 1 us) and rtt_ms, icmpmon's receive and
+# transmit instants are set against the tap's for the same probe:
+#   rx = icmpmon receive - tap reply, tx = icmpmon transmit - tap request,
+# so error = rx - tx. A constant offset (the two clocks, the tap's place on
+# the path) cancels in the spread; what varies shows on the side it comes from.
+split_error() {
+	local tool=$1 cond=$2 name=$3
+	jq -r 'select(.type == "reply" and (.dup | not) and .rtt_ms != null)
+		| [.addr, .seq, (.ts[0:19] + "Z" | fromdateiso8601), .ts[20:26], (.rtt_ms * 1000)] | @tsv' \
+		"$TMPD/$name.out" 2>/dev/null > "$TMPD/$name.rxts"
+	tap_probes "$TMPD/$name.pcap" | awk -F'\t' -v OFS='\t' '
+		FNR == NR { k = $1 SUBSEP $3; rep[k] = $6; trtt[k] = $7; next }
+		{ k = $1 SUBSEP $2; if (!(k in rep)) next
+		  split(rep[k], r, ".")
+		  rx = ($3 - r[1]) * 1e6 + ($4 + 0) - substr(r[2] "000000000", 1, 9) / 1000
+		  print rx, rx - ($5 - trtt[k]) }' - "$TMPD/$name.rxts" > "$TMPD/$name.split"
+	tsv "$SPLIT" "$tool" "$cond" "$(grep -c . "$TMPD/$name.split")" \
+		"$(cut -f1 "$TMPD/$name.split" | median)" "$(cut -f1 "$TMPD/$name.split" | spread_p99)" \
+		"$(cut -f2 "$TMPD/$name.split" | median)" "$(cut -f2 "$TMPD/$name.split" | spread_p99)" \
+		"$(awk -F'\t' '{ print $1 - $2 }' "$TMPD/$name.split" | spread_p99)"
 }
 
 for cond in $CONDS; do
@@ -98,15 +137,11 @@ for cond in $CONDS; do
 			printf "%.3f\t%.3f\t%.3f\n", v[i50], v[i99], v[NR] }')
 		mean=$(awk -F'\t' '{ s += $4 } END { printf (NR ? "%.3f" : "NA"), (NR ? s / NR : 0) }' "$TMPD/$name.err_us")
 		# |error - median signed error|: what is left once a constant offset is removed.
-		deb=$(cut -f4 "$TMPD/$name.err_us" | sort -g | awk '{ v[NR] = $1 } END {
-			if (!NR) { print "NA"; exit }
-			m = v[int(NR / 2 + 0.5)]
-			for (i = 1; i <= NR; i++) { d = v[i] - m; print (d < 0 ? -d : d) }
-		}' | sort -g | awk '{ v[NR] = $1 } END { if (!NR || v[1] == "NA") { print "NA"; exit }
-			printf "%.3f", v[int(NR * 0.99 + 0.999999)] }')
-		tp50=$(cut -f4 "$TMPD/$name.truth" | sort -g | awk '{ v[NR] = $1 } END { printf (NR ? "%.3f" : "NA"), v[int(NR / 2 + 0.5)] }')
+		deb=$(cut -f4 "$TMPD/$name.err_us" | spread_p99)
+		tp50=$(cut -f4 "$TMPD/$name.truth" | median)
 		tsv "$OUT" "$tool" "$cond" "$src" "$probes" "$matched" $stats "$mean" "$deb" "$tp50" "$RC"
 		log "$tool $cond ($src): $matched/$probes matched, |err| p50/p99/max = $(echo $stats | tr ' ' /) us"
+		[ "$tool" = icmpmon ] && [ "$src" = json ] && split_error "$tool" "$cond" "$name"
 		keep "$name"
 	done
 done
