@@ -344,9 +344,10 @@ static int find_sources(struct run *r, char *err, size_t errlen)
 		((struct sockaddr_in6 *)&cfg->source)->sin6_scope_id = if_nametoindex(cfg->ifname);
 	for (i = 0; i < r->targets.n; i++) {
 		struct target *t = &r->targets.v[i];
+		int scoped_by_iface = t->family == AF_INET6 && cfg->ifname[0] && !t->sa.sin6.sin6_scope_id &&
+				      IN6_IS_ADDR_LINKLOCAL(&t->sa.sin6.sin6_addr);
 
-		if (t->family == AF_INET6 && cfg->ifname[0] && !t->sa.sin6.sin6_scope_id &&
-		    IN6_IS_ADDR_LINKLOCAL(&t->sa.sin6.sin6_addr))
+		if (scoped_by_iface)
 			t->sa.sin6.sin6_scope_id = if_nametoindex(cfg->ifname); /* ping -I IFACE fe80::1 */
 		if (cfg->has_source && cfg->source.ss_family == t->family) {
 			memcpy(&t->src, &cfg->source, sizeof(t->src));
@@ -354,6 +355,11 @@ static int find_sources(struct run *r, char *err, size_t errlen)
 		}
 		if ((need || (check && t->family == AF_INET)) && !t->has_src && route_source(r, t, err, errlen))
 			return -1;
+		if (scoped_by_iface && !cfg->has_source) {
+			/* ping looks no source up for it: its header says "from :: IFACE" */
+			memset(&t->src, 0, sizeof(t->src));
+			t->src.ss_family = AF_INET6;
+		}
 		if (!need)
 			t->has_src = 0;
 	}
@@ -390,11 +396,11 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 		snprintf(err, errlen, "no target to probe");
 		return -1;
 	}
-	targets_name_replies(&r->targets, cfg->numeric || cfg->flood);
 	if (pick_interfaces(r, ifs, &n_ifs, err, errlen))
 		return -1;
 	if (find_sources(r, err, errlen))
 		return -1;
+	targets_name_replies(&r->targets, cfg->numeric || cfg->flood); /* with the scope find_sources may give */
 	if (random_ids(r)) {
 		snprintf(err, errlen, "cannot read random bytes: %s", strerror(errno));
 		return -1;

@@ -153,16 +153,20 @@ void targets_name_replies(struct target_list *tl, int numeric)
 		struct target *t = &tl->v[i];
 		int have_name = !numeric && !t->is_numeric &&
 			!getnameinfo(&t->sa.sa, target_sockaddr_len(t), host, sizeof(host), NULL, 0, 0);
+		char addr[sizeof(t->addr_str)];
 
+		/* the address as replies come from it: with the scope -I IFACE gave a link-local one */
+		if (getnameinfo(&t->sa.sa, target_sockaddr_len(t), addr, sizeof(addr), NULL, 0, NI_NUMERICHOST))
+			memcpy(addr, t->addr_str, sizeof(addr));
 		if (have_name) {
-			size_t len = strlen(host) + strlen(t->addr_str) + 4;
+			size_t len = strlen(host) + strlen(addr) + 4;
 
 			t->reply_name = malloc(len);
 			if (t->reply_name)
-				snprintf(t->reply_name, len, "%s (%s)", host, t->addr_str);
+				snprintf(t->reply_name, len, "%s (%s)", host, addr);
 		}
 		if (!t->reply_name)
-			t->reply_name = strdup(t->addr_str);
+			t->reply_name = strdup(addr);
 	}
 }
 

@@ -28,5 +28,13 @@ icmpmon_p im -c 2 -i 0.2 "fe80::2%$idx"
 [ "$RC" = 0 ] || { diag_file "$TMPD/im.err"; fail "icmpmon fe80::2%$idx exited $RC"; }
 same_as_ping "$TMPD/im.out" "$TMPD/ping.out" || fail "icmpmon fe80::2%$idx: output differs from ping's"
 
+# -I IFACE with an unscoped link-local target: ping takes IFACE as the scope and
+# prints the replies' source with it (fe80::2%IFACE), as it learns it from the socket
+run_p ping 30 ping -c 2 -i 0.2 -I "$VETH_P" fe80::2
+[ "$RC" = 0 ] || { diag_file "$TMPD/ping.err"; fail "the reference ping -I $VETH_P fe80::2 exited $RC"; }
+icmpmon_p im -c 2 -i 0.2 -I "$VETH_P" fe80::2
+[ "$RC" = 0 ] || { diag_file "$TMPD/im.err"; fail "icmpmon -I $VETH_P fe80::2 exited $RC"; }
+same_as_ping "$TMPD/im.out" "$TMPD/ping.out" || fail "icmpmon -I $VETH_P fe80::2: output differs from ping's"
+
 [ -z "$(attached_state)" ] || fail "something left attached"
 pass
