@@ -42,6 +42,8 @@ static double tick_s(const struct config *cfg)
 {
 	if (cfg->tick_s >= 0)
 		return cfg->tick_s;
+	if (cfg->pace || cfg->adaptive)
+		return 1e-9; /* -f, -i 0, -A: each reply sends the next probe, as ping's do; a tick would cap them at 1,000/s */
 	return cfg->daemon ? 0.01 : 0.001;
 }
 
@@ -61,15 +63,33 @@ static int random_ids(struct run *r)
 /* Above any rate the sender reaches (one sendmmsg per batch of SEND_BUDGET): bounds what -i 1e-9 can put in flight. */
 #define SENDER_MAX_PPS 2e6
 
+#define PACE_MIN_NS 10000000ull /* ping's MININTERVAL: at least a probe every 10 ms when pacing */
+#define ADAPTIVE_MIN_S 0.001    /* -A: the interval is the RTT in whole ms; below 1 ms it paces as -f */
+
 /*
- * Probes that can be in flight at once: the send rate times the timeout, the
- * rate being targets / interval but never more than the sender can send, plus
- * two per target of slack; never more than -c probes per target in all.
+ * The rate at which probes can go unanswered: targets / interval. Paced runs
+ * (-f, -i 0) send early only when the last probe was answered, so what stays
+ * unanswered goes at most every 10 ms; -A at most every ms.
+ */
+static double unanswered_rate(const struct config *cfg, __u32 n)
+{
+	if (cfg->pace)
+		return n / (PACE_MIN_NS / 1e9);
+	if (cfg->adaptive)
+		return n / ADAPTIVE_MIN_S;
+	return cfg->interval_s > 0 ? n / cfg->interval_s : SENDER_MAX_PPS;
+}
+
+/*
+ * Probes that can be in flight at once: that rate times the timeout, but
+ * never more than the sender can send, plus two per target of slack (and
+ * -l's preload); never more than -c probes per target in all.
  */
 static double outstanding_needed(const struct config *cfg, __u32 n)
 {
-	double rate = cfg->interval_s > 0 ? n / cfg->interval_s : SENDER_MAX_PPS;
-	double need = (rate < SENDER_MAX_PPS ? rate : SENDER_MAX_PPS) * cfg->timeout_s + 2.0 * n;
+	double rate = unanswered_rate(cfg, n);
+	double slack = 2.0 + (cfg->pace && cfg->preload > 1 ? cfg->preload : 0);
+	double need = (rate < SENDER_MAX_PPS ? rate : SENDER_MAX_PPS) * cfg->timeout_s + slack * n;
 
 	if (cfg->count > 0 && (double)cfg->count * n < need)
 		need = (double)cfg->count * n;
@@ -130,8 +150,6 @@ static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_
 	route_close();
 	return 0;
 }
-
-#define PACE_MIN_NS 10000000ull /* ping's MININTERVAL: at least a probe every 10 ms when pacing */
 
 /* -A: ping's update_interval(): the interval is the RTT's moving average, rounded to ms. */
 static void adapt_interval(struct run *r)
@@ -913,7 +931,7 @@ static void setup_schedule(struct run *r)
 int run_loop(struct run *r)
 {
 	int src_fd = r->mode == RX_KERNEL ? collector_epoll_fd(&r->col) : r->mode == RX_DGRAM ? r->dg.epfd : r->srx.fd;
-	int epfd = -1, tfd = -1, sfd = -1, n, i;
+	int epfd = -1, tfd = -1, sfd = -1, n, i, due;
 	struct epoll_event evs[8];
 	char err[256];
 	sigset_t mask;
@@ -978,8 +996,13 @@ int run_loop(struct run *r)
 		wake = on_tick(r, wake);
 		if (r->mode == RX_KERNEL && r->tick_ns)
 			wake = before_sleep(r, wake, clock_mono_ns());
-		arm_timer(tfd, wake);
-		n = epoll_wait(epfd, evs, 8, -1);
+		/* due already (a paced run's reply came in): only look at the other fds, a timer's slack is 50 us */
+		due = wake <= clock_mono_ns();
+		if (!due)
+			arm_timer(tfd, wake);
+		n = epoll_wait(epfd, evs, 8, due ? 0 : -1);
+		if (r->mode == RX_KERNEL && r->tick_ns)
+			loader_set_reader_wake(&r->ld, 0); /* awake: events need not wake us until before_sleep */
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == sfd) {
 				on_signal(r, sfd);

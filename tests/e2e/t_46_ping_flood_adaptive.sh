@@ -47,6 +47,19 @@ grep -Eq '^rtt min/avg/max/mdev = [0-9./]+ ms, ipg/ewma [0-9.]+/[0-9.]+ ms$' "$T
 # adaptive: far below the 20 s a fixed 10 ms pace takes (a generous bound)
 ms=$(sed -nE 's/.* packets transmitted, .*, time ([0-9]+)ms$/\1/p' "$TMPD/im.out")
 [ "${ms:-99999}" -lt 10000 ] || fail "-f -c $N took ${ms}ms: not adaptive (fixed 10 ms would be 20 s)"
+# ...and paced by each reply, not by the reader's 1 ms tick (which would make it $N ms at least;
+# ping takes a few tens of ms here)
+[ "${ms:-99999}" -lt $((N / 2)) ] || fail "-f -c $N took ${ms}ms: one probe per tick, not per reply"
+
+# -f -w: no count, so what can be in flight is what goes unanswered every 10 ms within the
+# timeout; the run says nothing ping does not (no warning about the outstanding-probe map)
+run_p ping 30 ping -f -w 1 "$T"
+[ "$RC" = 0 ] || { diag_file "$TMPD/ping.err"; fail "the reference ping -f -w 1 exited $RC"; }
+IM_TIMEOUT=30 icmpmon_p im -f -w 1 "$T"
+[ "$RC" = 0 ] || { diag_file "$TMPD/im.err"; fail "icmpmon -f -w 1 exited $RC"; }
+[ -s "$TMPD/im.err" ] && { diag_file "$TMPD/im.err"; fail "icmpmon -f -w 1 wrote to stderr"; }
+grep -Eq '^[0-9]+ packets transmitted, [0-9]+ received, 0% packet loss, time [0-9]+ms$' "$TMPD/im.out" ||
+	{ diag "$(grep -a transmitted "$TMPD/im.out")"; fail "-f -w 1: no ping summary or lost probes"; }
 
 # -A and -i 0: the same lines as ping, paced by the replies
 mask_ipg() {
