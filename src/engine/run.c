@@ -622,6 +622,17 @@ void run_print_rejected(const struct run *r, FILE *f)
 		fputc('\n', f);
 }
 
+/* What is queued goes out; the sink hears of a refusal and of what the kernel took. */
+static void flush_sends(struct run *r)
+{
+	int pending = sender_pending(&r->snd), refused = sender_flush(&r->snd);
+
+	if (refused)
+		r->sink->send_error(r, r->snd.last_refused, r->snd.last_errno);
+	if (r->sink->accepted && pending > refused)
+		r->sink->accepted(r, pending - refused);
+}
+
 static void send_due(struct run *r, uint64_t now)
 {
 	int budget = SEND_BUDGET, queued = 0;
@@ -646,11 +657,11 @@ static void send_due(struct run *r, uint64_t now)
 		r->sink->sent(r, tidx, seq);
 		queued++;
 		/* pacing counts what is in flight: each probe leaves before the next is considered */
-		if (r->pace_early && sender_flush(&r->snd))
-			r->sink->send_error(r, r->snd.last_refused, r->snd.last_errno);
+		if (r->pace_early)
+			flush_sends(r);
 	}
-	if (sender_pending(&r->snd) && sender_flush(&r->snd))
-		r->sink->send_error(r, r->snd.last_refused, r->snd.last_errno);
+	if (sender_pending(&r->snd))
+		flush_sends(r);
 	if (queued)
 		r->last_activity_ns = r->last_send_ns = now;
 }

@@ -49,6 +49,7 @@ struct sink {
 	void (*event)(struct run *r, const struct icmpmon_event *ev);
 	void (*timeout)(struct run *r, uint32_t tidx, uint16_t seq);
 	void (*send_error)(struct run *r, uint32_t tidx, int err);
+	void (*accepted)(struct run *r, int n); /* n probes just sent the kernel took; may be NULL */
 	void (*interim)(struct run *r);
 	void (*report)(struct run *r);            /* every --report period; may be NULL */
 	int (*wants_probe)(struct run *r, uint32_t tidx); /* NULL or 0: skip this target's slot */

@@ -113,10 +113,16 @@ static void ping_sent(struct run *r, uint32_t tidx, uint16_t seq)
 		}
 		answered_set(tidx, seq, 0);
 	}
-	if (r->cfg->flood) {
+}
+
+/* -f: a '.' per probe that left; one the kernel refused prints none, as ping's */
+static void ping_accepted(struct run *r, int n)
+{
+	if (!r->cfg->flood)
+		return;
+	while (n-- > 0)
 		fputc('.', stdout);
-		fflush(stdout);
-	}
+	fflush(stdout);
 }
 
 static void wall_time(const struct run *r, uint64_t mono_ns, struct timespec *ts)
@@ -327,6 +333,7 @@ const struct sink sink_ping = {
 	.event = ping_event,
 	.timeout = ping_timeout,
 	.send_error = ping_send_error,
+	.accepted = ping_accepted,
 	.interim = ping_interim,
 	.report = ping_report,
 	.finish = ping_finish,

@@ -61,6 +61,43 @@ IM_TIMEOUT=30 icmpmon_p im -f -w 1 "$T"
 grep -Eq '^[0-9]+ packets transmitted, [0-9]+ received, 0% packet loss, time [0-9]+ms$' "$TMPD/im.out" ||
 	{ diag "$(grep -a transmitted "$TMPD/im.out")"; fail "-f -w 1: no ping summary or lost probes"; }
 
+# A send the kernel refuses (the route turns unreachable for a while) prints no '.', as
+# ping's: every '.' left is a probe that left and was not answered. A few that were on
+# their way when the route turned may stay unanswered (at most -l = 1, plus one).
+flood_refused() {
+	local name=$1
+	shift
+	bg_p "$name" timeout -k 3 30 "$@"
+	wait_match "$TMPD/$name.out" '^PING' 10 || fail "$name: no header"
+	sleep 0.3
+	ip -n "$NS_P" route replace unreachable 10.201.0.0/16
+	sleep 0.3
+	ip -n "$NS_P" route replace 10.201.0.0/16 via "$R_ADDR" dev "$VETH_P"
+	wait "$BG_PID" || fail "$name: -f -w 2 exited $?"
+}
+# refused_shape FILE: every '.' not erased is a probe that left (at most 2 on their way)
+refused_shape() {
+	python3 - "$1" <<'PY'
+import re, sys
+data = open(sys.argv[1], 'rb').read()
+m = re.search(rb'\n(\d+) packets transmitted, (\d+) received', data)
+if not m:
+    print("no statistics"); sys.exit(1)
+sent, got = int(m.group(1)), int(m.group(2))
+body = data.partition(b'\n')[2].partition(b'\n--- ')[0]
+dots, erased = body.count(b'.'), body.count(b'\b \b')
+if sent - got < 5:
+    print("only %d of %d lost: the route change refused nothing" % (sent - got, sent)); sys.exit(1)
+if erased != got or dots - got > 2:
+    print("%d '.' for %d answered of %d sent: refused sends printed '.'" % (dots, got, sent)); sys.exit(1)
+PY
+}
+flood_refused ping ping -f -w 2 "$T"
+WHY=$(refused_shape "$TMPD/ping.out") || fail "the reference ping: $WHY"
+flood_refused im "$ICMPMON" -f -w 2 "$T"
+WHY=$(refused_shape "$TMPD/im.out") || fail "icmpmon: $WHY"
+grep -q '^icmpmon: sendmsg: ' "$TMPD/im.err" || { diag_file "$TMPD/im.err"; fail "icmpmon -f: refused sends not said on stderr"; }
+
 # -A and -i 0: the same lines as ping, paced by the replies
 mask_ipg() {
 	sed -E 's#, ipg/ewma [0-9.]+/[0-9.]+ ms$#\nipg/ewma T#' "$1" > "$1.noipg" # its own line, so mask_times still sees the rtt line
