@@ -156,7 +156,7 @@ TAP_PID=""
 tap_start() {
 	local name=$1 pcap=${2:-} i
 	if [ -n "$pcap" ]; then
-		ip netns exec "$NS_P" tcpdump -i "$DEV_P" -n -s 128 -B 16384 -U --immediate-mode --time-stamp-precision=nano \
+		ip netns exec "$NS_P" tcpdump -i "$DEV_P" -n -s 128 -B 16384 --time-stamp-precision=nano \
 			-w "$pcap" "$PROBE_FILTER" >"$TMPD/$name.tap" 2>&1 &
 	else
 		ip netns exec "$NS_P" tcpdump -i "$DEV_P" -n -s 64 -B 16384 -w "$TMPD/$name.replies.pcap" "$REPLY_FILTER" \
