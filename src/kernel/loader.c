@@ -550,6 +550,10 @@ static int attach_catcher(struct loader *ld, struct attached_if *ai, int ip_link
 	if (fd < 0)
 		return -1;
 	rc = attach_xdp(ai, fd, mode, err, errlen);
+	if (taken(rc) && xdp_dispatcher_remove_stale(ai->ifindex, prog_names[ROLE_XDP], 2)) {
+		ai->xdp_generic = 0; /* the dispatcher may have gone with the last of them */
+		rc = attach_xdp(ai, fd, mode, err, errlen);
+	}
 	if (!rc || (taken(rc) && !join_dispatcher(ld, ai, ip_link, mode, err, errlen)))
 		return 0;
 	if (hook == ATTACH_XDP)

@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "kernel/prog_holders.h"
 #include "kernel/xdp_dispatcher.h"
 
 /* The name of libxdp's dispatcher program (xdp-dispatcher.o), as the kernel has it. */
@@ -135,6 +136,34 @@ struct xdp_program *xdp_dispatcher_join(struct bpf_object *obj, const char *prog
 		return NULL;
 	}
 	return p;
+}
+
+static int named(const struct xdp_program *p, const char *const names[], int n_names)
+{
+	int i;
+
+	for (i = 0; i < n_names; i++)
+		if (!strcmp(xdp_program__name(p), names[i]))
+			return 1;
+	return 0;
+}
+
+int xdp_dispatcher_remove_stale(int ifindex, const char *const names[], int n_names)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+	int removed = 0;
+
+	route_messages();
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	if (!mp || libxdp_get_error(mp))
+		return 0;
+	if (!xdp_multiprog__is_legacy(mp))
+		for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp))
+			if (named(p, names, n_names) && !prog_held_elsewhere(xdp_program__id(p)))
+				removed += !xdp_program__detach(p, ifindex, XDP_MODE_UNSPEC, 0);
+	xdp_multiprog__close(mp);
+	return removed;
 }
 
 void xdp_dispatcher_leave(struct xdp_program *p, int ifindex)

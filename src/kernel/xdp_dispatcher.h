@@ -47,6 +47,13 @@ struct xdp_program *xdp_dispatcher_join(struct bpf_object *obj, const char *prog
 void xdp_dispatcher_leave(struct xdp_program *p, int ifindex);
 
 /*
+ * Takes out of the dispatcher on ifindex the programs named one of names[]
+ * that no live process holds: left by runs that were killed (libxdp pins each
+ * program's place in the dispatcher, so it outlives its process). How many.
+ */
+int xdp_dispatcher_remove_stale(int ifindex, const char *const names[], int n_names);
+
+/*
  * libxdp's messages: fn gets each (level 0 warning, 1 info, 2 debug) with
  * a printf format; NULL silences them.
  */
