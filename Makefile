@@ -9,7 +9,9 @@ DESTDIR  ?=
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc -I. -I$(BUILD) -I$(BUILD)/gen
-LDLIBS   += -lbpf -lelf -lz -lm -lcap -lmicrohttpd -lprotobuf-c -lpthread
+# libxdp (Debian's libxdp-dev, linked to the same shared libbpf): joining xdp-tools' XDP dispatcher.
+LIBXDP_LIBS := $(shell pkg-config --libs libxdp 2>/dev/null || echo -lxdp)
+LDLIBS   += $(LIBXDP_LIBS) -lbpf -lelf -lz -lm -lcap -lmicrohttpd -lprotobuf-c -lpthread
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
@@ -42,7 +44,7 @@ TEST_LIB_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(wildcard tests/lib/*.
 BPF_TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(filter-out tests/bpf/test_%.c,$(wildcard tests/bpf/*.c)))
 TEST_HDRS     := $(wildcard tests/lib/*.h tests/bpf/*.h)
 
-DEB_PKGS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
+DEB_PKGS := clang llvm libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
             iproute2 iputils-ping fping jq libcap-dev procps \
             libmicrohttpd-dev curl prometheus man-db groff-base valgrind python3 systemd \
             debhelper dpkg-dev lintian \

@@ -7,6 +7,7 @@
 #include "cli/fping_main.h"
 #include "cli/options.h"
 #include "engine/run.h"
+#include "kernel/xdp_dispatcher.h"
 #include "serve/exporter.h"
 #include "sink/daemon.h"
 #include "sink/json.h"
@@ -14,13 +15,22 @@
 
 static int verbose_libbpf;
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+/* libbpf's and libxdp's warnings and notices, with -vv only; never their debug lines. */
+static int lib_print(int debug, const char *fmt, va_list args)
 {
-	if (level == LIBBPF_DEBUG || (!verbose_libbpf && level == LIBBPF_INFO))
-		return 0;
-	if (!verbose_libbpf)
+	if (debug || !verbose_libbpf)
 		return 0;
 	return vfprintf(stderr, fmt, args);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	return lib_print(level == LIBBPF_DEBUG, fmt, args);
+}
+
+static int libxdp_print(int level, const char *fmt, va_list args)
+{
+	return lib_print(level >= 2, fmt, args);
 }
 
 static const struct sink *pick_sink(const struct config *cfg)
@@ -57,6 +67,7 @@ static int ping_main(int argc, char **argv)
 		return refuse(res, &cfg, err);
 	verbose_libbpf = cfg.verbose > 1; /* -vv: libbpf's own messages too */
 	libbpf_set_print(libbpf_print);
+	xdp_dispatcher_set_print(libxdp_print);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (run_setup(&run, &cfg, pick_sink(&cfg), &exporter_service, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", options_prog(), err);

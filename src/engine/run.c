@@ -225,6 +225,16 @@ static void say_hw_timestamps(const struct attached_if *ai)
 	fprintf(stderr, "icmpmon: %s; RTT from software stamps (this build does not read hardware ones)\n", line);
 }
 
+/* Where replies are caught on ai, in words (-v). */
+static const char *hook_words(const struct attached_if *ai)
+{
+	if (attached_tc_ingress(ai))
+		return "tc ingress";
+	if (attached_dispatcher(ai))
+		return ai->xdp_generic ? "XDP (libxdp dispatcher, generic)" : "XDP (libxdp dispatcher, native)";
+	return ai->xdp_generic ? "XDP (generic)" : "XDP (native)";
+}
+
 static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, size_t errlen)
 {
 	const struct config *cfg = r->cfg;
@@ -274,8 +284,7 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		if (ai->fallback[0])
 			fprintf(stderr, "icmpmon: %s; catching replies in tc ingress instead\n", ai->fallback);
 		else if (cfg->verbose)
-			fprintf(stderr, "icmpmon: %s: replies caught in %s\n", ai->name,
-				attached_tc_ingress(ai) ? "tc ingress" : ai->xdp_generic ? "XDP (generic)" : "XDP (native)");
+			fprintf(stderr, "icmpmon: %s: replies caught in %s\n", ai->name, hook_words(ai));
 		if (cfg->verbose)
 			fprintf(stderr, "icmpmon: %s: probes stamped by %s\n", ai->name,
 				ai->egress_link_fd >= 0 ? "a TCX egress link, first in line" : "a clsact egress filter");
@@ -962,7 +971,7 @@ int run_loop(struct run *r)
 		status = 2;
 		goto out;
 	}
-	if (privileges_drop(err, sizeof(err)))
+	if (privileges_drop(r->mode == RX_KERNEL && loader_in_dispatcher(&r->ld), err, sizeof(err)))
 		fprintf(stderr, "icmpmon: %s\n", err); /* still safe to run, so say it and go on */
 	if (r->mode == RX_DGRAM && run_dgram_start(r, err, sizeof(err))) {
 		fprintf(stderr, "icmpmon: %s\n", err);

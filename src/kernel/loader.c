@@ -24,6 +24,7 @@
 #include "kernel/loader.h"
 #include "kernel/tc_slots.h"
 #include "kernel/tcx.h"
+#include "kernel/xdp_dispatcher.h"
 
 #ifndef ARPHRD_RAWIP
 #define ARPHRD_RAWIP 519
@@ -364,7 +365,10 @@ static int taken(int rc)
 	return rc == -EBUSY || rc == -EEXIST;
 }
 
-/* Native first in auto mode; generic when the driver has no XDP support. */
+/*
+ * Native first in auto mode; generic when the driver has no XDP support.
+ * 0, or -errno of the last try (-EBUSY, -EEXIST: another program has XDP there).
+ */
 static int attach_xdp(struct attached_if *ai, int prog_fd, enum xdp_mode mode, char *err, size_t errlen)
 {
 	int fd = -EOPNOTSUPP;
@@ -384,40 +388,55 @@ static int attach_xdp(struct attached_if *ai, int prog_fd, enum xdp_mode mode, c
 	else
 		snprintf(err, errlen, "%s: cannot attach XDP (%s mode): %s", ai->name,
 			 ai->xdp_generic ? "generic" : "native", strerror(-fd));
-	return -1;
+	return fd;
 }
 
-/* A second object with only this program, using the first one's maps. */
+/*
+ * A second object with only program prog, not loaded yet, sharing every map
+ * of the first one, its globals (.rodata, .data, .bss) included: one state
+ * however many objects the programs came from.
+ */
+static struct icmpmon_bpf *open_sharing(struct loader *ld, const char *prog, char *err, size_t errlen)
+{
+	struct icmpmon_bpf *x = icmpmon_bpf__open();
+	struct bpf_program *p;
+	struct bpf_map *m, *mine;
+	int rc = 0;
+
+	if (!x) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		return NULL;
+	}
+	bpf_object__for_each_program(p, x->obj)
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
+	bpf_object__for_each_map(m, x->obj) {
+		mine = bpf_object__find_map_by_name(ld->skel->obj, bpf_map__name(m));
+		if (mine)
+			rc |= bpf_map__reuse_fd(m, bpf_map__fd(mine));
+	}
+	if (rc) {
+		snprintf(err, errlen, "cannot share the BPF maps with a second object for %s", prog);
+		icmpmon_bpf__destroy(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* A second object with only this program, using the first one's maps, loaded. */
 static int load_extra(struct loader *ld, const char *prog, char *err, size_t errlen)
 {
 	struct icmpmon_bpf *x;
-	struct bpf_program *p;
-	struct bpf_map *m, *mine;
 	int rc;
 
 	if (ld->n_extra == LOADER_MAX_EXTRA) {
 		snprintf(err, errlen, "cannot load %s: too many BPF objects", prog);
 		return -1;
 	}
-	x = icmpmon_bpf__open();
-	if (!x) {
-		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+	x = open_sharing(ld, prog, err, errlen);
+	if (!x)
 		return -1;
-	}
 	ld->extra[ld->n_extra++] = x;
-	set_rodata(x, &ld->opts);
-	bpf_object__for_each_program(p, x->obj)
-		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
-	rc = 0;
-	bpf_object__for_each_map(m, x->obj) {
-		if (bpf_map__is_internal(m))
-			continue;
-		mine = bpf_object__find_map_by_name(ld->skel->obj, bpf_map__name(m));
-		if (mine)
-			rc |= bpf_map__reuse_fd(m, bpf_map__fd(mine));
-	}
-	if (!rc)
-		rc = icmpmon_bpf__load(x);
+	rc = icmpmon_bpf__load(x);
 	if (rc) {
 		int e = rc < 0 ? -rc : errno;
 
@@ -474,10 +493,54 @@ static int attach_tc(const struct loader *ld, struct attached_if *ai, enum bpf_t
 	return -1;
 }
 
+/*
+ * Where libxdp's dispatcher (xdp-loader) holds XDP, icmpmon's XDP program
+ * joins it as one more of its programs: libxdp loads a second object, with
+ * only that program and the first object's maps, as an extension of the
+ * dispatcher. 1: no dispatcher there; -1: there is one, err says why icmpmon
+ * could not join it.
+ */
+static int join_dispatcher(struct loader *ld, struct attached_if *ai, int ip_link, enum xdp_mode mode, char *err,
+			   size_t errlen)
+{
+	const char *name = prog_names[ROLE_XDP][ip_link];
+	struct icmpmon_bpf *x;
+	char why[200] = "";
+	int generic;
+
+	switch (xdp_dispatcher_find(ai->ifindex, &generic, why, sizeof(why))) {
+	case DISPATCHER_NONE:
+		return 1;
+	case DISPATCHER_UNREADABLE:
+		snprintf(err, errlen, "%s: %s", ai->name, why);
+		return -1;
+	case DISPATCHER_FOUND:
+		break;
+	}
+	if ((mode == XDP_MODE_NATIVE && generic) || (mode == XDP_MODE_GENERIC && !generic)) {
+		snprintf(err, errlen, "%s: the libxdp dispatcher there runs in %s mode, --xdp-mode asks for %s",
+			 ai->name, generic ? "generic" : "native", generic ? "native" : "generic");
+		return -1;
+	}
+	x = open_sharing(ld, name, why, sizeof(why));
+	if (x) {
+		ai->xdp_member = xdp_dispatcher_join(x->obj, name, ai->ifindex, why, sizeof(why));
+		if (!ai->xdp_member)
+			icmpmon_bpf__destroy(x);
+	}
+	if (!x || !ai->xdp_member) {
+		snprintf(err, errlen, "%s: cannot join the libxdp dispatcher there: %s", ai->name, why);
+		return -1;
+	}
+	ai->member_obj = x;
+	ai->xdp_generic = generic;
+	return 0;
+}
+
 static int attach_catcher(struct loader *ld, struct attached_if *ai, int ip_link, enum attach_hook hook,
 			  enum xdp_mode mode, char *err, size_t errlen)
 {
-	int fd;
+	int fd, rc;
 
 	if (hook == ATTACH_TC) {
 		fd = prog_fd(ld, ROLE_TC_IN, ip_link, err, errlen);
@@ -486,7 +549,12 @@ static int attach_catcher(struct loader *ld, struct attached_if *ai, int ip_link
 	fd = prog_fd(ld, ROLE_XDP, ip_link, err, errlen);
 	if (fd < 0)
 		return -1;
-	if (!attach_xdp(ai, fd, mode, err, errlen))
+	rc = attach_xdp(ai, fd, mode, err, errlen);
+	if (taken(rc) && xdp_dispatcher_remove_stale(ai->ifindex, prog_names[ROLE_XDP], 2)) {
+		ai->xdp_generic = 0; /* the dispatcher may have gone with the last of them */
+		rc = attach_xdp(ai, fd, mode, err, errlen);
+	}
+	if (!rc || (taken(rc) && !join_dispatcher(ld, ai, ip_link, mode, err, errlen)))
 		return 0;
 	if (hook == ATTACH_XDP)
 		return -1;
@@ -633,6 +701,16 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 	return attach_both(ld, ai, kind, hook, mode, egress, err, errlen);
 }
 
+int loader_in_dispatcher(const struct loader *ld)
+{
+	int i;
+
+	for (i = 0; i < ld->n_ifs; i++)
+		if (attached_dispatcher(&ld->ifs[i]))
+			return 1;
+	return 0;
+}
+
 int loader_ringbuf_fd(const struct loader *ld)
 {
 	return bpf_map__fd(ld->skel->maps.icmpmon_events);
@@ -640,11 +718,8 @@ int loader_ringbuf_fd(const struct loader *ld)
 
 void loader_set_reader_wake(struct loader *ld, __u64 mono_ns)
 {
-	int i;
-
+	/* the later objects share this .data (open_sharing) */
 	__atomic_store_n(&ld->skel->data->reader_wake_ns, mono_ns, __ATOMIC_SEQ_CST);
-	for (i = 0; i < ld->n_extra; i++)
-		__atomic_store_n(&ld->extra[i]->data->reader_wake_ns, mono_ns, __ATOMIC_SEQ_CST);
 }
 
 int loader_probes_fd(const struct loader *ld)
@@ -703,6 +778,12 @@ static void detach_if(struct attached_if *ai)
 {
 	int fds[3], n = 0;
 
+	if (ai->xdp_member)
+		xdp_dispatcher_leave(ai->xdp_member, ai->ifindex);
+	ai->xdp_member = NULL;
+	if (ai->member_obj)
+		icmpmon_bpf__destroy(ai->member_obj);
+	ai->member_obj = NULL;
 	if (ai->egress_slot >= 0)
 		tc_slot_detach(ai->ifindex, BPF_TC_EGRESS, ai->egress_slot);
 	if (ai->ingress_slot >= 0)

@@ -13,6 +13,7 @@
 #define LOADER_MAX_IFS 16
 
 struct icmpmon_bpf;
+struct xdp_program;
 
 struct loader_opts {
 	__u16 run_id;      /* network order */
@@ -39,7 +40,10 @@ struct attached_if {
 	int ifindex;
 	char name[IF_NAMESIZE];
 	int xdp_link_fd;
-	int xdp_generic;
+	int xdp_generic;   /* XDP in generic (skb) mode, ours or the dispatcher's */
+	/* icmpmon's XDP program run by libxdp's dispatcher (xdp-loader) instead of a link, else NULL */
+	struct xdp_program *xdp_member;
+	struct icmpmon_bpf *member_obj; /* the object libxdp loaded it from */
 	int egress_slot;   /* tc handle slot, -1 when not attached */
 	int ingress_slot;  /* tc ingress slot when replies are caught there, else -1 */
 	int egress_link_fd;  /* TCX link instead of the egress slot, else -1 */
@@ -48,6 +52,11 @@ struct attached_if {
 };
 
 #define LOADER_MAX_EXTRA 6
+
+static inline int attached_dispatcher(const struct attached_if *ai)
+{
+	return ai->xdp_member != NULL;
+}
 
 static inline int attached_tc_ingress(const struct attached_if *ai)
 {
@@ -87,6 +96,8 @@ int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xd
 		  size_t errlen);
 /* Detaches from ifindex (or, when the device is gone, lets go of its links) and forgets it. */
 void loader_forget(struct loader *ld, int ifindex);
+/* 1 when a program of this run is in a libxdp dispatcher: leaving it at exit loads a new dispatcher. */
+int loader_in_dispatcher(const struct loader *ld);
 int loader_ringbuf_fd(const struct loader *ld);
 /* Tells the BPF side when the reader looks at the ring buffer next by itself (icmpmon.bpf.c). */
 void loader_set_reader_wake(struct loader *ld, __u64 mono_ns);

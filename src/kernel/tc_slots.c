@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Our own tc filter handles: claim, find stale ones, never touch a foreign one (tc_slots.h). */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "kernel/prog_holders.h"
 #include "kernel/tc_slots.h"
 
 static void hook_init(struct bpf_tc_hook *hook, int ifindex, enum bpf_tc_attach_point where)
@@ -56,51 +56,6 @@ void tc_slot_detach(int ifindex, enum bpf_tc_attach_point where, int slot)
 	hook_init(&hook, ifindex, where);
 	slot_opts(&o, slot, 0);
 	bpf_tc_detach(&hook, &o);
-}
-
-/* Does any process other than us hold an fd of BPF program prog_id? */
-static int prog_held_elsewhere(unsigned prog_id)
-{
-	char path[300], line[128];
-	struct dirent *p, *f;
-	DIR *procs, *fds;
-	int held = 0;
-
-	procs = opendir("/proc");
-	if (!procs)
-		return 1; /* cannot tell: assume alive, never remove */
-	while (!held && (p = readdir(procs))) {
-		int pid = atoi(p->d_name);
-
-		if (pid <= 0 || pid == getpid())
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/fdinfo", pid);
-		fds = opendir(path);
-		if (!fds)
-			continue;
-		while (!held && (f = readdir(fds))) {
-			FILE *fp;
-
-			if (f->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", pid, f->d_name);
-			fp = fopen(path, "r");
-			if (!fp)
-				continue;
-			while (fgets(line, sizeof(line), fp)) {
-				unsigned id;
-
-				if (sscanf(line, "prog_id: %u", &id) == 1 && id == prog_id) {
-					held = 1;
-					break;
-				}
-			}
-			fclose(fp);
-		}
-		closedir(fds);
-	}
-	closedir(procs);
-	return held;
 }
 
 static int prog_name_is(unsigned prog_id, const char *name)

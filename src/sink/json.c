@@ -69,6 +69,8 @@ static const char *hook_name(const struct attached_if *ai)
 {
 	if (attached_tc_ingress(ai))
 		return "tc-ingress";
+	if (attached_dispatcher(ai))
+		return ai->xdp_generic ? "xdp-dispatcher-generic" : "xdp-dispatcher-native";
 	return ai->xdp_generic ? "xdp-generic" : "xdp-native";
 }
 

@@ -9,8 +9,11 @@
  * CAP_NET_ADMIN (to remove its tc filters on exit): every other capability
  * is dropped from the effective, permitted and inheritable sets and from the
  * bounding set. Map reads, ring-buffer reads and sends use descriptors it
- * already holds.
+ * already holds. for_dispatcher: a program of this run is in libxdp's XDP
+ * dispatcher, and leaving it at exit means reading the dispatcher's programs
+ * by id and loading a new dispatcher: CAP_SYS_ADMIN, CAP_BPF and CAP_PERFMON
+ * are kept as well.
  */
-int privileges_drop(char *err, size_t errlen);
+int privileges_drop(int for_dispatcher, char *err, size_t errlen);
 
 #endif
