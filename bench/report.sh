@@ -86,6 +86,9 @@ if [ -s "$S3" ]; then
 	r=$(awk -v a="$im" -v b="$fp" 'BEGIN { if (b + 0 > 0) printf "%.1f", a / b; else print "NA" }')
 	ok=$(awk -v r="$r" 'BEGIN { print (r != "NA" && r >= 3) ? 1 : 0 }')
 	echo "| 3 | icmpmon's rate >= 3x fping's (0 missed) | icmpmon ${im}/s, fping ${fp}/s: ${r}x | $(yes_no "$ok") |"
+	ceil=$(val "$S3" 'v("tool") == "responder ceiling"' max_rate)
+	ok=$(awk -v a="$im" 'BEGIN { print (a + 0 >= 200000) ? 1 : 0 }')
+	echo "| 3b | icmpmon's rate >= 200,000/s (0 missed) | icmpmon ${im}/s; the responder alone answers ${ceil:-NA}/s here (hping3 --flood, nothing reading): $(awk -v a="$im" -v b="$ceil" 'BEGIN { if (b + 0 > 0) printf "%.0f %%", 100 * a / b; else print "NA" }') of that ceiling | $(yes_no "$ok")$([ "$ok" = 0 ] && awk -v b="$ceil" 'BEGIN { exit !(b + 0 > 0 && b + 0 < 200000) }' && echo ": the goal is above what this machine's responder answers") |"
 else
 	echo "| 3 | rate >= 3x fping | not run | - |"
 fi

@@ -81,6 +81,24 @@ step() {
 	keep "$name"
 }
 
+# The ceiling: what the responder's kernel answers on this machine with no
+# prober to speak of. hping3 --flood sends echo requests to one target from
+# the prober namespace as fast as it can and reads nothing; the replies that
+# reach the prober's stack (InEchoReps) per second, over S3_CEILING_SECS, are
+# the most any prober could record here.
+ceiling() {
+	local secs=${S3_CEILING_SECS:-3} a b t0 t1 rate
+	counters_snap a
+	t0=${EPOCHREALTIME/./}
+	timeout -k 2 "$secs" ip netns exec "$NS_P" hping3 --icmp --flood -q "$BLOCK_A.0.1" >"$TMPD/ceiling.out" 2>&1
+	t1=${EPOCHREALTIME/./}
+	counters_snap b
+	rate=$(awk -v d="$((b[0] - a[0]))" -v us="$((t1 - t0))" 'BEGIN { printf "%d", d / (us / 1e6) }')
+	tsv "$MAX" "responder ceiling" "$rate" 1 "hping3 --icmp --flood, replies reaching the prober's stack per second (InEchoReps), nothing reading them"
+	log "responder ceiling: $rate replies/s"
+}
+[ "${S3_CEILING:-1}" = 1 ] && ceiling
+
 for tool in $TOOLS; do
 	passed=()
 	for r in $RATES; do
