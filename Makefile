@@ -223,8 +223,12 @@ $(BUILD)/bench/verif_cost: bench/verif_cost.c bpf/icmpmon.h $(SKEL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
 
+$(BUILD)/bench/send_floor: bench/send_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
 # make bench BENCH="7 8": some scenarios only (bench/README.md lists them).
 bench: deps bench-deps
-	$(MAKE) all $(BUILD)/bench/prog_cost $(BUILD)/bench/verif_cost
+	$(MAKE) all $(BUILD)/bench/prog_cost $(BUILD)/bench/verif_cost $(BUILD)/bench/send_floor
 	ICMPMON=$(abspath $(BUILD)/icmpmon) PROG_COST=$(abspath $(BUILD)/bench/prog_cost) \
-		VERIF_COST=$(abspath $(BUILD)/bench/verif_cost) $(if $(strip $(BENCH)),BENCH_SCENARIOS="$(BENCH)") bench/run.sh
+		VERIF_COST=$(abspath $(BUILD)/bench/verif_cost) SEND_FLOOR=$(abspath $(BUILD)/bench/send_floor) $(if $(strip $(BENCH)),BENCH_SCENARIOS="$(BENCH)") bench/run.sh

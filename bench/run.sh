@@ -17,6 +17,7 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 : "${ICMPMON:=$ROOT/build/icmpmon}"
 : "${PROG_COST:=$ROOT/build/bench/prog_cost}"
 : "${VERIF_COST:=$ROOT/build/bench/verif_cost}"
+: "${SEND_FLOOR:=$ROOT/build/bench/send_floor}"
 : "${BENCH_SCENARIOS:=1 2 3 4 5 6 7 8 9}"
 : "${BENCH_BUDGET:=1380}"
 RESULTS=$BENCH_DIR/results
@@ -55,7 +56,7 @@ trap 'exit 130' INT
 # The binary under test, copied once: a rebuild during the run cannot swap it.
 cp "$ICMPMON" "$work/icmpmon" || die "cannot copy $ICMPMON"
 export ICMPMON=$work/icmpmon
-export PROG_COST VERIF_COST
+export PROG_COST VERIF_COST SEND_FLOOR
 
 # A run of scenarios 1-9 replaces every result; a run of some scenarios
 # replaces only theirs and keeps the others' data and meta.tsv.
