@@ -45,7 +45,7 @@ BPF_TEST_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/%.o,$(filter-out tests/bpf/
 TEST_HDRS     := $(wildcard tests/lib/*.h tests/bpf/*.h)
 
 DEB_PKGS := clang llvm libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev libcmocka-dev pkg-config \
-            iproute2 iputils-ping fping jq libcap-dev procps \
+            iproute2 iputils-ping fping jq libcap-dev procps strace \
             libmicrohttpd-dev curl prometheus man-db groff-base valgrind python3 systemd \
             debhelper dpkg-dev lintian \
             libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev golang-github-prometheus-client-model-dev
@@ -204,7 +204,7 @@ fleet-demo: $(BUILD)/icmpmon
 # Benchmarks against ping, fping and --mode socket, in network namespaces (bench/README.md).
 # make bench BENCH="1 4": some scenarios only; make bench BENCH=10: the fleet-scale run
 # (65,536 targets scraped by Prometheus for BENCH_FLEET_SECONDS, default 300).
-BENCH_PKGS := hping3 stress-ng tcpdump gnuplot-nox fping iputils-ping time jq bpftool iproute2 prometheus curl
+BENCH_PKGS := hping3 stress-ng tcpdump gnuplot-nox fping iputils-ping time jq bpftool iproute2 prometheus curl linux-perf strace
 BENCH    ?=
 .PHONY: bench bench-deps
 
@@ -225,8 +225,12 @@ $(BUILD)/bench/verif_cost: bench/verif_cost.c bpf/icmpmon.h $(SKEL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LDLIBS) -o $@
 
+$(BUILD)/bench/send_floor: bench/send_floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
 # make bench BENCH="7 8": some scenarios only (bench/README.md lists them).
 bench: deps bench-deps
-	$(MAKE) all $(BUILD)/bench/prog_cost $(BUILD)/bench/verif_cost
+	$(MAKE) all $(BUILD)/bench/prog_cost $(BUILD)/bench/verif_cost $(BUILD)/bench/send_floor
 	ICMPMON=$(abspath $(BUILD)/icmpmon) PROG_COST=$(abspath $(BUILD)/bench/prog_cost) \
-		VERIF_COST=$(abspath $(BUILD)/bench/verif_cost) $(if $(strip $(BENCH)),BENCH_SCENARIOS="$(BENCH)") bench/run.sh
+		VERIF_COST=$(abspath $(BUILD)/bench/verif_cost) SEND_FLOOR=$(abspath $(BUILD)/bench/send_floor) $(if $(strip $(BENCH)),BENCH_SCENARIOS="$(BENCH)") bench/run.sh

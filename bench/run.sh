@@ -17,6 +17,7 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 : "${ICMPMON:=$ROOT/build/icmpmon}"
 : "${PROG_COST:=$ROOT/build/bench/prog_cost}"
 : "${VERIF_COST:=$ROOT/build/bench/verif_cost}"
+: "${SEND_FLOOR:=$ROOT/build/bench/send_floor}"
 : "${BENCH_SCENARIOS:=1 2 3 4 5 6 7 8 9}"
 : "${BENCH_BUDGET:=1380}"
 RESULTS=$BENCH_DIR/results
@@ -55,7 +56,7 @@ trap 'exit 130' INT
 # The binary under test, copied once: a rebuild during the run cannot swap it.
 cp "$ICMPMON" "$work/icmpmon" || die "cannot copy $ICMPMON"
 export ICMPMON=$work/icmpmon
-export PROG_COST VERIF_COST
+export PROG_COST VERIF_COST SEND_FLOOR
 
 # A run of scenarios 1-9 replaces every result; a run of some scenarios
 # replaces only theirs and keeps the others' data and meta.tsv.
@@ -150,16 +151,25 @@ if [ "$full" = 1 ]; then
 	printf 'runtime_s\t%s\n' "$runtime" >> "$BENCH_OUT/meta.tsv"
 	printf 'scenarios\t%s\n' "${status# }" >> "$BENCH_OUT/meta.tsv"
 else
-	# The kept meta.tsv: this run's statuses replace those of the same scenarios.
-	awk -F'\t' -v new="${status# }" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" '
+	# The kept meta.tsv: this run's statuses, and its sN_* lines (how the job
+	# was asked for), replace those of the same scenarios. A status is
+	# "N:result" and the date it ran, "(YYYY-MM-DD HH:MM UTC)".
+	awk -F'\t' -v new="${status# }" -v ran=" $BENCH_SCENARIOS " -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" '
+		function scen(key) { return key ~ /^s[0-9]+_/ ? substr(key, 2, index(key, "_") - 2) : "" }
 		BEGIN { n = split(new, a, " "); for (i = 1; i <= n; i++) { split(a[i], kv, ":"); st[kv[1]] = a[i] " (" when ")" } }
-		$1 == "scenarios" { m = split($2, b, " "); out = ""
-			for (i = 1; i <= m; i++) { split(b[i], kv, ":"); if (!(kv[1] in st)) out = out (out == "" ? "" : " ") b[i] }
+		FNR == NR { if (scen($1) != "" && index(ran, " " scen($1) " ")) fresh[$1] = $0; next }
+		$1 == "scenarios" { m = split($2, b, " "); out = ""; keep = 0
+			for (i = 1; i <= m; i++) {
+				if (b[i] ~ /^[0-9]+:[A-Za-z]/) { split(b[i], kv, ":"); keep = !(kv[1] in st) }
+				if (keep) out = out (out == "" ? "" : " ") b[i]
+			}
 			for (k in st) out = out (out == "" ? "" : " ") st[k]
 			print "scenarios\t" out; done = 1; next }
+		$1 in fresh { print fresh[$1]; delete fresh[$1]; next }
 		{ print }
-		END { if (!done) { out = ""; for (k in st) out = out (out == "" ? "" : " ") st[k]; print "scenarios\t" out } }' \
-		"$BENCH_OUT/meta.tsv" > "$work/meta.merged" && cp "$work/meta.merged" "$BENCH_OUT/meta.tsv"
+		END { for (k in fresh) print fresh[k]
+			if (!done) { out = ""; for (k in st) out = out (out == "" ? "" : " ") st[k]; print "scenarios\t" out } }' \
+		"$work/meta.tsv" "$BENCH_OUT/meta.tsv" > "$work/meta.merged" && cp "$work/meta.merged" "$BENCH_OUT/meta.tsv"
 fi
 bash "$BENCH_DIR/report.sh" "$BENCH_OUT" "$RESULTS/latest.md" || echo "bench: report.sh failed" >&2
 gnuplot -e "data='$BENCH_OUT'; out='$RESULTS'" "$BENCH_DIR/plot.gp" 2>"$work/gnuplot.err" ||

@@ -7,11 +7,14 @@
 #            monitoring), and the ratio to fping's.
 #   count    the fping personality's count job, the same command line for both:
 #            [icmpmon] fping -c S7_COUNT -p 1000 -i 0 -q -f T, user+sys s
-#            (/usr/bin/time, set-up included, as a user sees it).
+#            (/usr/bin/time, set-up included, as a user sees it); beside them
+#            the floor, bench/send_floor.c: the same probes sent with
+#            nothing else (no receive, no BPF), what any prober pays here.
 # Each job runs S7_REPS (2) times alternating the tools; the report keeps the
 # run with the least CPU (other load can only add to it).
 . "$(dirname "$0")/lib.sh"
 
+: "${SEND_FLOOR:=$BENCH_DIR/../build/bench/send_floor}"
 N=${S7_N:-4096}
 SECS=${S7_SECS:-20}
 COUNT=${S7_COUNT:-10}
@@ -57,6 +60,7 @@ count() {
 	case $tool in
 	icmpmon) CMD=("$ICMPMON" fping -c "$COUNT" -p 1000 -i 0 -q -f "$f") ;;
 	fping) CMD=(fping -c "$COUNT" -p 1000 -i 0 -q -f "$f") ;;
+	floor) CMD=("$SEND_FLOOR" "$f" "$COUNT" 1000) ;;
 	esac
 	counters_snap a
 	timed_bg "$name" "$((COUNT * 3 + 40))" "${CMD[@]}"
@@ -65,7 +69,8 @@ count() {
 	counters_snap b
 	u=$(time_field "$name" 1)
 	s=$(time_field "$name" 2)
-	sums=$(fping_summary_sums "$TMPD/$name.err")
+	# the floor prints no summary: what left and came back, from the namespace's counters
+	if [ "$tool" = floor ]; then sums="$((b[1] - a[1])) $((b[0] - a[0]))"; else sums=$(fping_summary_sums "$TMPD/$name.err"); fi
 	tsv "$OUT" count "$tool" "$rep" "$N" "$(time_field "$name" 4)" NA \
 		"$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')" "$SETUP_CPU" "${sums% *}" "${sums#* }" "$RC" ""
 	log "count $tool: user $u sys $s (setup $SETUP_CPU) sent/recv $sums rc=$RC"
@@ -75,6 +80,7 @@ count() {
 for ((rep = 1; rep <= REPS; rep++)); do
 	for job in $JOBS; do
 		if [ $((rep % 2)) = 1 ]; then order="icmpmon fping"; else order="fping icmpmon"; fi
+		[ "$job" = count ] && [ -x "$SEND_FLOOR" ] && order="$order floor"
 		for tool in $order; do "$job" "$tool" "$rep"; done
 	done
 done

@@ -129,8 +129,9 @@ static int pick_interfaces(struct run *r, int *ifs, int *n_ifs, char *err, size_
 		*n_ifs = 1;
 		return 0;
 	}
+	targets_route_all(&r->targets);
 	for (i = 0; i < r->targets.n; i++) {
-		ifindex = targets_route(&r->targets.v[i]);
+		ifindex = r->targets.v[i].ifindex;
 		if (ifindex <= 0 && r->cfg->skip_unresolved)
 			continue; /* fping: its sends fail and it is reported unreachable */
 		if (ifindex <= 0) {
@@ -235,6 +236,26 @@ static const char *hook_words(const struct attached_if *ai)
 	return ai->xdp_generic ? "XDP (generic)" : "XDP (native)";
 }
 
+/* Every target in its slot of the kernel's target map, in one batch. */
+static int register_targets(struct run *r, char *err, size_t errlen)
+{
+	struct icmpmon_addr *keys = calloc(r->targets.n ? r->targets.n : 1, sizeof(*keys));
+	uint32_t i, failed = 0;
+	int rc;
+
+	if (!keys) {
+		snprintf(err, errlen, "out of memory for %u targets", r->targets.n);
+		return -1;
+	}
+	for (i = 0; i < r->targets.n; i++)
+		keys[i] = r->targets.v[i].addr;
+	rc = loader_add_targets(&r->ld, keys, r->targets.n, &failed);
+	free(keys);
+	if (rc)
+		snprintf(err, errlen, "cannot register target %s", r->targets.v[failed].addr_str);
+	return rc;
+}
+
 static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, size_t errlen)
 {
 	const struct config *cfg = r->cfg;
@@ -259,7 +280,6 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.rtt_from_tc = cfg->rtt_from_tc,
 	};
 	const struct collector_ops collector_ops = { .event = on_kernel_event, .timeout = on_lost, .ctx = r };
-	uint32_t i;
 	int k;
 
 	if (loader_load(&r->ld, &o, err, errlen))
@@ -270,11 +290,8 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 	else if (cfg->verbose)
 		fprintf(stderr, "icmpmon: RTT starts at the hand-off to the driver (net_dev_start_xmit)%s\n",
 			cfg->rtt_from_tc ? "; --rtt-from tc: reported from tc egress" : "");
-	for (i = 0; i < r->targets.n; i++)
-		if (loader_add_target(&r->ld, &r->targets.v[i].addr, i)) {
-			snprintf(err, errlen, "cannot register target %s", r->targets.v[i].addr_str);
-			return -1;
-		}
+	if (register_targets(r, err, errlen))
+		return -1;
 	for (k = 0; k < n_ifs; k++) {
 		const struct attached_if *ai;
 

@@ -99,6 +99,7 @@ struct run {
 	struct reload_counts reloads;
 	struct links links;           /* kernel mode: interfaces followed over rtnetlink (links.h) */
 	int unstamped_said;           /* the unstamped-probes line is on stderr (unstamped.h) */
+	uint64_t unstamped_next_ns;   /* the next periodic unstamped check (unstamped.h) */
 	pthread_mutex_t slots_lock;   /* held while a reload rewrites target slots */
 	const struct run_service *service;
 	void *service_state;

@@ -200,13 +200,42 @@ void target_acknowledge(struct target *t, uint16_t seq)
 		t->acked = seq;
 }
 
+/* A scoped (link-local) address leaves through its scope's interface: sets it, 1. */
+static int scoped(struct target *t)
+{
+	if (t->family != AF_INET6 || !t->sa.sin6.sin6_scope_id)
+		return 0;
+	t->ifindex = (int)t->sa.sin6.sin6_scope_id;
+	return 1;
+}
+
+void targets_route_all(struct target_list *tl)
+{
+	const struct sockaddr **dst = calloc(tl->n ? tl->n : 1, sizeof(*dst));
+	int *oif = calloc(tl->n ? tl->n : 1, sizeof(*oif));
+	uint32_t i, n = 0;
+
+	if (!dst || !oif) {
+		for (i = 0; i < tl->n; i++)
+			targets_route(&tl->v[i]);
+		goto out;
+	}
+	for (i = 0; i < tl->n; i++)
+		if (!scoped(&tl->v[i]))
+			dst[n++] = &tl->v[i].sa.sa;
+	route_oifs(dst, oif, n);
+	for (i = 0, n = 0; i < tl->n; i++)
+		if (!scoped(&tl->v[i]))
+			tl->v[i].ifindex = oif[n++];
+out:
+	free(dst);
+	free(oif);
+}
+
 int targets_route(struct target *t)
 {
-	/* a scoped (link-local) address leaves through its scope's interface */
-	if (t->family == AF_INET6 && t->sa.sin6.sin6_scope_id) {
-		t->ifindex = (int)t->sa.sin6.sin6_scope_id;
+	if (scoped(t))
 		return t->ifindex;
-	}
 	t->ifindex = route_oif(&t->sa.sa);
 	return t->ifindex;
 }

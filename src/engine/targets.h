@@ -76,6 +76,8 @@ uint64_t target_in_flight(const struct target *t);
 void target_acknowledge(struct target *t, uint16_t seq);
 /* Looks up the target's route: sets and returns t->ifindex, <= 0 when there is none. */
 int targets_route(struct target *t);
+/* targets_route() for every target, the look-ups batched (setup over thousands of targets). */
+void targets_route_all(struct target_list *tl);
 /* A socket address for a map-style address; returns its length. */
 socklen_t addr_to_sockaddr(const struct icmpmon_addr *a, struct sockaddr_storage *ss);
 /* Fills reply_name: reverse name for targets given by name unless numeric. */

@@ -27,6 +27,12 @@ static void say_once(struct run *r, uint32_t i)
 #define NEIGH_ASKS_PER_CHECK 64
 /* A target whose next hop was unresolved is not asked about again for this long. */
 #define NEIGH_QUIET_NS 1000000000ull
+/*
+ * Periodic checks at most this often: each one reads every target's counters,
+ * which on a short sweep period (a tenth of -W, 10 ms at least) over thousands
+ * of targets was a measurable share of a run's CPU time.
+ */
+#define CHECK_PERIOD_NS 1000000000ull
 
 /*
  * Whether the kernel is still (or was, and failed) resolving the target's
@@ -54,6 +60,11 @@ void unstamped_check(struct run *r, int final)
 
 	if (!r->col.rb)
 		return;
+	if (!final) {
+		if (now < r->unstamped_next_ns)
+			return;
+		r->unstamped_next_ns = now + CHECK_PERIOD_NS;
+	}
 	for (i = 0; i < r->targets.n; i++) {
 		struct target *t = &r->targets.v[i];
 		uint64_t ok = t->sent - t->send_errors, stamped = __atomic_load_n(&r->stats[i].stamped, __ATOMIC_RELAXED);

@@ -17,9 +17,9 @@
 struct run;
 
 /*
- * Every sweep: a probe accepted before the previous check and still not
- * stamped now is counted (tc egress runs within the send, so a sweep period
- * is ample). final: at the end, everything sent so far.
+ * From the sweep, at most once a second: a probe accepted before the previous
+ * check and still not stamped now is counted (tc egress runs within the send,
+ * so a check period is ample). final: at the end, everything sent so far.
  */
 void unstamped_check(struct run *r, int final);
 /* Sum over the targets. */

@@ -340,6 +340,35 @@ int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx
 	return bpf_map__update_elem(ld->skel->maps.icmpmon_targets, a, sizeof(*a), &idx, sizeof(idx), BPF_NOEXIST);
 }
 
+int loader_add_targets(struct loader *ld, const struct icmpmon_addr *keys, __u32 n, __u32 *failed)
+{
+	__u32 *slots = NULL, done = 0, i;
+
+	/*
+	 * One system call for the lot into the map this run created (a batch
+	 * cannot say BPF_NOEXIST; the targets are distinct addresses): with --pin
+	 * the map may hold another run's targets, which must make this one fail.
+	 */
+	if (ld->pin_lock_fd < 0 && n)
+		slots = malloc(n * sizeof(*slots));
+	if (slots) {
+		for (i = 0; i < n; i++)
+			slots[i] = i;
+		done = n;
+		/* on a refusal count says how far it got */
+		if (bpf_map_update_batch(bpf_map__fd(ld->skel->maps.icmpmon_targets), keys, slots, &done, NULL))
+			done = done < n ? done : 0;
+		free(slots);
+	}
+	/* the rest one by one: a kernel without batch updates, or to find the target that failed */
+	for (i = done; i < n; i++)
+		if (loader_add_target(ld, &keys[i], i)) {
+			*failed = i;
+			return -1;
+		}
+	return 0;
+}
+
 void loader_remove_target(struct loader *ld, const struct icmpmon_addr *a)
 {
 	bpf_map__delete_elem(ld->skel->maps.icmpmon_targets, a, sizeof(*a), 0);

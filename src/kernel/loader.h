@@ -87,6 +87,8 @@ struct loader {
 /* Loads the programs and attaches the transmit hook (or says in tx_why why it could not). */
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
 int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx);
+/* Registers keys[i] in slot i for every i < n, in one batch where the kernel can: 0, or -1 and *failed. */
+int loader_add_targets(struct loader *ld, const struct icmpmon_addr *keys, __u32 n, __u32 *failed);
 /* Stops matching replies from a; its slot's aggregates stay until loader_zero_stats. */
 void loader_remove_target(struct loader *ld, const struct icmpmon_addr *a);
 /* Fresh aggregates for slot idx (userland's mapping is read-only, so through the map). */

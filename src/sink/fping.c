@@ -488,24 +488,55 @@ static void print_host_stats(FILE *f, const struct fhost *h, int interval)
 	fping_print_host_stats(f, h->display, S.width, &s);
 }
 
+/*
+ * A block of summary lines goes out in one write: stderr is unbuffered, so
+ * each fprintf() was a write(2) of its own, several per target.
+ */
+struct block {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static FILE *block_open(struct block *b)
+{
+	b->buf = NULL;
+	b->len = 0;
+	b->f = open_memstream(&b->buf, &b->len);
+	return b->f ? b->f : stderr;
+}
+
+static void block_write(struct block *b)
+{
+	if (!b->f)
+		return;
+	if (!fclose(b->f) && b->len)
+		fwrite(b->buf, 1, b->len, stderr);
+	free(b->buf);
+	b->f = NULL;
+}
+
 /* -Q and SIGQUIT: this interval's counts, then a new interval. */
 static void print_splits(void)
 {
 	time_t now = time(NULL);
+	struct block b;
+	FILE *f = block_open(&b);
 	struct tm tm;
 	uint32_t i;
 
 	if (S.o->verbose || S.o->per_recv)
-		fputc('\n', stderr);
+		fputc('\n', f);
 	localtime_r(&now, &tm);
-	fping_print_split_header(stderr, &tm);
+	fping_print_split_header(f, &tm);
 	for (i = 0; i < S.n; i++) {
 		struct fhost *h = &S.h[i];
 
-		print_host_stats(stderr, h, 1);
+		print_host_stats(f, h, 1);
 		h->sent_i = h->recv_i = 0;
 		h->min_i = h->max_i = h->total_i = 0;
 	}
+	block_write(&b);
 }
 
 static void fping_interim(struct run *r)
@@ -524,19 +555,22 @@ static void fping_report(struct run *r)
 
 static void print_per_system_stats(void)
 {
+	struct block b;
+	FILE *f = block_open(&b);
 	uint32_t i;
 
 	if (S.o->verbose || S.o->per_recv)
-		fputc('\n', stderr);
+		fputc('\n', f);
 	for (i = 0; i < S.n; i++) {
 		struct fhost *h = &S.h[i];
 
 		if (S.o->report_all_rtts)
-			fping_print_host_rtts(stderr, h->display, S.width, h->resp,
+			fping_print_host_rtts(f, h->display, S.width, h->resp,
 					      h->sent < (int)S.n_resp ? h->sent : (int)S.n_resp);
 		else
-			print_host_stats(stderr, h, 0);
+			print_host_stats(f, h, 0);
 	}
+	block_write(&b);
 }
 
 static int interrupt_pending(void)

@@ -5,6 +5,7 @@
 #include <linux/netlink.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -150,6 +151,108 @@ static int ask_route(const struct sockaddr *dst, struct route_answer *a)
 
 	add_attr(&req.nh, RTA_DST, addr, alen);
 	return ask(&req.nh, a);
+}
+
+/* The request for the route to dst (req->nh.nlmsg_seq left to the caller). */
+static void route_request(const struct sockaddr *dst, struct route_req *req)
+{
+	unsigned short alen;
+	const void *addr = addr_of(dst, &alen);
+
+	memset(req, 0, sizeof(*req));
+	req->nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	req->nh.nlmsg_type = RTM_GETROUTE;
+	req->nh.nlmsg_flags = NLM_F_REQUEST;
+	req->rt.rtm_family = (unsigned char)dst->sa_family;
+	req->rt.rtm_dst_len = dst->sa_family == AF_INET6 ? 128 : 32;
+	add_attr(&req->nh, RTA_DST, addr, alen);
+}
+
+#define BATCH 32          /* requests per datagram: their answers fit the socket's default receive buffer */
+#define ANSWER_BYTES 2048 /* one answer (a route, or an error quoting the request) */
+
+/* One answer's verdict: the interface, or -errno (never 0: 0 is "no answer yet"). */
+static void got_one(int *oif, int rc, const struct route_answer *a)
+{
+	*oif = rc ? (rc < 0 && rc != NOT_OURS ? rc : -ENOENT) : a->oif;
+}
+
+/*
+ * Sends the requests for dst[0..n) (n <= BATCH) in one datagram, the kernel
+ * answers each, and reads the answers BATCH at a time: oif[k] gets the
+ * interface, or 0 when no answer came (the caller asks again, one by one).
+ */
+static void ask_batch(const struct sockaddr *const *dst, int *oif, unsigned n, char *bufs)
+{
+	struct route_req req;
+	char out[BATCH * NLMSG_ALIGN(sizeof(req))];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	unsigned k, len = 0, left = n, tries;
+	__u32 first = nl_seq + 1;
+	int got, m;
+
+	for (k = 0; k < n; k++) {
+		oif[k] = 0;
+		route_request(dst[k], &req);
+		req.nh.nlmsg_seq = ++nl_seq;
+		memcpy(out + len, &req, req.nh.nlmsg_len);
+		len += NLMSG_ALIGN(req.nh.nlmsg_len);
+	}
+	if (send(nl_fd, out, len, 0) < 0) {
+		route_close();
+		return;
+	}
+	for (tries = 0; left && tries < n + STALE_TRIES; tries++) {
+		memset(msgs, 0, sizeof(msgs));
+		for (k = 0; k < BATCH; k++) {
+			iov[k] = (struct iovec){ .iov_base = bufs + k * ANSWER_BYTES, .iov_len = ANSWER_BYTES };
+			msgs[k].msg_hdr.msg_iov = &iov[k];
+			msgs[k].msg_hdr.msg_iovlen = 1;
+		}
+		got = recvmmsg(nl_fd, msgs, left < BATCH ? left : BATCH, MSG_WAITFORONE, NULL);
+		if (got <= 0) {
+			route_close(); /* ENOBUFS (answers lost) or worse: a later look-up starts clean */
+			return;
+		}
+		for (m = 0; m < got; m++) {
+			struct nlmsghdr *nh = (struct nlmsghdr *)(bufs + m * ANSWER_BYTES);
+			struct route_answer a = { 0 };
+			__u32 seq;
+
+			if (msgs[m].msg_hdr.msg_flags & MSG_TRUNC || !NLMSG_OK(nh, msgs[m].msg_len))
+				continue;
+			seq = nh->nlmsg_seq;
+			if (seq - first >= n)
+				continue; /* stale: an answer to an earlier request */
+			k = seq - first;
+			if (oif[k])
+				continue; /* answered already */
+			got_one(&oif[k], read_answer(nh, (int)msgs[m].msg_len, seq, &a), &a);
+			left--;
+		}
+	}
+}
+
+void route_oifs(const struct sockaddr *const *dst, int *oif, size_t n)
+{
+	char *bufs = malloc(BATCH * ANSWER_BYTES);
+	size_t i, k;
+
+	if (nl_fd < 0)
+		nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	for (i = 0; i < n; i += BATCH) {
+		k = n - i < BATCH ? n - i : BATCH;
+		if (bufs && nl_fd >= 0)
+			ask_batch(dst + i, oif + i, (unsigned)k, bufs);
+		else
+			memset(oif + i, 0, k * sizeof(*oif));
+	}
+	free(bufs);
+	/* what has no answer yet: one request at a time, as route_oif() */
+	for (i = 0; i < n; i++)
+		if (!oif[i])
+			oif[i] = route_oif(dst[i]);
 }
 
 int route_oif(const struct sockaddr *dst)
