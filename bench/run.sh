@@ -31,7 +31,7 @@ for t in ip tc tcpdump hping3 stress-ng fping ping gnuplot jq bpftool awk timeou
 	command -v "$t" >/dev/null || die "$t is missing (make bench-deps)"
 done
 case " $BENCH_SCENARIOS " in
-*" 10 "*) for t in prometheus curl; do command -v "$t" >/dev/null || die "$t is missing (make bench-deps)"; done ;;
+*" 10 "*) for t in prometheus curl python3; do command -v "$t" >/dev/null || die "$t is missing (make bench-deps)"; done ;;
 esac
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (make bench-deps)"
 
