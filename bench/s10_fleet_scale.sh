@@ -152,14 +152,11 @@ pcurl -G --data-urlencode "query=scrape_samples_scraped{job=\"icmpmon\"}[$W]" "h
 
 cp "$TMPD/api.log" "$BENCH_RAW/s10-api.log" 2>/dev/null
 stop_pid "$PROM_PID"
-kill -TERM "$pid" 2>/dev/null
-timed_done "$name"
-cp "$TMPD/prometheus.log" "$BENCH_RAW/s10-prometheus.log" 2>/dev/null
-
-# Prometheus' part of a first scrape: a fresh Prometheus scrapes the daemon's
-# last text body served as a file by python3's static server on loopback
-# (a 16 MB read that takes a few ms): what its first and second scrapes take
-# there is Prometheus' own parse and append, the first creating every series.
+# Prometheus' part of a first scrape, while the daemon still probes (the same
+# load on the machine): a fresh Prometheus scrapes the daemon's last text body
+# served as a file by python3's static server on loopback (a 16 MB read that
+# takes a few ms): what its first and second scrapes take there is Prometheus'
+# own parse and append, the first creating every series.
 mkdir -p "$TMPD/www"
 cp "$TMPD/final.txt" "$TMPD/www/metrics"
 in_p python3 -m http.server --bind 127.0.0.1 --directory "$TMPD/www" "$STATIC_PORT" >"$TMPD/static.log" 2>&1 &
@@ -181,6 +178,10 @@ STATIC_FIRST_S=$(sed -n 1p "$TMPD/static_durations")
 STATIC_NEXT_S=$(sed -n 2p "$TMPD/static_durations")
 stop_pid "$PROM_PID"
 stop_pid "$STATIC_PID"
+kill -TERM "$pid" 2>/dev/null
+timed_done "$name"
+cp "$TMPD/prometheus.log" "$BENCH_RAW/s10-prometheus.log" 2>/dev/null
+
 keep "$name"
 LOAD_END=$(awk '{ print $1 }' /proc/loadavg)
 
