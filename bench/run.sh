@@ -154,7 +154,9 @@ else
 	awk -F'\t' -v new="${status# }" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" '
 		BEGIN { n = split(new, a, " "); for (i = 1; i <= n; i++) { split(a[i], kv, ":"); st[kv[1]] = a[i] " (" when ")" } }
 		$1 == "scenarios" { m = split($2, b, " "); out = ""
-			for (i = 1; i <= m; i++) { split(b[i], kv, ":"); if (!(kv[1] in st)) out = out (out == "" ? "" : " ") b[i] }
+			# an entry is "N:status", perhaps followed by its date "(YYYY-MM-DD HH:MM UTC)": both go when N ran again
+			for (i = 1; i <= m; i++) { if (b[i] ~ /^[0-9]+:[A-Za-z]/) { split(b[i], kv, ":"); skip = kv[1] in st }
+				if (!skip) out = out (out == "" ? "" : " ") b[i] }
 			for (k in st) out = out (out == "" ? "" : " ") st[k]
 			print "scenarios\t" out; done = 1; next }
 		{ print }
