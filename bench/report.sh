@@ -179,7 +179,7 @@ if [ -s "$S10" ]; then
 	echo "| 10a | fleet scale: text /metrics <= 16 MiB with group histograms | $(awk -v b="$tb" 'BEGIN { printf "%.1f MiB", b / 1048576 }') at $n10 targets (--metrics-group-by $(f10 group_by)) | $(yes_no "$ok") |"
 	sm=$(f10 scrape_max_s)
 	ok=$(awk -v s="$sm" 'BEGIN { print (s != "NA" && s != "" && s < 2) ? 1 : 0 }')
-	echo "| 10b | scrape_duration_seconds < 2 s (Prometheus, every $(f10 scrape_interval_s) s) | max $(awk -v s="$sm" 'BEGIN { printf "%.2f", s }') s, median $(awk -v s="$(f10 scrape_median_s)" 'BEGIN { printf "%.2f", s }') s over $(f10 scrapes) scrapes | $(yes_no "$ok") |"
+	echo "| 10b | scrape_duration_seconds < 2 s (Prometheus, every $(f10 scrape_interval_s) s) | max $(awk -v s="$sm" 'BEGIN { printf "%.2f", s }') s, median $(awk -v s="$(f10 scrape_median_s)" 'BEGIN { printf "%.2f", s }') s over $(f10 scrapes) scrapes$(awk -v s="$(f10 static_first_s)" 'BEGIN { if (s != "NA" && s != "") printf " (a fresh Prometheus'"'"' first scrape of the same body from a static file: %.2f s)", s }') | $(yes_no "$ok") |"
 	fl=$(f10 scrape_failures)
 	ok=$([ "$fl" = 0 ] && echo 1 || echo 0)
 	echo "| 10c | 0 scrape failures (up == 0) | $fl of $(f10 scrapes) | $(yes_no "$ok") |"
@@ -440,6 +440,10 @@ tbl "$S10" '{
 	printf "| protobuf /metrics (native histograms) | %.1f MiB (%.2f s by curl) | |\n", v("pb_bytes") / 1048576, v("pb_curl_s")
 	printf "| group histograms | %s groups | |\n", v("groups")
 	printf "| scrape_duration_seconds, max / median | %.3f / %.3f s | < 2 s |\n", v("scrape_max_s"), v("scrape_median_s")
+	if (v("first_curl_s") != "" && v("first_curl_s") != "NA")
+		printf "| the exporter'"'"'s first /metrics, by curl right after start-up | %.2f s | |\n", v("first_curl_s")
+	if (v("static_first_s") != "" && v("static_first_s") != "NA")
+		printf "| the same body from a static file server (%.2f s by curl): a fresh Prometheus'"'"' first / second scrape | %.3f / %.3f s | |\n", v("static_curl_s"), v("static_first_s"), v("static_next_s")
 	printf "| scrapes, failed (up == 0) | %s, %s | 0 failed |\n", v("scrapes"), v("scrape_failures")
 	printf "| scrape_samples_scraped / prometheus_tsdb_head_series | %s / %s | |\n", v("samples_scraped"), v("head_series")
 	printf "| icmpmon CPU, total (set-up) | %s s (%s s) in %s s: %.2f CPU | |\n", v("cpu_s"), v("setup_cpu_s"), v("seconds"), (v("cpu_s") - v("setup_cpu_s")) / (v("seconds") > 0 ? v("seconds") : 1)

@@ -11,6 +11,9 @@
 # CPU seconds (total and set-up) and peak RSS (VmHWM); from the daemon's own
 # counters: probes sent, replies, timeouts (= missed replies: probes whose
 # reply did not come within -W) and probes still in flight.
+# Before Prometheus starts, one curl of /metrics times the exporter's first
+# scrape; after the run, a fresh Prometheus scrapes the last text body from a
+# static file server, which times Prometheus' own part of a first scrape.
 # Writes results/data/s10_fleet_scale.tsv (one row) and s10_scrapes.tsv (every
 # scrape's duration and samples, from a range query).
 . "$(dirname "$0")/lib.sh"
@@ -21,10 +24,11 @@ SCRAPE=${BENCH_FLEET_SCRAPE:-15}
 GROUP_BY=${BENCH_FLEET_GROUP_BY:-dc}
 PORT=9374
 PROM_PORT=9390
+STATIC_PORT=9391
 OUT=$BENCH_OUT/s10_fleet_scale.tsv
 OUT_SCRAPES=$BENCH_OUT/s10_scrapes.tsv
 
-for t in prometheus curl jq; do
+for t in prometheus curl jq python3; do
 	command -v "$t" >/dev/null || die "$t is missing (make bench-deps)"
 done
 [ "$SECS" -ge 30 ] || die "BENCH_FLEET_SECONDS=$SECS: at least 30 (two scrapes)"
@@ -61,27 +65,39 @@ for ((i = 0; i < 100; i++)); do
 	sleep 0.2
 done
 
-cat > "$TMPD/prometheus.yml" <<EOC
+# The exporter's first scrape, by curl, before Prometheus' (the daemon builds
+# nothing on a first scrape: it should take what any later one takes).
+read -r FIRST_S < <(pcurl -o /dev/null -w '%{time_total}\n' "http://$P_ADDR:$PORT/metrics")
+# prom_start NAME TARGET PORT INTERVAL: a Prometheus of its own (config, TSDB,
+# log under $TMPD/NAME*) in the prober namespace, scraping TARGET every
+# INTERVAL s (timeout 10 s, or INTERVAL when shorter); sets PROM_PID once it
+# is ready.
+prom_start() {
+	local name=$1 target=$2 port=$3 interval=$4 i
+	cat > "$TMPD/$name.yml" <<EOC
 global:
-  scrape_interval: ${SCRAPE}s
-  scrape_timeout: 10s
+  scrape_interval: ${interval}s
+  scrape_timeout: $((interval < 10 ? interval : 10))s
 scrape_configs:
   - job_name: icmpmon
     static_configs:
-      - targets: ['$P_ADDR:$PORT']
+      - targets: ['$target']
 EOC
-timeout -k 5 "$((SECS + 100))" ip netns exec "$NS_P" prometheus --config.file="$TMPD/prometheus.yml" \
-	--storage.tsdb.path="$TMPD/tsdb" --storage.tsdb.retention.time=1h \
-	--web.listen-address="127.0.0.1:$PROM_PORT" \
-	--web.console.templates="$TMPD" --web.console.libraries="$TMPD" \
-	>"$TMPD/prometheus.log" 2>&1 &
-PROM_PID=$!
-BG_PIDS+=("$PROM_PID")
-for ((i = 0; i < 150; i++)); do
-	pcurl -f -o /dev/null "http://127.0.0.1:$PROM_PORT/-/ready" && break
-	alive "$PROM_PID" || die "prometheus exited: $(tail -n 5 "$TMPD/prometheus.log")"
-	sleep 0.2
-done
+	timeout -k 5 "$((SECS + 100))" ip netns exec "$NS_P" prometheus --config.file="$TMPD/$name.yml" \
+		--storage.tsdb.path="$TMPD/$name.tsdb" --storage.tsdb.retention.time=1h \
+		--web.listen-address="127.0.0.1:$port" \
+		--web.console.templates="$TMPD" --web.console.libraries="$TMPD" \
+		>"$TMPD/$name.log" 2>&1 &
+	PROM_PID=$!
+	BG_PIDS+=("$PROM_PID")
+	for ((i = 0; i < 150; i++)); do
+		pcurl -f -o /dev/null "http://127.0.0.1:$port/-/ready" && return 0
+		alive "$PROM_PID" || die "prometheus exited: $(tail -n 5 "$TMPD/$name.log")"
+		sleep 0.2
+	done
+	die "prometheus is not ready: $(tail -n 5 "$TMPD/$name.log")"
+}
+prom_start prometheus "$P_ADDR:$PORT" "$PROM_PORT" "$SCRAPE"
 T0=$(date +%s)
 SENT0=$(snmp_icmp "$NS_P" OutEchos)
 log "prometheus scrapes every ${SCRAPE}s for ${SECS}s (load average at start: $LOAD_START)"
@@ -136,9 +152,36 @@ pcurl -G --data-urlencode "query=scrape_samples_scraped{job=\"icmpmon\"}[$W]" "h
 
 cp "$TMPD/api.log" "$BENCH_RAW/s10-api.log" 2>/dev/null
 stop_pid "$PROM_PID"
+# Prometheus' part of a first scrape, while the daemon still probes (the same
+# load on the machine): a fresh Prometheus scrapes the daemon's last text body
+# served as a file by python3's static server on loopback (a 16 MB read that
+# takes a few ms): what its first and second scrapes take there is Prometheus'
+# own parse and append, the first creating every series.
+mkdir -p "$TMPD/www"
+cp "$TMPD/final.txt" "$TMPD/www/metrics"
+in_p python3 -m http.server --bind 127.0.0.1 --directory "$TMPD/www" "$STATIC_PORT" >"$TMPD/static.log" 2>&1 &
+STATIC_PID=$!
+BG_PIDS+=("$STATIC_PID")
+for ((i = 0; i < 50; i++)); do
+	pcurl -f -o /dev/null "http://127.0.0.1:$STATIC_PORT/metrics" && break
+	sleep 0.2
+done
+STATIC_CURL_S=$(pcurl -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$STATIC_PORT/metrics")
+prom_start static "127.0.0.1:$STATIC_PORT" "$PROM_PORT" 5
+for ((i = 0; i < 60; i++)); do
+	[ "$(prom_value 'count_over_time(up{job="icmpmon"}[5m])')" -ge 2 ] 2>/dev/null && break
+	sleep 1
+done
+pcurl -G --data-urlencode 'query=scrape_duration_seconds{job="icmpmon"}[5m]' "http://127.0.0.1:$PROM_PORT/api/v1/query" |
+	jq -r '.data.result[0].values[]?[1]' > "$TMPD/static_durations"
+STATIC_FIRST_S=$(sed -n 1p "$TMPD/static_durations")
+STATIC_NEXT_S=$(sed -n 2p "$TMPD/static_durations")
+stop_pid "$PROM_PID"
+stop_pid "$STATIC_PID"
 kill -TERM "$pid" 2>/dev/null
 timed_done "$name"
 cp "$TMPD/prometheus.log" "$BENCH_RAW/s10-prometheus.log" 2>/dev/null
+
 keep "$name"
 LOAD_END=$(awk '{ print $1 }' /proc/loadavg)
 
@@ -146,12 +189,13 @@ LOAD_END=$(awk '{ print $1 }' /proc/loadavg)
 # timeouts (the exporter reads a target's sent and replies at slightly
 # different moments, so a busy run can show a small negative figure).
 INFLIGHT=$((SENT - REPLIES - TIMEOUTS))
-printf 'targets\tgroup_by\tgroups\tseconds\tscrape_interval_s\tscrapes\tscrape_failures\tscrape_max_s\tscrape_median_s\tsamples_scraped\thead_series\ttext_bytes\ttext_lines\ttext_curl_s\tpb_bytes\tpb_curl_s\tcpu_s\tsetup_cpu_s\tvmhwm_kib\tmaxrss_kib\tsent\treplies\ttimeouts\tinflight\toutstanding\tuntracked\tprom_cpu_s\tload_start\tload_end\trc\tdate\tversion\tsend_rate\n' > "$OUT"
+printf 'targets\tgroup_by\tgroups\tseconds\tscrape_interval_s\tscrapes\tscrape_failures\tscrape_max_s\tscrape_median_s\tsamples_scraped\thead_series\ttext_bytes\ttext_lines\ttext_curl_s\tpb_bytes\tpb_curl_s\tcpu_s\tsetup_cpu_s\tvmhwm_kib\tmaxrss_kib\tsent\treplies\ttimeouts\tinflight\toutstanding\tuntracked\tprom_cpu_s\tload_start\tload_end\trc\tdate\tversion\tsend_rate\tfirst_curl_s\tstatic_curl_s\tstatic_first_s\tstatic_next_s\n' > "$OUT"
 tsv "$OUT" "$N" "$GROUP_BY" "$GROUP_N" "$DUR" "$SCRAPE" "${SCRAPES:-NA}" "$FAILS" "${SD_MAX:-NA}" "${SD_MED:-NA}" \
 	"${SAMPLES:-NA}" "${HEAD_SERIES:-NA}" "$TEXT_BYTES" "$TEXT_LINES" "$TEXT_S" "$PB_BYTES" "$PB_S" "$CPU_S" "$SETUP_CPU" \
 	"$HWM_KIB" "$(time_field "$name" 3)" "$SENT" "$REPLIES" "$TIMEOUTS" "$INFLIGHT" "$OUTSTANDING" "$UNTRACKED" \
 	"${PROM_CPU_S:-NA}" "$LOAD_START" "$LOAD_END" "$RC" "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-	"$("$ICMPMON" --version 2>/dev/null | head -n 1), prometheus $(dpkg-query -W -f='${Version}' prometheus 2>/dev/null)" "$SEND_RATE"
+	"$("$ICMPMON" --version 2>/dev/null | head -n 1), prometheus $(dpkg-query -W -f='${Version}' prometheus 2>/dev/null)" "$SEND_RATE" \
+	"${FIRST_S:-NA}" "${STATIC_CURL_S:-NA}" "${STATIC_FIRST_S:-NA}" "${STATIC_NEXT_S:-NA}"
 log "text /metrics $TEXT_BYTES B ($TEXT_LINES samples), protobuf $PB_BYTES B; scrape max ${SD_MAX}s median ${SD_MED}s;" \
 	"$SCRAPES scrapes, $FAILS failed; $SAMPLES samples, $HEAD_SERIES head series"
 log "send rate $SEND_RATE/s (planned $N/s); icmpmon CPU ${CPU_S}s (set-up $SETUP_CPU s), VmHWM $HWM_KIB KiB; sent $SENT replies $REPLIES timeouts $TIMEOUTS in flight $INFLIGHT; exit $RC"
