@@ -54,6 +54,7 @@ static int size_maps(struct icmpmon_bpf *skel, const struct loader_opts *o)
 
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_targets, n);
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_stats, n);
+	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_hists, n);
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_probes, o->max_outstanding);
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_answer, o->max_outstanding);
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_events, o->ringbuf_bytes);
@@ -133,7 +134,7 @@ static int pin_is(const char *path, const struct bpf_map *m)
 
 static struct bpf_map *pinned_maps(struct icmpmon_bpf *skel, int i)
 {
-	struct bpf_map *maps[] = { skel->maps.icmpmon_stats, skel->maps.icmpmon_targets, skel->maps.icmpmon_probes,
+	struct bpf_map *maps[] = { skel->maps.icmpmon_stats, skel->maps.icmpmon_hists, skel->maps.icmpmon_targets, skel->maps.icmpmon_probes,
 				   skel->maps.icmpmon_answer, skel->maps.icmpmon_counter };
 
 	return i < (int)(sizeof(maps) / sizeof(maps[0])) ? maps[i] : NULL;
@@ -347,8 +348,29 @@ void loader_remove_target(struct loader *ld, const struct icmpmon_addr *a)
 int loader_zero_stats(struct loader *ld, __u32 idx)
 {
 	static const struct target_stats zero;
+	static const struct target_hists zero_hists;
 
-	return bpf_map__update_elem(ld->skel->maps.icmpmon_stats, &idx, sizeof(idx), &zero, sizeof(zero), BPF_ANY);
+	if (bpf_map__update_elem(ld->skel->maps.icmpmon_stats, &idx, sizeof(idx), &zero, sizeof(zero), BPF_ANY))
+		return -1;
+	return bpf_map__update_elem(ld->skel->maps.icmpmon_hists, &idx, sizeof(idx), &zero_hists, sizeof(zero_hists),
+				    BPF_ANY);
+}
+
+int loader_read_hists(const struct loader *ld, __u32 first, __u32 n, struct target_hists *out, __u32 *keys)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	int fd = bpf_map__fd(ld->skel->maps.icmpmon_hists);
+	__u32 prev = first - 1, next, count;
+	int rc;
+
+	if (!n)
+		return 0;
+	count = n;
+	/* a batch starts after in_batch's key: from the first slot without one */
+	rc = bpf_map_lookup_batch(fd, first ? &prev : NULL, &next, keys, out, &count, &opts);
+	if (rc && rc != -ENOENT)
+		return -1;
+	return count == n ? 0 : -1;
 }
 
 static int xdp_link(int prog_fd, int ifindex, __u32 flags)

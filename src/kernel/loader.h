@@ -80,8 +80,13 @@ int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_
 int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx);
 /* Stops matching replies from a; its slot's aggregates stay until loader_zero_stats. */
 void loader_remove_target(struct loader *ld, const struct icmpmon_addr *a);
-/* Fresh aggregates for slot idx (userland's mapping is read-only, so through the map). */
+/* Fresh aggregates and histograms for slot idx (through the maps). */
 int loader_zero_stats(struct loader *ld, __u32 idx);
+/*
+ * Copies the histograms of slots first .. first + n - 1 into out, in one
+ * system call; keys: room for n slot numbers. -1 when the map has fewer.
+ */
+int loader_read_hists(const struct loader *ld, __u32 first, __u32 n, struct target_hists *out, __u32 *keys);
 /* Attaches the reply catcher (XDP or tc ingress) and tc egress on ifindex, once per interface. */
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen);
