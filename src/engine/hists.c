@@ -23,11 +23,9 @@ int hists_snapshot(const struct run *r, uint32_t i, struct target_snapshot *out)
 	uint32_t key;
 
 	memcpy(&out->c, (const void *)&r->stats[i], sizeof(out->c));
-	if (read_hists(r, i, 1, &out->h, &key)) {
-		memset(&out->h, 0, sizeof(out->h));
-		return -1;
-	}
-	return 0;
+	/* zeroed first, as the walk's buffer is: valgrind does not know what the batch look-up writes */
+	memset(&out->h, 0, sizeof(out->h));
+	return read_hists(r, i, 1, &out->h, &key);
 }
 
 const struct target_hists *hists_walk_get(struct hists_walk *w, uint32_t i)
@@ -37,8 +35,8 @@ const struct target_hists *hists_walk_get(struct hists_walk *w, uint32_t i)
 	if (w->buf && i >= w->first && i - w->first < w->n)
 		return &w->buf[i - w->first];
 	if (!w->buf) {
-		w->buf = malloc(HISTS_CHUNK * sizeof(*w->buf));
-		w->keys = malloc(HISTS_CHUNK * sizeof(*w->keys));
+		w->buf = calloc(HISTS_CHUNK, sizeof(*w->buf));
+		w->keys = calloc(HISTS_CHUNK, sizeof(*w->keys));
 		if (!w->buf || !w->keys) {
 			hists_walk_free(w);
 			return NULL;

@@ -26,7 +26,7 @@ int hists_snapshot(const struct run *r, uint32_t i, struct target_snapshot *out)
 
 struct hists_walk {
 	const struct run *r;
-	struct target_hists *buf; /* HISTS_CHUNK, allocated on first use */
+	struct target_hists *buf; /* HISTS_CHUNK, allocated (zeroed) on first use */
 	uint32_t *keys;
 	uint32_t first, n;        /* slots buf holds */
 };

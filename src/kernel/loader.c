@@ -360,12 +360,11 @@ int loader_read_hists(const struct loader *ld, __u32 first, __u32 n, struct targ
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	int fd = bpf_map__fd(ld->skel->maps.icmpmon_hists);
-	__u32 prev = first - 1, next, count;
+	__u32 prev = first - 1, next, count = n;
 	int rc;
 
 	if (!n)
 		return 0;
-	count = n;
 	/* a batch starts after in_batch's key: from the first slot without one */
 	rc = bpf_map_lookup_batch(fd, first ? &prev : NULL, &next, keys, out, &count, &opts);
 	if (rc && rc != -ENOENT)
