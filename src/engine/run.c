@@ -401,6 +401,11 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 	}
 	if (reload_slots(cfg, r->targets.n, &r->slots, err, errlen))
 		return -1;
+	/* the reload room now, while the slot array is alone: its copy does not add to the maps' memory */
+	if (targets_reserve(&r->targets, r->slots)) {
+		snprintf(err, errlen, "out of memory for %u target slots", r->slots);
+		return -1;
+	}
 	r->ewma8 = calloc(r->slots, sizeof(*r->ewma8));
 	if (!r->ewma8) {
 		snprintf(err, errlen, "out of memory");
