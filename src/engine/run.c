@@ -217,7 +217,8 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.consume = cfg->consume,
 		.n_targets = r->slots,
 		.max_outstanding = outstanding_size(cfg, r->slots),
-		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
+		/* the daemon's programs write no events: one page, the least a ring buffer can be */
+		.ringbuf_bytes = cfg->daemon ? (unsigned)sysconf(_SC_PAGESIZE) : cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
 		.events = !cfg->daemon, /* the daemon prints nothing per reply: the aggregates are all it reads */
 		.wake_tick_ns = seconds_ns(tick_s(cfg)),
