@@ -84,8 +84,10 @@ struct {
 	__type(value, struct target_stats);
 } icmpmon_stats SEC(".maps");
 
+/* mmap-able too, but mapped a window at a time (src/engine/hists.c) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct target_hists);

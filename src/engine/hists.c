@@ -1,64 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Copies of the targets' histograms (hists.h). */
-#include <stdlib.h>
+/* The targets' histograms, copied or mapped a window at a time (hists.h). */
 #include <string.h>
+#include <sys/mman.h>
 
 #include "engine/hists.h"
 #include "engine/run.h"
 
-/* Slots first .. first + n - 1 of the run's histograms into out; keys: room for n (kernel mode). */
-static int read_hists(const struct run *r, uint32_t first, uint32_t n, struct target_hists *out, uint32_t *keys)
-{
-	if (r->own_hists) {
-		memcpy(out, &r->own_hists[first], (size_t)n * sizeof(*out));
-		return 0;
-	}
-	if (!r->ld.skel)
-		return -1;
-	return loader_read_hists(&r->ld, first, n, out, keys);
-}
-
 int hists_snapshot(const struct run *r, uint32_t i, struct target_snapshot *out)
 {
-	uint32_t key;
-
 	memcpy(&out->c, (const void *)&r->stats[i], sizeof(out->c));
-	/* zeroed first, as the walk's buffer is: valgrind does not know what the batch look-up writes */
+	if (r->own_hists) {
+		memcpy(&out->h, &r->own_hists[i], sizeof(out->h));
+		return 0;
+	}
+	if (r->ld.skel && !loader_read_hist(&r->ld, i, &out->h))
+		return 0;
 	memset(&out->h, 0, sizeof(out->h));
-	return read_hists(r, i, 1, &out->h, &key);
+	return -1;
+}
+
+static void unmap_window(struct hists_walk *w)
+{
+	if (w->map)
+		munmap(w->map, w->map_len);
+	w->map = NULL;
+	w->v = NULL;
+	w->n = 0;
 }
 
 const struct target_hists *hists_walk_get(struct hists_walk *w, uint32_t i)
 {
-	uint32_t n;
+	const struct run *r = w->r;
+	uint32_t first;
 
-	if (w->buf && i >= w->first && i - w->first < w->n)
-		return &w->buf[i - w->first];
-	if (!w->buf) {
-		w->buf = calloc(HISTS_CHUNK, sizeof(*w->buf));
-		w->keys = calloc(HISTS_CHUNK, sizeof(*w->keys));
-		if (!w->buf || !w->keys) {
-			hists_walk_free(w);
-			return NULL;
-		}
-	}
-	w->n = 0;
+	if (w->v && i >= w->first && i - w->first < w->n)
+		return &w->v[i - w->first];
+	unmap_window(w);
 	/* a reload between two pieces of a scrape may have changed the slots */
-	if (i >= w->r->targets.n)
+	if (i >= r->targets.n)
 		return NULL;
-	n = w->r->targets.n - i < HISTS_CHUNK ? w->r->targets.n - i : HISTS_CHUNK;
-	if (read_hists(w->r, i, n, w->buf, w->keys))
+	if (r->own_hists) {
+		w->v = r->own_hists;
+		w->first = 0;
+		w->n = r->targets.n;
+		return &w->v[i];
+	}
+	if (!r->ld.skel)
 		return NULL;
-	w->first = i;
-	w->n = n;
-	return &w->buf[0];
+	first = i - i % HISTS_WINDOW;
+	w->first = first;
+	w->n = r->targets.n - first < HISTS_WINDOW ? r->targets.n - first : HISTS_WINDOW;
+	w->v = loader_map_hists(&r->ld, first, w->n, &w->map, &w->map_len);
+	if (!w->v) {
+		w->n = 0;
+		return NULL;
+	}
+	return &w->v[i - first];
 }
 
 void hists_walk_free(struct hists_walk *w)
 {
-	free(w->buf);
-	free(w->keys);
-	w->buf = NULL;
-	w->keys = NULL;
-	w->n = 0;
+	unmap_window(w);
 }

@@ -356,20 +356,25 @@ int loader_zero_stats(struct loader *ld, __u32 idx)
 				    BPF_ANY);
 }
 
-int loader_read_hists(const struct loader *ld, __u32 first, __u32 n, struct target_hists *out, __u32 *keys)
+int loader_read_hist(const struct loader *ld, __u32 idx, struct target_hists *out)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	int fd = bpf_map__fd(ld->skel->maps.icmpmon_hists);
-	__u32 prev = first - 1, next, count = n;
-	int rc;
+	return bpf_map__lookup_elem(ld->skel->maps.icmpmon_hists, &idx, sizeof(idx), out, sizeof(*out), 0) ? -1 : 0;
+}
 
-	if (!n)
-		return 0;
-	/* a batch starts after in_batch's key: from the first slot without one */
-	rc = bpf_map_lookup_batch(fd, first ? &prev : NULL, &next, keys, out, &count, &opts);
-	if (rc && rc != -ENOENT)
-		return -1;
-	return count == n ? 0 : -1;
+const struct target_hists *loader_map_hists(const struct loader *ld, __u32 first, __u32 n, void **map, size_t *len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), off = (size_t)first * sizeof(struct target_hists);
+	size_t start = off / page * page;
+	char *p;
+
+	*len = (off + (size_t)n * sizeof(struct target_hists) - start + page - 1) / page * page;
+	p = mmap(NULL, *len, PROT_READ, MAP_SHARED, bpf_map__fd(ld->skel->maps.icmpmon_hists), (off_t)start);
+	if (p == MAP_FAILED) {
+		*map = NULL;
+		return NULL;
+	}
+	*map = p;
+	return (const struct target_hists *)(p + (off - start));
 }
 
 static int xdp_link(int prog_fd, int ifindex, __u32 flags)

@@ -446,7 +446,7 @@ static void encode_group_histograms(struct metrics_encoder *e, const struct metr
 		if (!(hs = m->hists(m->ctx, i)))
 			continue;
 		for (k = 0; k < ICMPMON_HIST_BUCKETS; k++)
-			gr->buckets[k] += hs->hist[k];
+			gr->buckets[k] += __atomic_load_n(&hs->hist[k], __ATOMIC_RELAXED);
 	}
 	e->family(e, "icmpmon_group_rtt_seconds", "histogram",
 		  "Round-trip time of first replies, summed over the targets of a group (--metrics-group-by).");

@@ -45,9 +45,10 @@ struct metrics_scrape {
 	/* Fills t for slot i and returns 1, or returns 0 when slot i is free. */
 	int (*target)(const void *ctx, uint32_t i, struct metrics_target *t);
 	/*
-	 * A copy of slot i's histograms, read after its counters (so a bucket
-	 * never holds a reply its count does not), valid until the next call;
-	 * NULL when they cannot be read. Called for increasing i within a family.
+	 * Slot i's histograms, live (read with relaxed atomic loads, after its
+	 * counters: a bucket may then hold a reply its count does not, which the
+	 * cumulative counts clamp), valid until the next call; NULL when they
+	 * cannot be read. Called for increasing i within a family.
 	 */
 	const struct target_hists *(*hists)(const void *ctx, uint32_t i);
 	const void *ctx;
