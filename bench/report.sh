@@ -353,6 +353,12 @@ tbl "$S6" '{
 	printf "| %s | %s | %.1f | %s | %s | %s | %s | %s |\n", v("tool"), v("targets"), v("maxrss_kib") / 1024,
 		(mp == "NA" ? "-" : sprintf("%.1f", mp / 1048576)), (pg == "NA" ? "-" : sprintf("%.0f", pg / 1024)), big, v("rc"), v("note") }'
 echo
+echo "| goal (issue 11) | icmpmon, kernel mode | met? |"
+echo "|---|---:|---|"
+tbl "$S6" 'v("tool") == "icmpmon" && v("targets") == 65536 {
+	r = v("maxrss_kib") / 1024
+	printf "| peak RSS at 65,536 targets <= 64 MiB | %.1f MiB | %s |\n", r, (r <= 64 ? "yes" : "**no**") }'
+echo
 fi
 
 # ---- 7 -------------------------------------------------------------------------
@@ -447,7 +453,7 @@ tbl "$S10" '{
 	printf "| scrapes, failed (up == 0) | %s, %s | 0 failed |\n", v("scrapes"), v("scrape_failures")
 	printf "| scrape_samples_scraped / prometheus_tsdb_head_series | %s / %s | |\n", v("samples_scraped"), v("head_series")
 	printf "| icmpmon CPU, total (set-up) | %s s (%s s) in %s s: %.2f CPU | |\n", v("cpu_s"), v("setup_cpu_s"), v("seconds"), (v("cpu_s") - v("setup_cpu_s")) / (v("seconds") > 0 ? v("seconds") : 1)
-	printf "| icmpmon peak RSS (VmHWM) | %.1f MiB | |\n", v("vmhwm_kib") / 1024
+	printf "| icmpmon peak RSS (VmHWM) | %.1f MiB | <= 64 MiB |\n", v("vmhwm_kib") / 1024
 	printf "| Prometheus CPU | %s s | |\n", v("prom_cpu_s")
 	printf "| probes sent / replies / timeouts / in flight | %s / %s / %s / %s | 0 timeouts |\n", v("sent"), v("replies"), v("timeouts"), v("inflight")
 	printf "| probes untracked (outstanding map full) | %s | 0 |\n", v("untracked")

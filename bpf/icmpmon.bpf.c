@@ -84,6 +84,15 @@ struct {
 	__type(value, struct target_stats);
 } icmpmon_stats SEC(".maps");
 
+/* mmap-able too, but mapped a window at a time (src/engine/hists.c) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct target_hists);
+} icmpmon_hists SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
@@ -164,7 +173,7 @@ __noinline int hist_bucket(__u64 ns)
 	return (int)icmpmon_hist_bucket(ns);
 }
 
-static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int dup)
+static __always_inline void record_rtt(struct target_stats *s, struct target_hists *h, __u64 rtt_ns, int dup)
 {
 	__u64 us = rtt_ns / 1000;
 	__u32 b;
@@ -182,8 +191,8 @@ static __always_inline void record_rtt(struct target_stats *s, __u64 rtt_ns, int
 		return;
 	__sync_fetch_and_add(&s->rtt_first_sum_ns, rtt_ns);
 	b = (__u32)hist_bucket(rtt_ns);
-	if (b < ICMPMON_HIST_BUCKETS)
-		__sync_fetch_and_add(&s->hist[b], 1);
+	if (h && b < ICMPMON_HIST_BUCKETS)
+		__sync_fetch_and_add(&h->hist[b], 1);
 }
 
 /* Where the round trip starts: the hand-off to the driver, after the host's own queue, when seen. */
@@ -205,7 +214,7 @@ static __always_inline __u32 txq_ns(const struct probe_val *v)
 	return d ? (__u32)d : 1;
 }
 
-static __always_inline void record_txq(struct target_stats *s, const struct probe_val *v)
+static __always_inline void record_txq(struct target_stats *s, struct target_hists *h, const struct probe_val *v)
 {
 	__u64 d = v->t_wire_ns > v->t_tx_ns ? v->t_wire_ns - v->t_tx_ns : 0;
 	__u32 b;
@@ -216,8 +225,8 @@ static __always_inline void record_txq(struct target_stats *s, const struct prob
 	__sync_fetch_and_add(&s->txq_sum_ns, d);
 	set_max(&s->txq_max_ns, d);
 	b = (__u32)hist_bucket(d);
-	if (b < ICMPMON_HIST_BUCKETS)
-		__sync_fetch_and_add(&s->txq_hist[b], 1);
+	if (h && b < ICMPMON_HIST_BUCKETS)
+		__sync_fetch_and_add(&h->txq_hist[b], 1);
 }
 
 /*
@@ -445,18 +454,22 @@ static __always_inline int on_probe_error(struct match *m, struct probe_val *fou
  */
 __noinline int record(__u32 kind, const struct probe_val *val, __u64 now)
 {
+	struct target_hists *h;
 	struct target_stats *s;
+	__u32 idx;
 
 	if (!val)
 		return 0;
-	s = stats_of(val->target_idx);
+	idx = val->target_idx;
+	s = stats_of(idx);
 	if (!s)
 		return 0;
+	h = bpf_map_lookup_elem(&icmpmon_hists, &idx);
 	if (kind == ICMPMON_EV_REPLY && (val->flags & ICMPMON_PROBE_ERRORED))
 		__sync_fetch_and_add(&s->errored_replied, 1);
-	record_rtt(s, now - rtt_start(val), kind == ICMPMON_EV_DUP);
+	record_rtt(s, h, now - rtt_start(val), kind == ICMPMON_EV_DUP);
 	if (kind == ICMPMON_EV_REPLY)
-		record_txq(s, val);
+		record_txq(s, h, val);
 	return 0;
 }
 

@@ -69,10 +69,12 @@ static inline __attribute__((always_inline)) __u32 icmpmon_error_kind(__u32 fami
 }
 
 /*
- * Per-target aggregates, updated atomically by the BPF programs in a
- * mmap-able array and read by userland without syscalls. Counters only
- * grow, so an interval is the difference of two snapshots. RTT sums
- * include duplicates, as iputils ping's do.
+ * Per-target counters, updated atomically by the BPF programs in a
+ * mmap-able array (icmpmon_stats) and read by userland without syscalls.
+ * Counters only grow, so an interval is the difference of two snapshots. RTT
+ * sums include duplicates, as iputils ping's do. The histograms are in
+ * struct target_hists, a map of their own: this one stays small enough to
+ * keep mapped (userland's mapping of it is resident in full).
  */
 struct target_stats {
 	__u64 stamped;      /* echo requests seen by tc egress */
@@ -85,15 +87,24 @@ struct target_stats {
 	__u64 rtt_min_ns;   /* 0 until the first reply */
 	__u64 rtt_max_ns;
 	__u64 errors[ICMPMON_ERR_KINDS];
-	__u64 rtt_first_sum_ns; /* first replies only: the sum that goes with hist[] */
+	__u64 rtt_first_sum_ns; /* first replies only: the sum that goes with target_hists.hist[] */
 	__u64 errored;          /* probes quoted by at least one ICMP error (errors[] counts every error) */
 	__u64 errored_replied;  /* of those, probes answered later all the same */
-	__u32 hist[ICMPMON_HIST_BUCKETS]; /* first replies only */
 	/* Host transmit queue delay (driver hand-off - tc egress) of first replies with both stamps. */
 	__u64 txq_count;
 	__u64 txq_sum_ns;
 	__u64 txq_max_ns;
-	__u32 txq_hist[ICMPMON_HIST_BUCKETS];
+};
+
+/*
+ * Per-target histograms, in their own array (icmpmon_hists, same slots as
+ * icmpmon_stats), not mapped by userland: it copies a target's (or a few
+ * hundred targets') when it prints or exports them. A reply is added to its
+ * counts in struct target_stats before its bucket here.
+ */
+struct target_hists {
+	__u32 hist[ICMPMON_HIST_BUCKETS];     /* RTT of first replies */
+	__u32 txq_hist[ICMPMON_HIST_BUCKETS]; /* host transmit queue delay, as txq_count counts it */
 };
 
 enum icmpmon_event_kind {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* icmpmon: pick the personality by name, then CLI -> config -> run. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
@@ -102,10 +103,25 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/*
+ * Fixed malloc thresholds instead of glibc's moving ones: once a large block
+ * (the target slot array, a scrape's buffers) is freed, glibc would raise both
+ * to its size, and then keep that much freed memory resident at the top of
+ * each heap (a thread's too: the BTF libbpf parses in the loader's threads)
+ * and serve later large blocks from the heaps. Blocks from 256 KiB on are
+ * mapped and unmapped; more than 1 MiB free at a heap's top goes back.
+ */
+static void memory_policy(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
 
+	memory_policy();
 	run_signals_take();
 	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++) {
 		const struct personality *p = &personalities[i];

@@ -57,7 +57,6 @@ int reload_slots(const struct config *cfg, uint32_t n, uint32_t *slots, char *er
 int reload_init(struct run *r, char *err, size_t errlen)
 {
 	struct reload *rl;
-	struct target *v;
 	uint32_t n = r->targets.n;
 
 	if (!reload_possible(r->cfg) || r->mode != RX_KERNEL)
@@ -70,11 +69,9 @@ int reload_init(struct run *r, char *err, size_t errlen)
 	rl->free_after_ns = calloc(rl->slots, sizeof(*rl->free_after_ns));
 	rl->owned = calloc(rl->slots, sizeof(*rl->owned));
 	rl->owned_labels = calloc(rl->slots, sizeof(*rl->owned_labels));
-	v = realloc(r->targets.v, (size_t)rl->slots * sizeof(*v));
-	if (!rl->free_after_ns || !rl->owned || !rl->owned_labels || !v)
+	/* the free slots take memory only once a reload gives them a target (run_setup reserved them) */
+	if (!rl->free_after_ns || !rl->owned || !rl->owned_labels || targets_reserve(&r->targets, rl->slots))
 		goto oom;
-	memset(v + n, 0, (size_t)(rl->slots - n) * sizeof(*v));
-	r->targets.v = v;
 	r->targets.n = rl->slots;
 	rl->cursor = n;
 	return 0;

@@ -266,7 +266,8 @@ static int setup_kernel(struct run *r, const int *ifs, int n_ifs, char *err, siz
 		.consume = cfg->consume,
 		.n_targets = r->slots,
 		.max_outstanding = outstanding_size(cfg, r->slots),
-		.ringbuf_bytes = cfg->ringbuf_kib * 1024u,
+		/* the daemon's programs write no events: one page, the least a ring buffer can be */
+		.ringbuf_bytes = cfg->daemon ? (unsigned)sysconf(_SC_PAGESIZE) : cfg->ringbuf_kib * 1024u,
 		.pin_dir = cfg->pin_dir,
 		.events = !cfg->daemon, /* the daemon prints nothing per reply: the aggregates are all it reads */
 		.wake_tick_ns = seconds_ns(tick_s(cfg)),
@@ -451,6 +452,11 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 	}
 	if (reload_slots(cfg, r->targets.n, &r->slots, err, errlen))
 		return -1;
+	/* the reload room now, while the slot array is alone: its copy does not add to the maps' memory */
+	if (targets_reserve(&r->targets, r->slots)) {
+		snprintf(err, errlen, "out of memory for %u target slots", r->slots);
+		return -1;
+	}
 	r->ewma8 = calloc(r->slots, sizeof(*r->ewma8));
 	if (!r->ewma8) {
 		snprintf(err, errlen, "out of memory");
@@ -465,12 +471,8 @@ static int setup(struct run *r, const struct config *cfg, const struct sink *sin
 			snprintf(err, errlen, "--mode socket supports IPv4 targets only");
 			return -1;
 		}
-		r->own_stats = calloc(r->targets.n, sizeof(*r->own_stats));
-		if (!r->own_stats) {
-			snprintf(err, errlen, "out of memory for %u targets", r->targets.n);
+		if (run_own_aggregates(r, err, errlen))
 			return -1;
-		}
-		r->stats = r->own_stats;
 		if (socket_rx_open(&r->srx, r->targets.n, r->own_stats, r->id_net, r->cookie,
 				   cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0, cfg->ifname, err, errlen))
 			return -1;
@@ -692,6 +694,18 @@ static void send_due(struct run *r, uint64_t now)
 		r->last_activity_ns = r->last_send_ns = now;
 }
 
+int run_own_aggregates(struct run *r, char *err, size_t errlen)
+{
+	r->own_stats = calloc(r->targets.n, sizeof(*r->own_stats));
+	r->own_hists = calloc(r->targets.n, sizeof(*r->own_hists));
+	if (!r->own_stats || !r->own_hists) {
+		snprintf(err, errlen, "out of memory for %u targets", r->targets.n);
+		return -1;
+	}
+	r->stats = r->own_stats;
+	return 0;
+}
+
 void run_account_event(void *ctx, const struct icmpmon_event *ev)
 {
 	struct run *r = ctx;
@@ -703,7 +717,7 @@ void run_account_event(void *ctx, const struct icmpmon_event *ev)
 		/* errored and errored_replied are socket_rx's or dgram's (run_dgram.c) */
 		s->errors[icmpmon_error_kind(r->targets.v[e.target_idx].addr.family, e.icmp_type)]++;
 	} else {
-		stats_add_rtt(s, e.rtt_ns, e.kind == ICMPMON_EV_DUP);
+		stats_add_rtt(s, &r->own_hists[e.target_idx], e.rtt_ns, e.kind == ICMPMON_EV_DUP);
 	}
 	run_note_event(r, &e);
 	r->sink->event(r, &e);
@@ -1094,6 +1108,7 @@ void run_teardown(struct run *r)
 	if (r->mode == RX_DGRAM)
 		run_dgram_teardown(r);
 	free(r->own_stats);
+	free(r->own_hists);
 	free(r->ewma8);
 	targets_free(&r->targets);
 	name_list_free(&r->names);

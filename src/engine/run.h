@@ -68,6 +68,7 @@ struct run {
 	struct target_list targets;
 	struct target_stats *stats;   /* kernel mmap, or userland array in socket mode */
 	struct target_stats *own_stats;
+	struct target_hists *own_hists; /* socket and dgram modes' histograms (engine/hists.h reads them) */
 	int *ewma8;                   /* ping's moving average, per target */
 	struct loader ld;
 	struct collector col;         /* kernel mode: col.rb is NULL until set up */
@@ -163,6 +164,8 @@ int run_settles_probes(const struct run *r);
  * not as a timeout).
  */
 void run_account_event(void *run, const struct icmpmon_event *ev);
+/* The socket and dgram modes' aggregates in userland: r->stats and r->own_hists. */
+int run_own_aggregates(struct run *r, char *err, size_t errlen);
 void run_account_timeout(void *run, uint32_t tidx, uint16_t seq, int errored);
 /* A counter of what the receive path rejected (enum icmpmon_counter); 0 where the mode has no such counter. */
 uint64_t run_rejected(const struct run *r, enum icmpmon_counter which);

@@ -56,12 +56,8 @@ int run_dgram_setup(struct run *r, char *err, size_t errlen)
 	uint32_t cookie_len = cfg->size >= ICMPMON_COOKIE_LEN ? ICMPMON_COOKIE_LEN : 0;
 	char why[256];
 
-	r->own_stats = calloc(r->targets.n, sizeof(*r->own_stats));
-	if (!r->own_stats) {
-		snprintf(err, errlen, "out of memory for %u targets", r->targets.n);
+	if (run_own_aggregates(r, err, errlen))
 		return -1;
-	}
-	r->stats = r->own_stats;
 	if (dgram_open(&r->dg, &r->targets, sizeof(struct icmphdr) + (size_t)cfg->size, r->cookie, cookie_len,
 		       inflight_window(cfg->timeout_s, cfg->interval_s), &ops, why, sizeof(why))) {
 		if (r->mode_why[0])

@@ -83,15 +83,15 @@ static int ping_socket_options(int fd, int v6, const struct config *cfg, char *e
 static int bind_source(int fd, int v6, const struct config *cfg, const struct target_list *tl, char *err,
 		       size_t errlen)
 {
-	const struct sockaddr_storage *src = NULL;
+	const struct sockaddr *src = NULL;
 	uint32_t i;
 
 	if (cfg->has_source && cfg->source.ss_family == (v6 ? AF_INET6 : AF_INET))
-		src = &cfg->source;
+		src = (const struct sockaddr *)&cfg->source;
 	for (i = 0; !src && cfg->sticky_source && i < tl->n; i++)
 		if (tl->v[i].has_src && tl->v[i].family == (v6 ? AF_INET6 : AF_INET))
-			src = &tl->v[i].src;
-	if (src && bind(fd, (const struct sockaddr *)src, v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)))
+			src = &tl->v[i].src.sa;
+	if (src && bind(fd, src, v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)))
 		return -snprintf(err, errlen, "bind: %s", strerror(errno));
 	return 0;
 }

@@ -104,6 +104,7 @@ static int resolve_all(struct target_list *tl, char **names, char **labels, uint
 	tl->v = calloc(n ? n : 1, sizeof(*tl->v));
 	tl->by_name = calloc(n ? n : 1, sizeof(*tl->by_name));
 	tl->n = 0;
+	tl->cap = n ? n : 1;
 	tl->n_names = n;
 	tl->unresolved = 0;
 	if (!tl->v || !tl->by_name || addr_index_init(&tl->index, n)) {
@@ -182,7 +183,25 @@ void targets_free(struct target_list *tl)
 	tl->v = NULL;
 	tl->by_name = NULL;
 	tl->n = 0;
+	tl->cap = 0;
 	tl->n_names = 0;
+}
+
+int targets_reserve(struct target_list *tl, uint32_t cap)
+{
+	struct target *v;
+
+	if (cap <= tl->cap)
+		return 0;
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		return -1;
+	if (tl->n)
+		memcpy(v, tl->v, (size_t)tl->n * sizeof(*v));
+	free(tl->v);
+	tl->v = v;
+	tl->cap = cap;
+	return 0;
 }
 
 uint64_t target_in_flight(const struct target *t)

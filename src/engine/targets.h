@@ -36,7 +36,11 @@ struct target {
 	uint64_t neigh_quiet_until_ns; /* its next hop was unresolved: not asked again before (unstamped.c) */
 	uint64_t last_send_ns;
 	uint16_t acked;             /* ping's "acked": the newest probe answered (replies; errors for IPv4) */
-	struct sockaddr_storage src; /* the source address its probes leave with (ping -I, -B), when has_src */
+	union {                     /* the source address its probes leave with (ping -I, -B), when has_src */
+		struct sockaddr sa;
+		struct sockaddr_in sin;
+		struct sockaddr_in6 sin6;
+	} src;                      /* not a sockaddr_storage: 100 bytes less a target */
 	int has_src;
 };
 
@@ -45,6 +49,7 @@ struct target {
 struct target_list {
 	struct target *v;
 	uint32_t n;
+	uint32_t cap;            /* slots v has room for; those past n are zero */
 	uint32_t unresolved;     /* names skipped because they did not resolve */
 	struct addr_index index; /* address -> position in v */
 	/*
@@ -69,6 +74,11 @@ int targets_resolve(struct target_list *tl, char **names, uint32_t n, int family
 /* The same for a name list whose names may carry labels (the targets point at both). */
 int targets_resolve_list(struct target_list *tl, const struct name_list *names, int family, int skip_unresolved,
 			 char *err, size_t errlen);
+/*
+ * Room for cap slots in v (the first n kept): fresh zero pages from calloc,
+ * which take no memory until a slot is used. Nothing to do with room enough.
+ */
+int targets_reserve(struct target_list *tl, uint32_t cap);
 socklen_t target_sockaddr_len(const struct target *t);
 /* Probes of t that have left and are not answered yet, as ping's in_flight() counts them. */
 uint64_t target_in_flight(const struct target *t);

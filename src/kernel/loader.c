@@ -55,6 +55,7 @@ static int size_maps(struct icmpmon_bpf *skel, const struct loader_opts *o)
 
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_targets, n);
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_stats, n);
+	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_hists, n);
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_probes, o->max_outstanding);
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_answer, o->max_outstanding);
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_events, o->ringbuf_bytes);
@@ -134,7 +135,7 @@ static int pin_is(const char *path, const struct bpf_map *m)
 
 static struct bpf_map *pinned_maps(struct icmpmon_bpf *skel, int i)
 {
-	struct bpf_map *maps[] = { skel->maps.icmpmon_stats, skel->maps.icmpmon_targets, skel->maps.icmpmon_probes,
+	struct bpf_map *maps[] = { skel->maps.icmpmon_stats, skel->maps.icmpmon_hists, skel->maps.icmpmon_targets, skel->maps.icmpmon_probes,
 				   skel->maps.icmpmon_answer, skel->maps.icmpmon_counter };
 
 	return i < (int)(sizeof(maps) / sizeof(maps[0])) ? maps[i] : NULL;
@@ -377,8 +378,33 @@ void loader_remove_target(struct loader *ld, const struct icmpmon_addr *a)
 int loader_zero_stats(struct loader *ld, __u32 idx)
 {
 	static const struct target_stats zero;
+	static const struct target_hists zero_hists;
 
-	return bpf_map__update_elem(ld->skel->maps.icmpmon_stats, &idx, sizeof(idx), &zero, sizeof(zero), BPF_ANY);
+	if (bpf_map__update_elem(ld->skel->maps.icmpmon_stats, &idx, sizeof(idx), &zero, sizeof(zero), BPF_ANY))
+		return -1;
+	return bpf_map__update_elem(ld->skel->maps.icmpmon_hists, &idx, sizeof(idx), &zero_hists, sizeof(zero_hists),
+				    BPF_ANY);
+}
+
+int loader_read_hist(const struct loader *ld, __u32 idx, struct target_hists *out)
+{
+	return bpf_map__lookup_elem(ld->skel->maps.icmpmon_hists, &idx, sizeof(idx), out, sizeof(*out), 0) ? -1 : 0;
+}
+
+const struct target_hists *loader_map_hists(const struct loader *ld, __u32 first, __u32 n, void **map, size_t *len)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), off = (size_t)first * sizeof(struct target_hists);
+	size_t start = off / page * page;
+	char *p;
+
+	*len = (off + (size_t)n * sizeof(struct target_hists) - start + page - 1) / page * page;
+	p = mmap(NULL, *len, PROT_READ, MAP_SHARED, bpf_map__fd(ld->skel->maps.icmpmon_hists), (off_t)start);
+	if (p == MAP_FAILED) {
+		*map = NULL;
+		return NULL;
+	}
+	*map = p;
+	return (const struct target_hists *)(p + (off - start));
 }
 
 static int xdp_link(int prog_fd, int ifindex, __u32 flags)

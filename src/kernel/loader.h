@@ -91,8 +91,15 @@ int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx
 int loader_add_targets(struct loader *ld, const struct icmpmon_addr *keys, __u32 n, __u32 *failed);
 /* Stops matching replies from a; its slot's aggregates stay until loader_zero_stats. */
 void loader_remove_target(struct loader *ld, const struct icmpmon_addr *a);
-/* Fresh aggregates for slot idx (userland's mapping is read-only, so through the map). */
+/* Fresh aggregates and histograms for slot idx (through the maps). */
 int loader_zero_stats(struct loader *ld, __u32 idx);
+/* Copies slot idx's histograms into out (one look-up); -1 on failure. */
+int loader_read_hist(const struct loader *ld, __u32 idx, struct target_hists *out);
+/*
+ * Maps the histograms of slots first .. first + n - 1, read-only, and
+ * returns slot first's; *map and *len are what to munmap. NULL on failure.
+ */
+const struct target_hists *loader_map_hists(const struct loader *ld, __u32 first, __u32 n, void **map, size_t *len);
 /* Attaches the reply catcher (XDP or tc ingress) and tc egress on ifindex, once per interface. */
 int loader_attach(struct loader *ld, int ifindex, enum attach_hook hook, enum xdp_mode mode, char *err,
 		  size_t errlen);

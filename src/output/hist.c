@@ -21,7 +21,7 @@ uint64_t hist_row_lower_ns(int r)
 	return (1ULL << ICMPMON_HIST_UNIT_SHIFT) << r;
 }
 
-uint64_t hist_fold(const struct target_stats *s, uint64_t rows[HIST_ROWS])
+uint64_t hist_fold(const struct target_hists *h, uint64_t rows[HIST_ROWS])
 {
 	uint64_t total = 0;
 	int r;
@@ -29,8 +29,8 @@ uint64_t hist_fold(const struct target_stats *s, uint64_t rows[HIST_ROWS])
 	for (r = 0; r < HIST_ROWS; r++)
 		rows[r] = 0;
 	for (uint32_t i = 0; i < ICMPMON_HIST_BUCKETS; i++) {
-		rows[hist_row_of_bucket(i)] += s->hist[i];
-		total += s->hist[i];
+		rows[hist_row_of_bucket(i)] += h->hist[i];
+		total += h->hist[i];
 	}
 	return total;
 }
@@ -48,13 +48,13 @@ static void stars(FILE *f, uint64_t v, uint64_t max)
 		fputc(i < n ? '*' : ' ', f);
 }
 
-void hist_print(FILE *f, const struct target_stats *s)
+void hist_print(FILE *f, const struct target_hists *h)
 {
 	uint64_t rows[HIST_ROWS], max = 0;
 	int first = -1, last = -1, r;
 	char lo[32], hi[32];
 
-	hist_fold(s, rows);
+	hist_fold(h, rows);
 	for (r = 0; r < HIST_ROWS; r++) {
 		if (!rows[r])
 			continue;

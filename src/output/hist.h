@@ -26,7 +26,7 @@ int hist_row_of_bucket(uint32_t idx);
 uint64_t hist_row_lower_ns(int r);
 
 /* rows[r] = sum of the buckets of row r (first replies only, as the histogram). Returns the total. */
-uint64_t hist_fold(const struct target_stats *s, uint64_t rows[HIST_ROWS]);
+uint64_t hist_fold(const struct target_hists *h, uint64_t rows[HIST_ROWS]);
 
 /*
  * Prints the rows from the first non-empty one to the last, bounds in
@@ -37,6 +37,6 @@ uint64_t hist_fold(const struct target_stats *s, uint64_t rows[HIST_ROWS]);
  *       16.384 -> 32.767       : 12       |****************************************|
  *       32.768 -> 65.535       : 3        |**********                              |
  */
-void hist_print(FILE *f, const struct target_stats *s);
+void hist_print(FILE *f, const struct target_hists *h);
 
 #endif /* ICMPMON_OUTPUT_HIST_H */

@@ -66,16 +66,11 @@ static void copy_hist(const __u32 *hist, uint64_t *out)
 		out[i] = __atomic_load_n(&hist[i], __ATOMIC_RELAXED);
 }
 
-static void copy_buckets(const struct target_stats *s, uint64_t *out)
-{
-	copy_hist(s->hist, out);
-}
-
-void metrics_hist_cumulative(const struct target_stats *s, const double *le, int n_le, uint64_t *out)
+void metrics_hist_cumulative(const struct target_hists *h, const double *le, int n_le, uint64_t *out)
 {
 	uint64_t b[ICMPMON_HIST_BUCKETS];
 
-	copy_buckets(s, b);
+	copy_hist(h->hist, b);
 	metrics_buckets_cumulative(b, UINT64_MAX, le, n_le, out);
 }
 
@@ -277,6 +272,7 @@ static void target_hist(struct metrics_encoder *e, const struct metrics_scrape *
 {
 	const struct hist_family *f = arg ? &txq_family : &rtt_family;
 	const struct target_stats *s = t->stats;
+	const struct target_hists *hs;
 	struct metrics_label l[METRICS_MAX_LABELS];
 	uint64_t b[ICMPMON_HIST_BUCKETS], cum[METRICS_MAX_BUCKETS];
 	struct metrics_hist h = { .buckets = b, .cum = cum, .le = m->le, .n_le = m->n_le };
@@ -289,7 +285,11 @@ static void target_hist(struct metrics_encoder *e, const struct metrics_scrape *
 		e->summary(e, l, n, h.count, h.sum_ns);
 		return;
 	}
-	copy_hist(f->txq ? s->txq_hist : s->hist, b);
+	hs = m->hists(m->ctx, t->slot);
+	if (hs)
+		copy_hist(f->txq ? hs->txq_hist : hs->hist, b);
+	else
+		memset(b, 0, sizeof(b));
 	metrics_buckets_cumulative(b, h.count, m->le, m->n_le, cum);
 	e->histogram(e, l, n, &h);
 }
@@ -303,6 +303,7 @@ static void encode_host_txq(struct metrics_encoder *e, const struct metrics_scra
 {
 	uint64_t b[ICMPMON_HIST_BUCKETS] = { 0 }, one[ICMPMON_HIST_BUCKETS], cum[METRICS_MAX_BUCKETS];
 	struct metrics_hist h = { .buckets = b, .cum = cum, .le = m->le, .n_le = m->n_le };
+	const struct target_hists *hs;
 	struct metrics_target t;
 	uint32_t i, k;
 
@@ -311,7 +312,9 @@ static void encode_host_txq(struct metrics_encoder *e, const struct metrics_scra
 			continue;
 		h.count += load_stat(&t.stats->txq_count);
 		h.sum_ns += load_stat(&t.stats->txq_sum_ns);
-		copy_hist(t.stats->txq_hist, one);
+		if (!(hs = m->hists(m->ctx, i)))
+			continue;
+		copy_hist(hs->txq_hist, one);
 		for (k = 0; k < ICMPMON_HIST_BUCKETS; k++)
 			b[k] += one[k];
 	}
@@ -430,6 +433,7 @@ static void encode_group_histograms(struct metrics_encoder *e, const struct metr
 {
 	char key[LABELS_MAX * (TARGET_LABELS_TEXT_MAX + 1) + 1];
 	struct group_table g = { 0 };
+	const struct target_hists *hs;
 	struct rtt_group *gr;
 	struct metrics_target t;
 	uint32_t i, k;
@@ -439,8 +443,10 @@ static void encode_group_histograms(struct metrics_encoder *e, const struct metr
 			continue;
 		gr->count += load_stat(&t.stats->received);
 		gr->sum_ns += load_stat(&t.stats->rtt_first_sum_ns);
+		if (!(hs = m->hists(m->ctx, i)))
+			continue;
 		for (k = 0; k < ICMPMON_HIST_BUCKETS; k++)
-			gr->buckets[k] += __atomic_load_n(&t.stats->hist[k], __ATOMIC_RELAXED);
+			gr->buckets[k] += __atomic_load_n(&hs->hist[k], __ATOMIC_RELAXED);
 	}
 	e->family(e, "icmpmon_group_rtt_seconds", "histogram",
 		  "Round-trip time of first replies, summed over the targets of a group (--metrics-group-by).");

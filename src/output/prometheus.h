@@ -34,6 +34,7 @@
 struct metrics_target {
 	const char *addr, *host, *ifname;
 	const char *labels;               /* canonical label set (util/labels.h), or NULL */
+	uint32_t slot;                    /* i of metrics_scrape.target() */
 	const struct target_stats *stats; /* live: read with relaxed atomic loads */
 	uint64_t sent, timeouts, send_errors, unstamped;
 };
@@ -43,6 +44,13 @@ struct metrics_scrape {
 	uint32_t slots;
 	/* Fills t for slot i and returns 1, or returns 0 when slot i is free. */
 	int (*target)(const void *ctx, uint32_t i, struct metrics_target *t);
+	/*
+	 * Slot i's histograms, live (read with relaxed atomic loads, after its
+	 * counters: a bucket may then hold a reply its count does not, which the
+	 * cumulative counts clamp), valid until the next call; NULL when they
+	 * cannot be read. Called for increasing i within a family.
+	 */
+	const struct target_hists *(*hists)(const void *ctx, uint32_t i);
 	const void *ctx;
 	const double *le; /* histogram bounds in seconds */
 	int n_le;
@@ -144,7 +152,7 @@ void metrics_encode(struct metrics_encoder *e, const struct metrics_scrape *m);
 int metrics_buckets(const double *cfg_le, int cfg_n, double *le);
 
 /* Prometheus bucket counts: out[k] = first replies whose bucket fits under le[k] (cumulative). */
-void metrics_hist_cumulative(const struct target_stats *s, const double *le, int n_le, uint64_t *out);
+void metrics_hist_cumulative(const struct target_hists *h, const double *le, int n_le, uint64_t *out);
 
 /* Prometheus bucket counts from raw kernel buckets, clamped to count. */
 void metrics_buckets_cumulative(const uint64_t *buckets, uint64_t count, const double *le, int n_le, uint64_t *out);

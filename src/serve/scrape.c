@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/hists.h"
 #include "engine/run.h"
 #include "output/prometheus.h"
 #include "serve/scrape.h"
@@ -11,6 +12,7 @@
 struct scrape_ctx {
 	const struct run *r;
 	char ifbuf[IF_NAMESIZE];
+	struct hists_walk hists; /* the scrape's own copies of a chunk of slots' histograms */
 };
 
 static uint64_t load_u64(const uint64_t *p)
@@ -33,12 +35,20 @@ static int scrape_target(const void *ctx, uint32_t i, struct metrics_target *out
 	out->host = t->name;
 	out->ifname = run_target_ifname(c->r, i, c->ifbuf);
 	out->labels = t->labels;
+	out->slot = i;
 	out->stats = &c->r->stats[i];
 	out->sent = load_u64(&t->sent);
 	out->timeouts = load_u64(&t->timeouts);
 	out->send_errors = load_u64(&t->send_errors);
 	out->unstamped = load_u64(&t->unstamped);
 	return 1;
+}
+
+static const struct target_hists *scrape_hists(const void *ctx, uint32_t i)
+{
+	struct scrape_ctx *c = (struct scrape_ctx *)ctx;
+
+	return hists_walk_get(&c->hists, i);
 }
 
 static uint32_t active_targets(const struct run *r)
@@ -92,9 +102,11 @@ struct scrape *scrape_start(const struct run *r, int pb)
 		return NULL;
 	}
 	s->ctx.r = r;
+	s->ctx.hists.r = r;
 	s->m = (struct metrics_scrape){
 		.slots = r->targets.n,
 		.target = scrape_target,
+		.hists = scrape_hists,
 		.ctx = &s->ctx,
 		.le = s->le,
 		.n_le = metrics_buckets(cfg ? cfg->metrics_le : NULL, cfg ? cfg->n_metrics_le : 0, s->le),
@@ -142,6 +154,7 @@ void scrape_free(struct scrape *s)
 	if (!s)
 		return;
 	metrics_stream_free(s->stream);
+	hists_walk_free(&s->ctx.hists);
 	free(s);
 }
 

@@ -6,11 +6,12 @@
 
 #include "util/clock.h"
 #include "sink/interval.h"
+#include "engine/hists.h"
 #include "engine/run.h"
 #include "util/stats.h"
 
-void interval_step(struct target_stats *prev, uint64_t *prev_sent, const struct target_stats *now,
-		   uint64_t sent_now, struct target_stats *out, uint64_t *sent_out)
+void interval_step(struct target_snapshot *prev, uint64_t *prev_sent, const struct target_snapshot *now,
+		   uint64_t sent_now, struct target_snapshot *out, uint64_t *sent_out)
 {
 	stats_diff(now, prev, out);
 	*sent_out = sent_now - *prev_sent;
@@ -39,21 +40,31 @@ void interval_mark(struct interval_state *st, const struct run *r, uint64_t now_
 }
 
 int interval_take(struct interval_state *st, const struct run *r, uint32_t tidx,
-		  struct target_stats *out, uint64_t *sent_out)
+		  struct target_snapshot *out, uint64_t *sent_out)
 {
-	struct target_stats now;
+	struct target_snapshot now;
 
 	if (!st->n && interval_alloc(st, r->targets.n))
 		return -1;
 	if (tidx >= st->n)
 		return -1;
 	/*
-	 * One read of the live struct (the BPF side may be updating it): every
-	 * later use, the diff and the next baseline, sees this same copy.
+	 * One read of the live aggregates (the BPF side may be updating them):
+	 * every later use, the diff and the next baseline, sees this same copy.
 	 */
-	memcpy(&now, (const void *)&r->stats[tidx], sizeof(now));
+	if (hists_snapshot(r, tidx, &now))
+		return -1;
 	interval_step(&st->prev[tidx], &st->prev_sent[tidx], &now, r->targets.v[tidx].sent, out, sent_out);
 	return 0;
+}
+
+const struct target_snapshot *interval_summary_snapshot(const struct interval_state *st, const struct run *r,
+						      uint32_t tidx, struct target_snapshot *buf)
+{
+	if (tidx < st->n)
+		return &st->prev[tidx];
+	hists_snapshot(r, tidx, buf);
+	return buf;
 }
 
 void interval_free(struct interval_state *st)
@@ -63,13 +74,12 @@ void interval_free(struct interval_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
-void interval_rtt(const struct target_stats *s, struct interval_rtt *out)
+void interval_rtt(const struct target_snapshot *snap, struct interval_rtt *out)
 {
-	uint64_t in_hist = 0;
+	const struct target_stats *s = &snap->c;
+	uint64_t in_hist = stats_hist_total(&snap->h);
 
 	memset(out, 0, sizeof(*out));
-	for (int i = 0; i < ICMPMON_HIST_BUCKETS; i++)
-		in_hist += s->hist[i];
 	if (s->rtt_count) {
 		out->has_rtt = 1;
 		out->min_ns = s->rtt_min_ns;
@@ -78,10 +88,10 @@ void interval_rtt(const struct target_stats *s, struct interval_rtt *out)
 	}
 	if (in_hist) {
 		out->has_pct = 1;
-		out->p50_ns = stats_percentile_ns(s, 0.50);
-		out->p90_ns = stats_percentile_ns(s, 0.90);
-		out->p99_ns = stats_percentile_ns(s, 0.99);
-		out->p999_ns = stats_percentile_ns(s, 0.999);
+		out->p50_ns = stats_percentile_ns(s, &snap->h, 0.50);
+		out->p90_ns = stats_percentile_ns(s, &snap->h, 0.90);
+		out->p99_ns = stats_percentile_ns(s, &snap->h, 0.99);
+		out->p999_ns = stats_percentile_ns(s, &snap->h, 0.999);
 	}
 }
 
@@ -114,7 +124,7 @@ static void print_ms_list(FILE *f, int has, const uint64_t *v, int n)
 }
 
 void interval_print_line(FILE *f, uint64_t end_real_ns, const char *name, uint64_t sent,
-			 const struct target_stats *iv)
+			 const struct target_snapshot *iv)
 {
 	time_t sec = (time_t)(end_real_ns / 1000000000ull);
 	struct interval_rtt rtt;
@@ -126,22 +136,22 @@ void interval_print_line(FILE *f, uint64_t end_real_ns, const char *name, uint64
 	interval_rtt(iv, &rtt);
 	fprintf(f, "[%s.%03uZ] %s: sent %llu recv %llu loss %g%% dup %llu rtt min/avg/max ", stamp,
 		(unsigned)(end_real_ns % 1000000000ull / 1000000), name, (unsigned long long)sent,
-		(unsigned long long)iv->received, interval_loss_pct(sent, iv->received),
-		(unsigned long long)iv->duplicates);
+		(unsigned long long)iv->c.received, interval_loss_pct(sent, iv->c.received),
+		(unsigned long long)iv->c.duplicates);
 	print_ms_list(f, rtt.has_rtt, (const uint64_t[]){ rtt.min_ns, rtt.avg_ns, rtt.max_ns }, 3);
 	fputs(" ms p50/p90/p99/p99.9 ", f);
 	print_ms_list(f, rtt.has_pct, (const uint64_t[]){ rtt.p50_ns, rtt.p90_ns, rtt.p99_ns, rtt.p999_ns }, 4);
 	fputs(" ms\n", f);
 }
 
-static int interval_empty(const struct target_stats *iv, uint64_t sent)
+static int interval_empty(const struct target_snapshot *iv, uint64_t sent)
 {
-	return !(sent + iv->rtt_count + stats_errors(iv));
+	return !(sent + iv->c.rtt_count + stats_errors(&iv->c));
 }
 
 void interval_report_text(struct interval_state *st, const struct run *r, FILE *f, int final)
 {
-	struct target_stats iv;
+	struct target_snapshot iv;
 	uint64_t sent, end_real;
 	uint32_t i;
 

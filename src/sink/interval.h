@@ -14,12 +14,13 @@
 #include <stdio.h>
 
 #include "bpf/icmpmon.h"
+#include "util/stats.h"
 
 struct run;
 
 struct interval_state {
 	uint32_t n;                 /* targets; 0 until the first interval_take() */
-	struct target_stats *prev;  /* per target: the snapshot the last interval ended with */
+	struct target_snapshot *prev; /* per target: the snapshot the last interval ended with */
 	uint64_t *prev_sent;        /* per target: its sent counter at that moment */
 	uint64_t start_ns, end_ns;  /* CLOCK_MONOTONIC bounds of the current interval */
 };
@@ -36,8 +37,8 @@ struct interval_rtt {
  * The pure step: out = now - *prev, *sent_out = sent_now - *prev_sent, then
  * *prev = *now and *prev_sent = sent_now. now must be a private copy.
  */
-void interval_step(struct target_stats *prev, uint64_t *prev_sent, const struct target_stats *now,
-		   uint64_t sent_now, struct target_stats *out, uint64_t *sent_out);
+void interval_step(struct target_snapshot *prev, uint64_t *prev_sent, const struct target_snapshot *now,
+		   uint64_t sent_now, struct target_snapshot *out, uint64_t *sent_out);
 
 /*
  * Starts a report at CLOCK_MONOTONIC now_ns: the interval runs from the end of
@@ -46,12 +47,20 @@ void interval_step(struct target_stats *prev, uint64_t *prev_sent, const struct 
 void interval_mark(struct interval_state *st, const struct run *r, uint64_t now_ns);
 
 /*
- * Target tidx's interval: copies r->stats[tidx] once, diffs it against the
+ * Target tidx's interval: copies its counters and histograms once, diffs it against the
  * previous snapshot and keeps the copy. Allocates the state on first use;
  * returns -1 (out untouched) when that fails.
  */
 int interval_take(struct interval_state *st, const struct run *r, uint32_t tidx,
-		  struct target_stats *out, uint64_t *sent_out);
+		  struct target_snapshot *out, uint64_t *sent_out);
+
+/*
+ * What a summary of target tidx shows: with intervals, the snapshot the last
+ * interval ended with (so the intervals add up to the summary exactly), else a
+ * copy of the live aggregates in buf.
+ */
+const struct target_snapshot *interval_summary_snapshot(const struct interval_state *st, const struct run *r,
+						      uint32_t tidx, struct target_snapshot *buf);
 
 void interval_free(struct interval_state *st);
 
@@ -60,7 +69,7 @@ void interval_free(struct interval_state *st);
  * the histogram (percentiles) holds first replies only. For an interval from
  * stats_diff(), min and max are bounds read from the histogram (see stats.h).
  */
-void interval_rtt(const struct target_stats *s, struct interval_rtt *out);
+void interval_rtt(const struct target_snapshot *s, struct interval_rtt *out);
 
 /*
  * Loss of an interval in percent: ping's arithmetic, but 0 when the interval
@@ -76,7 +85,7 @@ double interval_loss_pct(uint64_t sent, uint64_t received);
  * for every number that has no sample; times truncated to whole microseconds.
  */
 void interval_print_line(FILE *f, uint64_t end_real_ns, const char *name, uint64_t sent,
-			 const struct target_stats *iv);
+			 const struct target_snapshot *iv);
 
 /*
  * A report in text: interval_mark() at now, then a line per target. final:

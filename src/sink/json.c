@@ -222,7 +222,7 @@ static void json_interim(struct run *r)
 }
 
 /* The RTT fields shared by interval and summary objects. */
-static void rtt_fields(FILE *f, const struct run *r, const struct target_stats *s)
+static void rtt_fields(FILE *f, const struct run *r, const struct target_snapshot *s)
 {
 	struct interval_rtt rtt;
 	int timing = run_has_timing(r);
@@ -241,7 +241,7 @@ static void rtt_fields(FILE *f, const struct run *r, const struct target_stats *
 static void intervals(struct run *r, int final, uint64_t now_mono)
 {
 	FILE *f = stdout;
-	struct target_stats iv;
+	struct target_snapshot iv;
 	uint64_t sent, start, end;
 	uint32_t i;
 
@@ -260,11 +260,11 @@ static void intervals(struct run *r, int final, uint64_t now_mono)
 		key(f, "final");
 		fputs(final ? "true" : "false", f);
 		key_u64(f, "sent", sent);
-		key_u64(f, "received", iv.received);
-		key_u64(f, "duplicates", iv.duplicates);
-		key_u64(f, "icmp_errors", stats_errors(&iv));
+		key_u64(f, "received", iv.c.received);
+		key_u64(f, "duplicates", iv.c.duplicates);
+		key_u64(f, "icmp_errors", stats_errors(&iv.c));
 		key(f, "loss_pct");
-		json_num(f, interval_loss_pct(sent, iv.received), 3);
+		json_num(f, interval_loss_pct(sent, iv.c.received), 3);
 		rtt_fields(f, r, &iv);
 		obj_end(f);
 	}
@@ -275,12 +275,12 @@ static void json_report(struct run *r)
 	intervals(r, 0, clock_mono_ns());
 }
 
-static void hist_rows(FILE *f, const struct target_stats *s)
+static void hist_rows(FILE *f, const struct target_hists *h)
 {
 	uint64_t rows[HIST_ROWS];
 	int first = -1, last = -1, r, n = 0;
 
-	hist_fold(s, rows);
+	hist_fold(h, rows);
 	for (r = 0; r < HIST_ROWS; r++)
 		if (rows[r]) {
 			if (first < 0)
@@ -301,8 +301,9 @@ static void hist_rows(FILE *f, const struct target_stats *s)
 	fputc(']', f);
 }
 
-static void summary(struct run *r, uint32_t i, const struct target_stats *s, uint64_t now_real)
+static void summary(struct run *r, uint32_t i, const struct target_snapshot *snap, uint64_t now_real)
 {
+	const struct target_stats *s = &snap->c;
 	const struct target *t = &r->targets.v[i];
 	FILE *f = stdout;
 	struct ping_rtt prtt;
@@ -319,12 +320,12 @@ static void summary(struct run *r, uint32_t i, const struct target_stats *s, uin
 	key(f, "loss_pct");
 	json_num(f, stats_loss_pct(t->sent, s->received), 3);
 	key_ms(f, "elapsed_ms", 1, r->last_activity_ns > r->start_ns ? r->last_activity_ns - r->start_ns : 0);
-	rtt_fields(f, r, s);
+	rtt_fields(f, r, snap);
 	key_ms(f, "mdev_ms", has_mdev, has_mdev ? (uint64_t)prtt.mdev_us * 1000 : 0);
 	key_ms(f, "host_tx_queue_avg_ms", s->txq_count != 0, s->txq_count ? s->txq_sum_ns / s->txq_count : 0);
 	key_ms(f, "host_tx_queue_max_ms", s->txq_count != 0, s->txq_max_ns);
 	if (r->cfg->hist)
-		hist_rows(f, s);
+		hist_rows(f, &snap->h);
 	obj_end(f);
 }
 
@@ -341,21 +342,18 @@ static int json_finish(struct run *r)
 {
 	FILE *f = stdout;
 	uint64_t now = clock_mono_ns(), now_real = run_wall_ns(r, now), sent = 0, received = 0;
-	struct target_stats s;
+	struct target_snapshot buf;
 	uint32_t i;
 	int status;
 
 	if (r->cfg->report_s > 0)
 		intervals(r, 1, now);
 	for (i = 0; i < r->targets.n; i++) {
-		/* the snapshot the last interval ended with: intervals add up to the summary exactly */
-		if (i < json_intervals.n)
-			s = json_intervals.prev[i];
-		else
-			memcpy(&s, (const void *)&r->stats[i], sizeof(s));
-		summary(r, i, &s, now_real);
+		const struct target_snapshot *s = interval_summary_snapshot(&json_intervals, r, i, &buf);
+
+		summary(r, i, s, now_real);
 		sent += r->targets.v[i].sent;
-		received += s.received;
+		received += s->c.received;
 	}
 	interval_free(&json_intervals);
 	status = run_exit_status(r);

@@ -285,6 +285,7 @@ static void report_drops(struct run *r)
 static int ping_finish(struct run *r)
 {
 	const struct config *cfg = r->cfg;
+	struct target_snapshot buf;
 	struct ping_summary sum;
 	struct ping_rtt rtt;
 	uint32_t i;
@@ -292,8 +293,8 @@ static int ping_finish(struct run *r)
 	if (cfg->report_s > 0)
 		interval_report_text(&ping_intervals, r, stdout, 1); /* the last, partial interval */
 	for (i = 0; i < r->targets.n; i++) {
-		/* with --report, the snapshot the last interval ended with: the lines add up to it */
-		const struct target_stats *s = i < ping_intervals.n ? &ping_intervals.prev[i] : &r->stats[i];
+		const struct target_snapshot *snap = interval_summary_snapshot(&ping_intervals, r, i, &buf);
+		const struct target_stats *s = &snap->c;
 
 		memset(&sum, 0, sizeof(sum));
 		sum.host = r->targets.v[i].name;
@@ -311,7 +312,7 @@ static int ping_finish(struct run *r)
 			ping_print_host_queue(stdout, s->txq_sum_ns / s->txq_count, s->txq_max_ns,
 					      run_rtt_from(r)[0] == 't');
 		if (cfg->hist)
-			hist_print(stdout, s);
+			hist_print(stdout, &snap->h);
 	}
 	interval_free(&ping_intervals);
 	free(pipes.v);

@@ -5,7 +5,7 @@
 #include "bpf/hist.h"
 #include "util/stats.h"
 
-void stats_add_rtt(struct target_stats *s, __u64 rtt_ns, int dup)
+void stats_add_rtt(struct target_stats *s, struct target_hists *h, __u64 rtt_ns, int dup)
 {
 	__u64 us = rtt_ns / 1000;
 	__u64 mm = rtt_ns ? rtt_ns : 1; /* rtt_min_ns == 0 means "no reply yet" */
@@ -14,7 +14,7 @@ void stats_add_rtt(struct target_stats *s, __u64 rtt_ns, int dup)
 		s->duplicates++;
 	} else {
 		s->received++;
-		s->hist[icmpmon_hist_bucket(rtt_ns)]++;
+		h->hist[icmpmon_hist_bucket(rtt_ns)]++;
 		s->rtt_first_sum_ns += rtt_ns;
 	}
 	s->rtt_count++;
@@ -27,18 +27,18 @@ void stats_add_rtt(struct target_stats *s, __u64 rtt_ns, int dup)
 		s->rtt_max_ns = mm;
 }
 
-static int hist_first(const struct target_stats *s)
+static int hist_first(const struct target_hists *h)
 {
 	for (int i = 0; i < ICMPMON_HIST_BUCKETS; i++)
-		if (s->hist[i])
+		if (h->hist[i])
 			return i;
 	return -1;
 }
 
-static int hist_last(const struct target_stats *s)
+static int hist_last(const struct target_hists *h)
 {
 	for (int i = ICMPMON_HIST_BUCKETS - 1; i >= 0; i--)
-		if (s->hist[i])
+		if (h->hist[i])
 			return i;
 	return -1;
 }
@@ -58,9 +58,10 @@ static __u64 bucket_top_ns(__u32 idx)
  * interval's duplicates may lie outside; an interval of duplicates alone
  * gets the overall range.
  */
-static void interval_bounds(const struct target_stats *now, struct target_stats *out)
+static void interval_bounds(const struct target_stats *now, struct target_stats *out,
+			    const struct target_hists *out_h)
 {
-	int lo = hist_first(out), hi = hist_last(out);
+	int lo = hist_first(out_h), hi = hist_last(out_h);
 	__u64 min, max;
 
 	out->rtt_min_ns = out->rtt_max_ns = 0;
@@ -81,9 +82,15 @@ static void interval_bounds(const struct target_stats *now, struct target_stats 
 	out->rtt_max_ns = max;
 }
 
-void stats_diff(const struct target_stats *now, const struct target_stats *prev,
-		struct target_stats *out)
+void stats_diff(const struct target_snapshot *now_snap, const struct target_snapshot *prev_snap,
+		struct target_snapshot *out_snap)
 {
+	const struct target_stats *now = &now_snap->c, *prev = &prev_snap->c;
+	struct target_stats *out = &out_snap->c;
+
+	out->txq_count = now->txq_count - prev->txq_count;
+	out->txq_sum_ns = now->txq_sum_ns - prev->txq_sum_ns;
+	out->txq_max_ns = now->txq_max_ns;
 	out->stamped = now->stamped - prev->stamped;
 	out->received = now->received - prev->received;
 	out->duplicates = now->duplicates - prev->duplicates;
@@ -96,9 +103,11 @@ void stats_diff(const struct target_stats *now, const struct target_stats *prev,
 	out->rtt_sum2_us = now->rtt_sum2_us - prev->rtt_sum2_us;
 	for (int i = 0; i < ICMPMON_ERR_KINDS; i++)
 		out->errors[i] = now->errors[i] - prev->errors[i];
-	for (int i = 0; i < ICMPMON_HIST_BUCKETS; i++)
-		out->hist[i] = now->hist[i] - prev->hist[i];
-	interval_bounds(now, out);
+	for (int i = 0; i < ICMPMON_HIST_BUCKETS; i++) {
+		out_snap->h.hist[i] = now_snap->h.hist[i] - prev_snap->h.hist[i];
+		out_snap->h.txq_hist[i] = now_snap->h.txq_hist[i] - prev_snap->h.txq_hist[i];
+	}
+	interval_bounds(now, out, &out_snap->h);
 }
 
 static __u64 clamp_to_range(const struct target_stats *s, __u64 v)
@@ -110,18 +119,18 @@ static __u64 clamp_to_range(const struct target_stats *s, __u64 v)
 	return v;
 }
 
-static __u64 hist_total(const struct target_stats *s)
+__u64 stats_hist_total(const struct target_hists *h)
 {
 	__u64 n = 0;
 
 	for (int i = 0; i < ICMPMON_HIST_BUCKETS; i++)
-		n += s->hist[i];
+		n += h->hist[i];
 	return n;
 }
 
-__u64 stats_percentile_ns(const struct target_stats *s, double q)
+__u64 stats_percentile_ns(const struct target_stats *s, const struct target_hists *h, double q)
 {
-	__u64 n = hist_total(s), cum = 0;
+	__u64 n = stats_hist_total(h), cum = 0;
 	double rank;
 
 	if (!n)
@@ -132,7 +141,7 @@ __u64 stats_percentile_ns(const struct target_stats *s, double q)
 		q = 1;
 	rank = q * (double)n;
 	for (__u32 i = 0; i < ICMPMON_HIST_BUCKETS; i++) {
-		__u32 c = s->hist[i];
+		__u32 c = h->hist[i];
 
 		if (!c)
 			continue;
@@ -144,7 +153,7 @@ __u64 stats_percentile_ns(const struct target_stats *s, double q)
 		}
 		cum += c;
 	}
-	return clamp_to_range(s, bucket_top_ns(hist_last(s)));
+	return clamp_to_range(s, bucket_top_ns(hist_last(h)));
 }
 
 /* floor(sqrt(a)) for a > 0; like ping's llsqrt, a <= 0 comes back unchanged. */

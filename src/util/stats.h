@@ -10,22 +10,31 @@ struct ping_rtt {
 	long min_us, avg_us, max_us, mdev_us;
 };
 
+/* A target's counters and histograms, as userland copies them to difference or print them. */
+struct target_snapshot {
+	struct target_stats c;
+	struct target_hists h;
+};
+
 /* Account one reply the way the BPF side does (socket receive mode). */
-void stats_add_rtt(struct target_stats *s, __u64 rtt_ns, int dup);
+void stats_add_rtt(struct target_stats *s, struct target_hists *h, __u64 rtt_ns, int dup);
 
 /*
  * out = now - prev, counter by counter and bucket by bucket. The interval's
  * min/max cannot be differenced: they are estimated from the interval's
  * histogram (see stats.c), so they are bounds, not sample values.
  */
-void stats_diff(const struct target_stats *now, const struct target_stats *prev,
-		struct target_stats *out);
+void stats_diff(const struct target_snapshot *now, const struct target_snapshot *prev,
+		struct target_snapshot *out);
 
 /* ICMP errors of every kind. */
 __u64 stats_errors(const struct target_stats *s);
 
-/* q in [0,1]; 0 when the histogram is empty. */
-__u64 stats_percentile_ns(const struct target_stats *s, double q);
+/* First replies in the RTT histogram. */
+__u64 stats_hist_total(const struct target_hists *h);
+
+/* q in [0,1] of h's RTT histogram, within s's min and max; 0 when the histogram is empty. */
+__u64 stats_percentile_ns(const struct target_stats *s, const struct target_hists *h, double q);
 
 /* ping's summary arithmetic; returns 0 (out untouched) without RTT samples. */
 int stats_ping_rtt(const struct target_stats *s, struct ping_rtt *out);

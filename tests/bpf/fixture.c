@@ -118,12 +118,14 @@ void read_counters(uint64_t out[ICMPMON_CNT_MAX])
 		assert_int_equal(harness_percpu_sum(F.counter_fd, k, &out[k]), 0);
 }
 
-void read_stats(struct target_stats out[NTARGETS])
+void read_stats(struct target_snapshot out[NTARGETS])
 {
 	uint32_t k;
 
-	for (k = 0; k < NTARGETS; k++)
-		assert_int_equal(bpf_map_lookup_elem(F.stats_fd, &k, &out[k]), 0);
+	for (k = 0; k < NTARGETS; k++) {
+		assert_int_equal(bpf_map_lookup_elem(F.stats_fd, &k, &out[k].c), 0);
+		assert_int_equal(bpf_map_lookup_elem(F.hists_fd, &k, &out[k].h), 0);
+	}
 }
 
 size_t build(const struct pkt_spec *s, uint8_t *buf)
@@ -266,6 +268,7 @@ int group_setup(void **state)
 	F.answer_fd = bpf_map__fd(skel->maps.icmpmon_answer);
 	F.targets_fd = bpf_map__fd(skel->maps.icmpmon_targets);
 	F.stats_fd = bpf_map__fd(skel->maps.icmpmon_stats);
+	F.hists_fd = bpf_map__fd(skel->maps.icmpmon_hists);
 	F.counter_fd = bpf_map__fd(skel->maps.icmpmon_counter);
 	F.events_fd = bpf_map__fd(skel->maps.icmpmon_events);
 	for (i = 0; i < ARRAY_SIZE(targets); i++) {
@@ -294,6 +297,7 @@ int group_teardown(void **state)
 int test_setup(void **state)
 {
 	struct target_stats zero_stats;
+	struct target_hists zero_hists;
 	uint64_t zeros[512];
 	int ncpus = libbpf_num_possible_cpus();
 	uint32_t k;
@@ -303,8 +307,11 @@ int test_setup(void **state)
 	assert_int_equal(harness_map_clear(F.probes_fd, sizeof(struct probe_key)), 0);
 	assert_int_equal(harness_map_clear(F.answer_fd, sizeof(struct probe_key)), 0);
 	memset(&zero_stats, 0, sizeof(zero_stats));
-	for (k = 0; k < NTARGETS; k++)
+	memset(&zero_hists, 0, sizeof(zero_hists));
+	for (k = 0; k < NTARGETS; k++) {
 		assert_int_equal(bpf_map_update_elem(F.stats_fd, &k, &zero_stats, BPF_ANY), 0);
+		assert_int_equal(bpf_map_update_elem(F.hists_fd, &k, &zero_hists, BPF_ANY), 0);
+	}
 	memset(zeros, 0, sizeof(zeros));
 	for (k = 0; k < ICMPMON_CNT_MAX; k++)
 		assert_int_equal(bpf_map_update_elem(F.counter_fd, &k, zeros, BPF_ANY), 0);

@@ -42,9 +42,9 @@ static uint64_t stamp_direct(const struct stamp *s)
 }
 
 static void check_unchanged(const char *what, size_t len, const uint64_t cnt0[ICMPMON_CNT_MAX],
-			    const struct target_stats st0[NTARGETS], unsigned int probes0)
+			    const struct target_snapshot st0[NTARGETS], unsigned int probes0)
 {
-	struct target_stats st[NTARGETS];
+	struct target_snapshot st[NTARGETS];
 	uint64_t cnt[ICMPMON_CNT_MAX];
 	unsigned int k;
 
@@ -61,8 +61,8 @@ static void check_unchanged(const char *what, size_t len, const uint64_t cnt0[IC
 	for (k = 0; k < NTARGETS; k++)
 		if (memcmp(&st[k], &st0[k], sizeof(st[k])))
 			fail_msg("%s, %zu bytes: stats of target %u changed (received %llu, errors[1] %llu)",
-				 what, len, k, (unsigned long long)(st[k].received - st0[k].received),
-				 (unsigned long long)(st[k].errors[1] - st0[k].errors[1]));
+				 what, len, k, (unsigned long long)(st[k].c.received - st0[k].c.received),
+				 (unsigned long long)(st[k].c.errors[1] - st0[k].c.errors[1]));
 	if (probe_count(F.probes_fd) != probes0)
 		fail_msg("%s, %zu bytes: outstanding probes changed", what, len);
 }
@@ -73,7 +73,7 @@ static void check_unchanged(const char *what, size_t len, const uint64_t cnt0[IC
  * otherwise the program passes it and touches nothing.
  */
 static void sweep_prefixes(int fd, const uint8_t *buf, size_t full, int pass_rv,
-			   const uint64_t cnt0[ICMPMON_CNT_MAX], const struct target_stats st0[NTARGETS])
+			   const uint64_t cnt0[ICMPMON_CNT_MAX], const struct target_snapshot st0[NTARGETS])
 {
 	unsigned int probes0 = probe_count(F.probes_fd);
 	size_t len;
@@ -113,7 +113,7 @@ void run_ingress_case(void **state)
 	unsigned int nsteps = c->nsteps ? c->nsteps : 1, nstamps = 0, i, k;
 	uint64_t t_tx[ARRAY_SIZE(c->stamps)], cnt0[ICMPMON_CNT_MAX], cnt[ICMPMON_CNT_MAX];
 	uint64_t win_lo[MAX_EVENTS], win_hi[MAX_EVENTS];
-	struct target_stats st0[NTARGETS], st[NTARGETS], want;
+	struct target_snapshot st0[NTARGETS], st[NTARGETS], want;
 	unsigned int replies = 0, consumed = 0, answered = 0;
 	uint8_t buf[PKT_MAX];
 	size_t len;
@@ -209,53 +209,53 @@ void run_ingress_case(void **state)
 		if (k != c->tidx && memcmp(&st[k], &st0[k], sizeof(st[k])))
 			fail_msg("stats of target %u changed, only %u should", k, c->tidx);
 	want = st0[c->tidx];
-	want.received += c->received;
-	want.duplicates += c->dups;
+	want.c.received += c->received;
+	want.c.duplicates += c->dups;
 	for (k = 0; k < ICMPMON_ERR_KINDS; k++)
-		want.errors[k] += c->errors[k];
-	want.errored += c->errored;
-	want.errored_replied += c->errored_replied;
+		want.c.errors[k] += c->errors[k];
+	want.c.errored += c->errored;
+	want.c.errored_replied += c->errored_replied;
 	for (i = 0; i < F.nev; i++) {
 		const struct icmpmon_event *e = &F.ev[i].ev;
 		uint64_t rtt = e->rtt_ns ? e->rtt_ns : 1;
 
 		if (e->kind == ICMPMON_EV_ERROR)
 			continue;
-		want.rtt_count++;
-		want.rtt_sum_ns += rtt;
-		want.rtt_sum_us += e->rtt_ns / 1000;
-		want.rtt_sum2_us += (e->rtt_ns / 1000) * (e->rtt_ns / 1000);
-		if (!want.rtt_min_ns || rtt < want.rtt_min_ns)
-			want.rtt_min_ns = rtt;
-		if (rtt > want.rtt_max_ns)
-			want.rtt_max_ns = rtt;
+		want.c.rtt_count++;
+		want.c.rtt_sum_ns += rtt;
+		want.c.rtt_sum_us += e->rtt_ns / 1000;
+		want.c.rtt_sum2_us += (e->rtt_ns / 1000) * (e->rtt_ns / 1000);
+		if (!want.c.rtt_min_ns || rtt < want.c.rtt_min_ns)
+			want.c.rtt_min_ns = rtt;
+		if (rtt > want.c.rtt_max_ns)
+			want.c.rtt_max_ns = rtt;
 		if (e->kind == ICMPMON_EV_REPLY) {
 			uint32_t b = icmpmon_hist_bucket(rtt);
 
 			assert_true(b < ICMPMON_HIST_BUCKETS);
 			if (c->top_bucket)
 				assert_int_equal(b, ICMPMON_HIST_BUCKETS - 1);
-			want.hist[b]++;
-			want.rtt_first_sum_ns += rtt;
+			want.h.hist[b]++;
+			want.c.rtt_first_sum_ns += rtt;
 		}
 	}
-	assert_int_equal(st[c->tidx].stamped, want.stamped);
-	assert_int_equal(st[c->tidx].received, want.received);
-	assert_int_equal(st[c->tidx].duplicates, want.duplicates);
+	assert_int_equal(st[c->tidx].c.stamped, want.c.stamped);
+	assert_int_equal(st[c->tidx].c.received, want.c.received);
+	assert_int_equal(st[c->tidx].c.duplicates, want.c.duplicates);
 	for (k = 0; k < ICMPMON_ERR_KINDS; k++)
-		assert_int_equal(st[c->tidx].errors[k], want.errors[k]);
-	assert_int_equal(st[c->tidx].errored, want.errored);
-	assert_int_equal(st[c->tidx].errored_replied, want.errored_replied);
-	assert_int_equal(st[c->tidx].rtt_count, want.rtt_count);
-	assert_int_equal(st[c->tidx].rtt_sum_ns, want.rtt_sum_ns);
-	assert_int_equal(st[c->tidx].rtt_first_sum_ns, want.rtt_first_sum_ns);
-	assert_int_equal(st[c->tidx].rtt_sum_us, want.rtt_sum_us);
-	assert_int_equal(st[c->tidx].rtt_sum2_us, want.rtt_sum2_us);
-	assert_int_equal(st[c->tidx].rtt_min_ns, want.rtt_min_ns);
-	assert_int_equal(st[c->tidx].rtt_max_ns, want.rtt_max_ns);
+		assert_int_equal(st[c->tidx].c.errors[k], want.c.errors[k]);
+	assert_int_equal(st[c->tidx].c.errored, want.c.errored);
+	assert_int_equal(st[c->tidx].c.errored_replied, want.c.errored_replied);
+	assert_int_equal(st[c->tidx].c.rtt_count, want.c.rtt_count);
+	assert_int_equal(st[c->tidx].c.rtt_sum_ns, want.c.rtt_sum_ns);
+	assert_int_equal(st[c->tidx].c.rtt_first_sum_ns, want.c.rtt_first_sum_ns);
+	assert_int_equal(st[c->tidx].c.rtt_sum_us, want.c.rtt_sum_us);
+	assert_int_equal(st[c->tidx].c.rtt_sum2_us, want.c.rtt_sum2_us);
+	assert_int_equal(st[c->tidx].c.rtt_min_ns, want.c.rtt_min_ns);
+	assert_int_equal(st[c->tidx].c.rtt_max_ns, want.c.rtt_max_ns);
 	for (k = 0; k < ICMPMON_HIST_BUCKETS; k++)
-		if (st[c->tidx].hist[k] != want.hist[k])
-			fail_msg("hist[%u] = %u, want %u", k, st[c->tidx].hist[k], want.hist[k]);
+		if (st[c->tidx].h.hist[k] != want.h.hist[k])
+			fail_msg("hist[%u] = %u, want %u", k, st[c->tidx].h.hist[k], want.h.hist[k]);
 
 	/* outstanding probes: the stamped ones minus those answered or failed */
 	assert_int_equal(probe_count(F.probes_fd), nstamps - answered - consumed);

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "bpf/icmpmon.h"
+#include "util/stats.h" /* struct target_snapshot */
 #include "icmpmon.skel.h"
 #include "pkt.h"
 
@@ -251,7 +252,7 @@ struct fixture {
 	struct icmpmon_bpf *skel;
 	struct ring_buffer *rb;
 	int prog_fd, egress_fd; /* egress_fd: the egress program of the same link kind */
-	int probes_fd, answer_fd, targets_fd, stats_fd, counter_fd, events_fd;
+	int probes_fd, answer_fd, targets_fd, stats_fd, hists_fd, counter_fd, events_fd;
 	size_t skb_min_ip4, skb_min_ip6; /* shortest IP-EtherType frames a SCHED_CLS test run accepts */
 	struct got_event ev[MAX_EVENTS];
 	unsigned int nev, ev_lost;
@@ -276,7 +277,8 @@ int idx_of(uint32_t a4, pkt_in6_t a6);
 struct probe_key pkey(uint32_t a4, pkt_in6_t a6, uint16_t seq);
 unsigned int probe_count(int map_fd);
 void read_counters(uint64_t out[ICMPMON_CNT_MAX]);
-void read_stats(struct target_stats out[NTARGETS]);
+/* Each target's counters (icmpmon_stats) and histograms (icmpmon_hists). */
+void read_stats(struct target_snapshot out[NTARGETS]);
 
 /* Builds s into buf (PKT_MAX bytes), failing the test when it does not fit. */
 size_t build(const struct pkt_spec *s, uint8_t *buf);

@@ -153,7 +153,7 @@ static const struct ecase nocookie_ecases[] = {
 static void check_egress_result(const struct ecase *c, bool stamped, uint64_t t0, uint64_t t1,
 				size_t len)
 {
-	struct target_stats st[NTARGETS];
+	struct target_snapshot st[NTARGETS];
 	uint64_t cnt[ICMPMON_CNT_MAX];
 	unsigned int k;
 
@@ -161,10 +161,10 @@ static void check_egress_result(const struct ecase *c, bool stamped, uint64_t t0
 	for (k = 0; k < NTARGETS; k++) {
 		uint64_t want = stamped && k == c->tidx ? 1 : 0;
 
-		if (st[k].stamped != want)
+		if (st[k].c.stamped != want)
 			fail_msg("%zu bytes: target %u stamped %llu, want %llu", len, k,
-				 (unsigned long long)st[k].stamped, (unsigned long long)want);
-		assert_int_equal(st[k].received + st[k].duplicates + st[k].rtt_count, 0);
+				 (unsigned long long)st[k].c.stamped, (unsigned long long)want);
+		assert_int_equal(st[k].c.received + st[k].c.duplicates + st[k].c.rtt_count, 0);
 	}
 	read_counters(cnt);
 	for (k = 0; k < ICMPMON_CNT_MAX; k++)
@@ -224,7 +224,7 @@ static void run_egress_case(void **state)
 /* The outstanding-probe map full: the request is still counted as stamped, plus TABLE_FULL. */
 static void test_egress_table_full(void **state)
 {
-	struct target_stats st[NTARGETS];
+	struct target_snapshot st[NTARGETS];
 	uint64_t cnt[ICMPMON_CNT_MAX];
 	uint8_t buf[PKT_MAX];
 	unsigned int i;
@@ -242,7 +242,7 @@ static void test_egress_table_full(void **state)
 	read_counters(cnt);
 	assert_int_equal(cnt[ICMPMON_CNT_TABLE_FULL], 1);
 	read_stats(st);
-	assert_int_equal(st[0].stamped, NPROBES + 1);
+	assert_int_equal(st[0].c.stamped, NPROBES + 1);
 	assert_int_equal(probe_count(F.probes_fd), NPROBES);
 }
 
@@ -251,7 +251,7 @@ static void test_egress_restamp(void **state)
 {
 	const struct pkt_spec req = REQUEST(T0, 42);
 	struct probe_key key = pkey(T0, 0, 42);
-	struct target_stats st[NTARGETS];
+	struct target_snapshot st[NTARGETS];
 	struct probe_val v1, v2;
 	uint8_t buf[PKT_MAX];
 	size_t len;
@@ -265,7 +265,7 @@ static void test_egress_restamp(void **state)
 	assert_int_equal(bpf_map_lookup_elem(F.probes_fd, &key, &v2), 0);
 	assert_true(v2.t_tx_ns >= v1.t_tx_ns);
 	read_stats(st);
-	assert_int_equal(st[0].stamped, 2);
+	assert_int_equal(st[0].c.stamped, 2);
 	assert_int_equal(probe_count(F.probes_fd), 1);
 }
 

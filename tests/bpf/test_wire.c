@@ -58,7 +58,7 @@ static struct {
 	struct wire_bpf *wire;
 	struct bpf_link *link;
 	struct ring_buffer *rb;
-	int xdp_fd, probes_fd, answer_fd, stats_fd;
+	int xdp_fd, probes_fd, answer_fd, stats_fd, hists_fd;
 	struct icmpmon_event ev[4];
 	int nev;
 	int rtt_from_tc;
@@ -121,6 +121,7 @@ static int load(int rtt_from_tc)
 	F.skel->rodata->rtt_from_tc = (__u8)rtt_from_tc;
 	assert_int_equal(bpf_map__set_max_entries(F.skel->maps.icmpmon_targets, 1), 0);
 	assert_int_equal(bpf_map__set_max_entries(F.skel->maps.icmpmon_stats, 1), 0);
+	assert_int_equal(bpf_map__set_max_entries(F.skel->maps.icmpmon_hists, 1), 0);
 	assert_int_equal(bpf_map__set_max_entries(F.skel->maps.icmpmon_probes, 16), 0);
 	err = icmpmon_bpf__load(F.skel);
 	if (err)
@@ -129,6 +130,7 @@ static int load(int rtt_from_tc)
 	F.probes_fd = bpf_map__fd(F.skel->maps.icmpmon_probes);
 	F.answer_fd = bpf_map__fd(F.skel->maps.icmpmon_answer);
 	F.stats_fd = bpf_map__fd(F.skel->maps.icmpmon_stats);
+	F.hists_fd = bpf_map__fd(F.skel->maps.icmpmon_hists);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(F.skel->maps.icmpmon_targets), &t0, &idx, BPF_NOEXIST), 0);
 	F.rb = ring_buffer__new(bpf_map__fd(F.skel->maps.icmpmon_events), on_event, NULL, NULL);
 	assert_non_null(F.rb);
@@ -161,13 +163,16 @@ static int teardown(void **state)
 static int fresh(void **state)
 {
 	struct target_stats zero;
+	struct target_hists zero_hists;
 	uint32_t idx = 0;
 
 	(void)state;
 	map_clear(F.probes_fd);
 	map_clear(F.answer_fd);
 	memset(&zero, 0, sizeof(zero));
+	memset(&zero_hists, 0, sizeof(zero_hists));
 	assert_int_equal(bpf_map_update_elem(F.stats_fd, &idx, &zero, BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(F.hists_fd, &idx, &zero_hists, BPF_ANY), 0);
 	ring_buffer__consume(F.rb);
 	F.nev = 0;
 	return 0;
@@ -212,6 +217,7 @@ static void check_rcase(const struct rcase *c)
 	struct probe_key k = key4(T0, RUN_ID, 7);
 	struct probe_val v = { 0 };
 	struct target_stats st;
+	struct target_hists h;
 	uint8_t buf[PKT_MAX];
 	uint64_t now, t0, t1, start, txq;
 	uint32_t idx = 0, b;
@@ -242,15 +248,16 @@ static void check_rcase(const struct rcase *c)
 		assert_int_equal(F.ev[i].txq_ns, v.t_wire_ns ? (txq ? txq : 1) : 0);
 	}
 	assert_int_equal(bpf_map_lookup_elem(F.stats_fd, &idx, &st), 0);
+	assert_int_equal(bpf_map_lookup_elem(F.hists_fd, &idx, &h), 0);
 	assert_int_equal(st.received, 1);
 	assert_int_equal(st.duplicates, (uint64_t)(n - 1));
 	assert_in_range(st.rtt_first_sum_ns, t0 - start, t1 - start);
-	assert_int_equal(st.hist[icmpmon_hist_bucket(st.rtt_first_sum_ns)], 1);
+	assert_int_equal(h.hist[icmpmon_hist_bucket(st.rtt_first_sum_ns)], 1);
 	assert_int_equal(st.txq_count, v.t_wire_ns ? 1 : 0);
 	assert_int_equal(st.txq_sum_ns, txq);
 	assert_int_equal(st.txq_max_ns, txq);
 	for (b = 0; b < ICMPMON_HIST_BUCKETS; b++)
-		assert_int_equal(st.txq_hist[b], v.t_wire_ns && b == icmpmon_hist_bucket(txq) ? 1 : 0);
+		assert_int_equal(h.txq_hist[b], v.t_wire_ns && b == icmpmon_hist_bucket(txq) ? 1 : 0);
 }
 
 static void test_rtt_table(void **state)

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 topo_up
 
-MAPS="icmpmon_stats icmpmon_targets icmpmon_probes icmpmon_answer icmpmon_counter"
+MAPS="icmpmon_stats icmpmon_hists icmpmon_targets icmpmon_probes icmpmon_answer icmpmon_counter"
 BPFFS=$TMPD/bpffs
 mkdir -p "$BPFFS"
 mount -t bpf bpf "$BPFFS" || fail "cannot mount a bpf filesystem on $BPFFS"
@@ -22,7 +22,7 @@ for m in $MAPS; do
 	[ -e "$PIN/$m" ] || fail "$PIN/$m is not pinned while icmpmon runs (have: $(ls "$PIN" 2>&1 | tr '\n' ' '))"
 done
 bpftool map dump pinned "$PIN/icmpmon_stats" > "$TMPD/dump.txt" 2>&1 || { diag_file "$TMPD/dump.txt"; fail "bpftool map dump failed"; }
-for field in '"received"' '"rtt_min_ns"' '"stamped"' '"hist"'; do
+for field in '"received"' '"rtt_min_ns"' '"stamped"' '"txq_count"'; do
 	grep -q "$field" "$TMPD/dump.txt" || { diag_file "$TMPD/dump.txt"; fail "no BTF field name $field in the dump"; }
 done
 bpftool -j map dump pinned "$PIN/icmpmon_stats" > "$TMPD/dump.json" 2>&1
@@ -35,6 +35,11 @@ esac
 [ "$rtt_min" -gt 0 ] 2>/dev/null || fail "rtt_min_ns is '$rtt_min' after $received replies"
 # One target, one entry.
 [ "$(jq length "$TMPD/dump.json")" -eq 1 ] || fail "icmpmon_stats has $(jq length "$TMPD/dump.json") entries for one target"
+# The histograms are in a map of their own, same index: its first replies are in hist.
+bpftool -j map dump pinned "$PIN/icmpmon_hists" > "$TMPD/hists.json" 2>&1
+in_hist=$(jq -r '[.[0].formatted.value.hist[]] | add' "$TMPD/hists.json" 2>/dev/null)
+[ "$(jq length "$TMPD/hists.json" 2>/dev/null)" = 1 ] && [ "${in_hist:-0}" -gt 0 ] 2>/dev/null ||
+	{ diag_file "$TMPD/hists.json"; fail "icmpmon_hists: no first reply in hist[] of the one target ('$in_hist')"; }
 
 bg_wait "$pid" 20
 [ "$BG_RC" -eq 0 ] || { diag_file "$TMPD/im.out"; diag_file "$TMPD/im.err"; fail "icmpmon --pin exited $BG_RC"; }

@@ -147,6 +147,8 @@ struct icmpmon_bpf *harness_load(const struct harness_cfg *cfg, char *why, size_
 	if (!err)
 		err = size_map(skel->maps.icmpmon_stats, cfg->targets);
 	if (!err)
+		err = size_map(skel->maps.icmpmon_hists, cfg->targets);
+	if (!err)
 		err = size_map(skel->maps.icmpmon_probes, cfg->probes);
 	if (!err)
 		err = size_map(skel->maps.icmpmon_answer, cfg->answers);

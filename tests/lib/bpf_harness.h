@@ -19,7 +19,7 @@ struct harness_cfg {
 	uint32_t cookie_len; /* 0: no cookie check */
 	uint8_t consume;
 	/* max_entries; 0 keeps the object's */
-	uint32_t targets;    /* icmpmon_targets and icmpmon_stats */
+	uint32_t targets;    /* icmpmon_targets, icmpmon_stats and icmpmon_hists */
 	uint32_t probes;     /* icmpmon_probes */
 	uint32_t answers;    /* icmpmon_answer */
 	uint32_t ringbuf;    /* icmpmon_events, bytes */

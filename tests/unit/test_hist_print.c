@@ -27,7 +27,7 @@
  *   row 7 [128, 256 u): octave 3, bucket 16 + 48 + 15 = 79 (1) = 1
  *   row 24: octave 20, the last bucket 351 (7)                 = 7
  */
-static void fill_example(struct target_stats *s)
+static void fill_example(struct target_hists *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->hist[0] = 1;
@@ -46,7 +46,7 @@ static void fill_example(struct target_stats *s)
 static void test_fold(void **state)
 {
 	static const uint64_t want[HIST_ROWS] = { 3, 4, 3, 5, 12, 3, 0, 1, [24] = 7 };
-	struct target_stats s;
+	struct target_hists s;
 	uint64_t rows[HIST_ROWS];
 
 	(void)state;
@@ -106,7 +106,7 @@ static void test_rows_hold_their_values(void **state)
 /* Rows 4..7 of the example: 12 is the largest count, 40 stars; 3 -> 3*40/12 = 10; 0 -> 0; 1 -> 3. */
 static void test_print(void **state)
 {
-	struct target_stats s;
+	struct target_hists s;
 	struct capture c;
 
 	(void)state;
@@ -126,7 +126,7 @@ static void test_print(void **state)
 
 static void test_print_ends(void **state)
 {
-	struct target_stats s;
+	struct target_hists s;
 	struct capture c;
 
 	(void)state;

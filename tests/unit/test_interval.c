@@ -19,6 +19,7 @@
 struct fake {
 	struct run r;
 	struct target_stats live[N_TARGETS];
+	struct target_hists live_h[N_TARGETS];
 	struct target tv[N_TARGETS];
 	char names[N_TARGETS][16];
 };
@@ -31,6 +32,7 @@ static void fake_init(struct fake *f)
 		f->tv[i].name = f->names[i];
 	}
 	f->r.stats = f->live;
+	f->r.own_hists = f->live_h;
 	f->r.targets.v = f->tv;
 	f->r.targets.n = N_TARGETS;
 	f->r.start_ns = 1000;
@@ -38,48 +40,54 @@ static void fake_init(struct fake *f)
 
 /* The sum of intervals, counter by counter and bucket by bucket. */
 struct sum {
-	struct target_stats s;
+	struct target_snapshot s;
 	uint64_t sent;
 };
 
 /*
- * Every __u64 of struct target_stats before hist[] is a counter that only
- * grows, but rtt_min_ns and rtt_max_ns: sum those word by word, so a counter
+ * Every __u64 of struct target_stats is a counter that only grows, but
+ * rtt_min_ns, rtt_max_ns and txq_max_ns: sum those word by word, so a counter
  * added to the struct later is checked too.
  */
-#define N_WORDS (offsetof(struct target_stats, hist) / sizeof(__u64))
+#define N_WORDS (sizeof(struct target_stats) / sizeof(__u64))
 
 static int is_counter_word(size_t w)
 {
 	return w != offsetof(struct target_stats, rtt_min_ns) / sizeof(__u64) &&
-	       w != offsetof(struct target_stats, rtt_max_ns) / sizeof(__u64);
+	       w != offsetof(struct target_stats, rtt_max_ns) / sizeof(__u64) &&
+	       w != offsetof(struct target_stats, txq_max_ns) / sizeof(__u64);
 }
 
-static void add_interval(struct sum *a, const struct target_stats *iv, uint64_t sent)
+static void add_interval(struct sum *a, const struct target_snapshot *iv, uint64_t sent)
 {
-	__u64 *to = (__u64 *)&a->s;
-	const __u64 *from = (const __u64 *)iv;
+	__u64 *to = (__u64 *)&a->s.c;
+	const __u64 *from = (const __u64 *)&iv->c;
 
 	for (size_t w = 0; w < N_WORDS; w++)
 		if (is_counter_word(w))
 			to[w] += from[w];
-	for (int b = 0; b < ICMPMON_HIST_BUCKETS; b++)
-		a->s.hist[b] += iv->hist[b];
+	for (int b = 0; b < ICMPMON_HIST_BUCKETS; b++) {
+		a->s.h.hist[b] += iv->h.hist[b];
+		a->s.h.txq_hist[b] += iv->h.txq_hist[b];
+	}
 	a->sent += sent;
 }
 
-static void expect_totals(const struct sum *a, const struct target_stats *t, uint64_t sent)
+static void expect_totals(const struct sum *a, const struct target_stats *t, const struct target_hists *h,
+			  uint64_t sent)
 {
-	const __u64 *got = (const __u64 *)&a->s, *want = (const __u64 *)t;
+	const __u64 *got = (const __u64 *)&a->s.c, *want = (const __u64 *)t;
 
 	assert_int_equal(a->sent, sent);
-	assert_int_equal(a->s.received, t->received);
-	assert_int_equal(a->s.rtt_sum_ns, t->rtt_sum_ns);
+	assert_int_equal(a->s.c.received, t->received);
+	assert_int_equal(a->s.c.rtt_sum_ns, t->rtt_sum_ns);
 	for (size_t w = 0; w < N_WORDS; w++)
 		if (is_counter_word(w))
 			assert_int_equal(got[w], want[w]);
-	for (int b = 0; b < ICMPMON_HIST_BUCKETS; b++)
-		assert_int_equal(a->s.hist[b], t->hist[b]);
+	for (int b = 0; b < ICMPMON_HIST_BUCKETS; b++) {
+		assert_int_equal(a->s.h.hist[b], h->hist[b]);
+		assert_int_equal(a->s.h.txq_hist[b], h->txq_hist[b]);
+	}
 }
 
 /* A deterministic pseudo-random sequence (xorshift). */
@@ -95,45 +103,46 @@ static uint64_t rnd(uint64_t *x)
 static void test_by_hand(void **state)
 {
 	struct interval_state st = { 0 };
-	struct target_stats iv;
+	struct target_snapshot snap, *ivs = &snap;
+	const struct target_stats *iv = &snap.c;
 	struct fake *f = calloc(1, sizeof(*f));
 	uint64_t sent;
 
 	(void)state;
 	fake_init(f);
 	f->tv[0].sent = 3;
-	stats_add_rtt(&f->live[0], 100000, 0);  /* 100 us */
-	stats_add_rtt(&f->live[0], 300000, 0);  /* 300 us */
-	assert_int_equal(interval_take(&st, &f->r, 0, &iv, &sent), 0);
+	stats_add_rtt(&f->live[0], &f->live_h[0], 100000, 0);  /* 100 us */
+	stats_add_rtt(&f->live[0], &f->live_h[0], 300000, 0);  /* 300 us */
+	assert_int_equal(interval_take(&st, &f->r, 0, ivs, &sent), 0);
 	assert_int_equal(sent, 3);
-	assert_int_equal(iv.received, 2);
-	assert_int_equal(iv.rtt_count, 2);
-	assert_int_equal(iv.rtt_sum_ns, 400000);
-	assert_true(interval_loss_pct(sent, iv.received) > 33.33 && interval_loss_pct(sent, iv.received) < 33.34);
+	assert_int_equal(iv->received, 2);
+	assert_int_equal(iv->rtt_count, 2);
+	assert_int_equal(iv->rtt_sum_ns, 400000);
+	assert_true(interval_loss_pct(sent, iv->received) > 33.33 && interval_loss_pct(sent, iv->received) < 33.34);
 
 	f->tv[0].sent = 5;
-	stats_add_rtt(&f->live[0], 200000, 0);
-	stats_add_rtt(&f->live[0], 200000, 1);  /* a duplicate */
-	stats_add_rtt(&f->live[0], 50000, 0);
-	stats_add_rtt(&f->live[0], 60000, 0);
+	stats_add_rtt(&f->live[0], &f->live_h[0], 200000, 0);
+	stats_add_rtt(&f->live[0], &f->live_h[0], 200000, 1);  /* a duplicate */
+	stats_add_rtt(&f->live[0], &f->live_h[0], 50000, 0);
+	stats_add_rtt(&f->live[0], &f->live_h[0], 60000, 0);
 	f->live[0].errors[ICMPMON_ERR_UNREACH]++;
-	assert_int_equal(interval_take(&st, &f->r, 0, &iv, &sent), 0);
+	assert_int_equal(interval_take(&st, &f->r, 0, ivs, &sent), 0);
 	assert_int_equal(sent, 2);
-	assert_int_equal(iv.received, 3);
-	assert_int_equal(iv.duplicates, 1);
-	assert_int_equal(iv.rtt_count, 4);
-	assert_int_equal(iv.rtt_sum_ns, 510000);
-	assert_int_equal(iv.errors[ICMPMON_ERR_UNREACH], 1);
+	assert_int_equal(iv->received, 3);
+	assert_int_equal(iv->duplicates, 1);
+	assert_int_equal(iv->rtt_count, 4);
+	assert_int_equal(iv->rtt_sum_ns, 510000);
+	assert_int_equal(iv->errors[ICMPMON_ERR_UNREACH], 1);
 	/* more replies than probes in the interval: no negative loss */
-	assert_true(interval_loss_pct(sent, iv.received) == 0);
+	assert_true(interval_loss_pct(sent, iv->received) == 0);
 
-	assert_int_equal(interval_take(&st, &f->r, 0, &iv, &sent), 0);
+	assert_int_equal(interval_take(&st, &f->r, 0, ivs, &sent), 0);
 	assert_int_equal(sent, 0);
-	assert_int_equal(iv.received, 0);
-	assert_int_equal(iv.rtt_count, 0);
-	assert_int_equal(iv.rtt_min_ns, 0);
-	assert_int_equal(iv.rtt_max_ns, 0);
-	assert_true(interval_loss_pct(sent, iv.received) == 0);
+	assert_int_equal(iv->received, 0);
+	assert_int_equal(iv->rtt_count, 0);
+	assert_int_equal(iv->rtt_min_ns, 0);
+	assert_int_equal(iv->rtt_max_ns, 0);
+	assert_true(interval_loss_pct(sent, iv->received) == 0);
 	interval_free(&st);
 	assert_null(st.prev);
 	free(f);
@@ -145,7 +154,8 @@ static void test_sums(void **state)
 	struct interval_state st = { 0 };
 	struct sum *sums = calloc(N_TARGETS, sizeof(*sums));
 	struct fake *f = calloc(1, sizeof(*f));
-	struct target_stats iv;
+	struct target_snapshot snap, *ivs = &snap;
+	const struct target_stats *iv = &snap.c;
 	uint64_t x = 88172645463325252ull, sent;
 
 	(void)state;
@@ -159,7 +169,7 @@ static void test_sums(void **state)
 			for (int k = 0; k < n; k++) {
 				uint64_t rtt = 1 + rnd(&x) % (rnd(&x) % 2 ? 200000 : 2000000000ull);
 
-				stats_add_rtt(&f->live[t], rtt, rnd(&x) % 7 == 0);
+				stats_add_rtt(&f->live[t], &f->live_h[t], rtt, rnd(&x) % 7 == 0);
 			}
 			if (rnd(&x) % 9 == 0)
 				f->live[t].errors[rnd(&x) % ICMPMON_ERR_KINDS]++;
@@ -168,22 +178,22 @@ static void test_sums(void **state)
 		if (rnd(&x) % 3 == 0)
 			continue;
 		for (uint32_t t = 0; t < N_TARGETS; t++) {
-			assert_int_equal(interval_take(&st, &f->r, t, &iv, &sent), 0);
-			assert_true(iv.rtt_count == iv.received + iv.duplicates);
-			if (iv.rtt_count) {
+			assert_int_equal(interval_take(&st, &f->r, t, ivs, &sent), 0);
+			assert_true(iv->rtt_count == iv->received + iv->duplicates);
+			if (iv->rtt_count) {
 				/* the interval's min/max bound its RTTs and stay within the run's */
-				assert_true(iv.rtt_min_ns >= f->live[t].rtt_min_ns);
-				assert_true(iv.rtt_max_ns <= f->live[t].rtt_max_ns);
-				assert_true(iv.rtt_min_ns <= iv.rtt_sum_ns / iv.rtt_count || iv.duplicates);
+				assert_true(iv->rtt_min_ns >= f->live[t].rtt_min_ns);
+				assert_true(iv->rtt_max_ns <= f->live[t].rtt_max_ns);
+				assert_true(iv->rtt_min_ns <= iv->rtt_sum_ns / iv->rtt_count || iv->duplicates);
 			}
-			add_interval(&sums[t], &iv, sent);
+			add_interval(&sums[t], ivs, sent);
 		}
 	}
 	/* the last, partial interval */
 	for (uint32_t t = 0; t < N_TARGETS; t++) {
-		assert_int_equal(interval_take(&st, &f->r, t, &iv, &sent), 0);
-		add_interval(&sums[t], &iv, sent);
-		expect_totals(&sums[t], &f->live[t], f->tv[t].sent);
+		assert_int_equal(interval_take(&st, &f->r, t, ivs, &sent), 0);
+		add_interval(&sums[t], ivs, sent);
+		expect_totals(&sums[t], &f->live[t], &f->live_h[t], f->tv[t].sent);
 	}
 	interval_free(&st);
 	free(sums);
@@ -197,7 +207,7 @@ static void test_sums(void **state)
  */
 static void test_torn_snapshot(void **state)
 {
-	struct target_stats prev, s1, s2, iv;
+	struct target_snapshot prev, s1, s2, iv;
 	struct sum sum;
 	uint64_t prev_sent = 0, sent;
 	uint32_t b = icmpmon_hist_bucket(70000);
@@ -206,22 +216,22 @@ static void test_torn_snapshot(void **state)
 	memset(&prev, 0, sizeof(prev));
 	memset(&sum, 0, sizeof(sum));
 	memset(&s2, 0, sizeof(s2));
-	stats_add_rtt(&s2, 50000, 0);
-	stats_add_rtt(&s2, 70000, 0);
+	stats_add_rtt(&s2.c, &s2.h, 50000, 0);
+	stats_add_rtt(&s2.c, &s2.h, 70000, 0);
 	s1 = s2;                 /* s1: the second reply only partly there */
-	s1.hist[b]--;
-	s1.rtt_sum2_us -= 70 * 70;
+	s1.h.hist[b]--;
+	s1.c.rtt_sum2_us -= 70 * 70;
 
 	interval_step(&prev, &prev_sent, &s1, 2, &iv, &sent);
-	assert_int_equal(iv.received, 2);
-	assert_int_equal(iv.hist[b], b == icmpmon_hist_bucket(50000) ? 1 : 0);
+	assert_int_equal(iv.c.received, 2);
+	assert_int_equal(iv.h.hist[b], b == icmpmon_hist_bucket(50000) ? 1 : 0);
 	add_interval(&sum, &iv, sent);
 	interval_step(&prev, &prev_sent, &s2, 2, &iv, &sent);
-	assert_int_equal(iv.received, 0);
-	assert_int_equal(iv.hist[b], 1);
-	assert_int_equal(iv.rtt_sum2_us, 70 * 70);
+	assert_int_equal(iv.c.received, 0);
+	assert_int_equal(iv.h.hist[b], 1);
+	assert_int_equal(iv.c.rtt_sum2_us, 70 * 70);
 	add_interval(&sum, &iv, sent);
-	expect_totals(&sum, &s2, 2);
+	expect_totals(&sum, &s2.c, &s2.h, 2);
 	/* the baseline is the copy that was diffed */
 	assert_memory_equal(&prev, &s2, sizeof(s2));
 }
@@ -244,7 +254,7 @@ static void test_mark(void **state)
 
 static void test_line(void **state)
 {
-	struct target_stats s;
+	struct target_snapshot s;
 	char *buf = NULL;
 	size_t len;
 	FILE *f;
@@ -252,7 +262,7 @@ static void test_line(void **state)
 	(void)state;
 	/* one reply of 40 us: min = avg = max = every percentile */
 	memset(&s, 0, sizeof(s));
-	stats_add_rtt(&s, 40000, 0);
+	stats_add_rtt(&s.c, &s.h, 40000, 0);
 	f = open_memstream(&buf, &len);
 	/* date -u -d @1700000000 -> 2023-11-14T22:13:20; 0.2 s after it */
 	interval_print_line(f, 1700000000200999999ull, "10.0.0.1", 2, &s);

@@ -23,14 +23,15 @@ struct fixture {
 	struct run r;
 	struct target t[3];
 	struct target_stats s[3];
+	struct target_hists h[3];
 	char *text;
 	size_t len;
 };
 
-static void add_us(struct target_stats *s, const double *us, size_t n, int dup)
+static void add_us(struct target_stats *s, struct target_hists *h, const double *us, size_t n, int dup)
 {
 	for (size_t i = 0; i < n; i++)
-		stats_add_rtt(s, (__u64)(us[i] * 1000), dup);
+		stats_add_rtt(s, h, (__u64)(us[i] * 1000), dup);
 }
 
 static void build(struct fixture *fx)
@@ -45,6 +46,7 @@ static void build(struct fixture *fx)
 	fx->r.targets.v = fx->t;
 	fx->r.targets.n = 3;
 	fx->r.stats = fx->s;
+	fx->r.own_hists = fx->h;
 	fx->t[0].name = "a.example";
 	strcpy(fx->t[0].addr_str, "10.0.0.1");
 	fx->t[0].sent = 5;
@@ -64,11 +66,11 @@ static void build(struct fixture *fx)
 	strcpy(fx->r.ld.ifs[1].name, "eth\"1");
 	fx->t[0].ifindex = 1;
 	fx->t[1].ifindex = 2;
-	add_us(&fx->s[0], a, 4, 0);
-	add_us(&fx->s[0], a, 1, 1); /* one duplicate: in neither the histogram nor its _sum */
+	add_us(&fx->s[0], &fx->h[0], a, 4, 0);
+	add_us(&fx->s[0], &fx->h[0], a, 1, 1); /* one duplicate: in neither the histogram nor its _sum */
 	fx->s[0].stamped = 5;
 	fx->s[0].errors[ICMPMON_ERR_TIME_EXCEEDED] = 2;
-	add_us(&fx->s[1], b, 1, 0);
+	add_us(&fx->s[1], &fx->h[1], b, 1, 0);
 	fx->s[1].stamped = 2;
 	fx->s[2].received = 77;
 }
@@ -266,7 +268,7 @@ static void test_cumulative(void **state)
 static void test_straddle(void **state)
 {
 	struct fixture fx;
-	struct target_stats s;
+	struct target_snapshot s;
 	char err[128];
 	double le[3];
 	uint64_t out[3];
@@ -275,12 +277,12 @@ static void test_straddle(void **state)
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	stats_add_rtt(&s, 60000, 0);
+	stats_add_rtt(&s.c, &s.h, 60000, 0);
 	assert_true(lo < 60000 && 60000 < top);
 	le[0] = (double)lo / 1e9;        /* the bucket's lower bound: not all of it fits */
 	le[1] = 60000e-9;                /* inside the bucket */
 	le[2] = (double)top / 1e9;       /* its largest value: the whole bucket fits */
-	metrics_hist_cumulative(&s, le, 3, out);
+	metrics_hist_cumulative(&s.h, le, 3, out);
 	assert_int_equal(out[0], 0);
 	assert_int_equal(out[1], 0);
 	assert_int_equal(out[2], 1);

@@ -15,6 +15,7 @@
 #include "output/prometheus.h"
 
 static struct target_stats stats[2];
+static struct target_hists hists[2];
 
 static int one_target(const void *ctx, uint32_t i, struct metrics_target *t)
 {
@@ -24,14 +25,23 @@ static int one_target(const void *ctx, uint32_t i, struct metrics_target *t)
 	t->host = t->addr;
 	t->ifname = "eth0";
 	t->labels = i ? "dc=fra" : "dc=ams";
+	t->slot = i;
 	t->stats = &stats[i];
 	t->sent = 7;
 	return 1;
 }
 
-static void add(struct target_stats *s, uint64_t ns)
+static const struct target_hists *hists_of(const void *ctx, uint32_t i)
 {
-	s->hist[icmpmon_hist_bucket(ns)]++;
+	(void)ctx;
+	return &hists[i];
+}
+
+static void add(uint32_t i, uint64_t ns)
+{
+	struct target_stats *s = &stats[i];
+
+	hists[i].hist[icmpmon_hist_bucket(ns)]++;
 	s->received++;
 	s->rtt_first_sum_ns += ns;
 }
@@ -66,7 +76,7 @@ static void test_native(void **state)
 	static const uint64_t rtts[] = { 500, 1500, 30000, 31000, 250000, 1000000, 1000000, 40000000000ull };
 	Io__Prometheus__Client__MetricFamily *fams[64], *rtt = NULL;
 	double le[METRICS_MAX_BUCKETS];
-	struct metrics_scrape m = { .slots = 2, .target = one_target, .target_hist = 1 };
+	struct metrics_scrape m = { .slots = 2, .target = one_target, .hists = hists_of, .target_hist = 1 };
 	unsigned char *buf = NULL;
 	size_t len = 0, k;
 	FILE *f;
@@ -75,7 +85,7 @@ static void test_native(void **state)
 	(void)state;
 	memset(stats, 0, sizeof(stats));
 	for (k = 0; k < sizeof(rtts) / sizeof(rtts[0]); k++)
-		add(&stats[0], rtts[k]);
+		add(0, rtts[k]);
 	m.le = le;
 	m.n_le = metrics_buckets(NULL, 0, le);
 	f = open_memstream((char **)&buf, &len);

@@ -29,6 +29,7 @@ struct fixture {
 	struct run r;
 	struct target t[N];
 	struct target_stats s[N];
+	struct target_hists h[N];
 	char names[N][32];
 	char labels[N][64];
 };
@@ -44,6 +45,7 @@ static void build(struct fixture *fx)
 	fx->r.targets.v = fx->t;
 	fx->r.targets.n = N;
 	fx->r.stats = fx->s;
+	fx->r.own_hists = fx->h;
 	fx->r.ld.n_ifs = 2;
 	fx->r.ld.ifs[0].ifindex = 1;
 	strcpy(fx->r.ld.ifs[0].name, "eth0");
@@ -68,11 +70,11 @@ static void build(struct fixture *fx)
 		t->unstamped = i % 13 == 4;
 		fx->s[i].stamped = t->sent - t->unstamped;
 		for (k = 0; k < i % 6; k++)
-			stats_add_rtt(&fx->s[i], 1000ull * (20 + 37 * k * k + i * 11), 0);
+			stats_add_rtt(&fx->s[i], &fx->h[i], 1000ull * (20 + 37 * k * k + i * 11), 0);
 		if (i % 8 == 6)
-			stats_add_rtt(&fx->s[i], 250000, 1);
+			stats_add_rtt(&fx->s[i], &fx->h[i], 250000, 1);
 		if (i % 10 == 7)
-			stats_add_rtt(&fx->s[i], 40000000000ull, 0);
+			stats_add_rtt(&fx->s[i], &fx->h[i], 40000000000ull, 0);
 		fx->s[i].errors[i % ICMPMON_ERR_KINDS] = i % 3;
 	}
 }
@@ -271,6 +273,7 @@ static void test_threshold(void **state)
 	struct run r;
 	struct target *t = calloc(n, sizeof(*t));
 	struct target_stats *st = calloc(n, sizeof(*st));
+	struct target_hists *sh = calloc(n, sizeof(*sh));
 	char *text;
 	size_t len;
 	uint32_t i;
@@ -278,6 +281,7 @@ static void test_threshold(void **state)
 	(void)state;
 	assert_non_null(t);
 	assert_non_null(st);
+	assert_non_null(sh);
 	memset(&r, 0, sizeof(r));
 	config_defaults(&cfg);
 	cfg.metrics_port = 9374;
@@ -285,6 +289,7 @@ static void test_threshold(void **state)
 	r.targets.v = t;
 	r.targets.n = n;
 	r.stats = st;
+	r.own_hists = sh;
 	for (i = 0; i < n; i++) {
 		t[i].name = "x";
 		snprintf(t[i].addr_str, sizeof(t[i].addr_str), "10.1.%u.%u", i / 256, i % 256);
@@ -327,6 +332,7 @@ static void test_threshold(void **state)
 	free(text);
 	free(t);
 	free(st);
+	free(sh);
 }
 
 /* Read a byte, or 7, or 100,000 at a time, the body is the one written at once; a big scrape in many pieces. */
@@ -338,6 +344,7 @@ static void test_pieces(void **state)
 	struct run r;
 	struct target *t = calloc(n, sizeof(*t));
 	struct target_stats *st = calloc(n, sizeof(*st));
+	struct target_hists *sh = calloc(n, sizeof(*sh));
 	char *whole = NULL, *piece = malloc(100000);
 	size_t len, k;
 	uint32_t i;
@@ -346,6 +353,7 @@ static void test_pieces(void **state)
 	(void)state;
 	assert_non_null(t);
 	assert_non_null(st);
+	assert_non_null(sh);
 	assert_non_null(piece);
 	memset(&r, 0, sizeof(r));
 	config_defaults(&cfg);
@@ -354,12 +362,13 @@ static void test_pieces(void **state)
 	r.targets.v = t;
 	r.targets.n = n;
 	r.stats = st;
+	r.own_hists = sh;
 	for (i = 0; i < n; i++) {
 		t[i].name = "some.host.example";
 		t[i].labels = i % 2 ? "dc=ams rack=r1" : "dc=fra";
 		snprintf(t[i].addr_str, sizeof(t[i].addr_str), "10.1.%u.%u", i / 256, i % 256);
 		t[i].sent = i;
-		stats_add_rtt(&st[i], 1000ull * i, 0);
+		stats_add_rtt(&st[i], &sh[i], 1000ull * i, 0);
 	}
 	for (pb = 0; pb < 2; pb++) {
 		FILE *f = open_memstream(&whole, &len);
@@ -393,6 +402,7 @@ static void test_pieces(void **state)
 	free(piece);
 	free(t);
 	free(st);
+	free(sh);
 }
 
 int main(void)

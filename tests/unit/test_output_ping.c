@@ -321,14 +321,16 @@ static void test_summary_from_stats(void **state)
 {
 	static const __u64 rtt_ns[] = { 64100, 57900, 55000 };
 	struct target_stats t;
+	struct target_hists h;
 	struct ping_rtt rtt;
 	struct ping_summary s = { .host = "localhost", .elapsed_ns = 203000000, .rtt = &rtt };
 	struct capture c;
 
 	(void)state;
 	memset(&t, 0, sizeof(t));
+	memset(&h, 0, sizeof(h));
 	for (int i = 0; i < 3; i++)
-		stats_add_rtt(&t, rtt_ns[i], 0);
+		stats_add_rtt(&t, &h, rtt_ns[i], 0);
 	assert_int_equal(stats_ping_rtt(&t, &rtt), 1);
 	s.transmitted = 4;
 	s.received = t.received;

@@ -12,17 +12,17 @@
 #include "bpf/hist.h"
 #include "util/stats.h"
 
-static void add_us(struct target_stats *s, const long *us, size_t n, size_t first_dup)
+static void add_us(struct target_snapshot *s, const long *us, size_t n, size_t first_dup)
 {
 	for (size_t i = 0; i < n; i++)
-		stats_add_rtt(s, (__u64)us[i] * 1000, i >= first_dup);
+		stats_add_rtt(&s->c, &s->h, (__u64)us[i] * 1000, i >= first_dup);
 }
 
-static void expect_rtt(const struct target_stats *s, long min, long avg, long max, long mdev)
+static void expect_rtt(const struct target_snapshot *s, long min, long avg, long max, long mdev)
 {
 	struct ping_rtt r;
 
-	assert_int_equal(stats_ping_rtt(s, &r), 1);
+	assert_int_equal(stats_ping_rtt(&s->c, &r), 1);
 	assert_int_equal(r.min_us, min);
 	assert_int_equal(r.avg_us, avg);
 	assert_int_equal(r.max_us, max);
@@ -46,7 +46,7 @@ static void test_mdev_small(void **state)
 	static const long d[] = { 29, 56 };
 	/* 6e6/3 = 2e6; (12.5e12 - 12e12) / 3 = 166666666666.67 -> 408248 */
 	static const long e[] = { 1500000, 2500000, 2000000 };
-	struct target_stats s;
+	struct target_snapshot s;
 
 	(void)state;
 	memset(&s, 0, sizeof(s)); add_us(&s, a, 3, 3); expect_rtt(&s, 8, 13, 20, 5);
@@ -66,18 +66,18 @@ static void test_mdev_dups(void **state)
 	 * (tsum2 - 5226549^2/5) / 5 = 3912330338074.16 -> 1977961
 	 */
 	static const long b[] = { 123456, 98765, 7, 4321, 5000000 };
-	struct target_stats s;
+	struct target_snapshot s;
 	__u64 n = 0;
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	add_us(&s, a, 3, 2);
-	assert_int_equal(s.received, 2);
-	assert_int_equal(s.duplicates, 1);
-	assert_int_equal(s.rtt_count, 3);
+	assert_int_equal(s.c.received, 2);
+	assert_int_equal(s.c.duplicates, 1);
+	assert_int_equal(s.c.rtt_count, 3);
 	expect_rtt(&s, 100, 200, 300, 81);
 	for (int i = 0; i < ICMPMON_HIST_BUCKETS; i++)
-		n += s.hist[i];
+		n += s.h.hist[i];
 	assert_int_equal(n, 2);
 
 	memset(&s, 0, sizeof(s));
@@ -93,52 +93,66 @@ static void test_mdev_dups(void **state)
  */
 static void test_mdev_large_branch(void **state)
 {
-	struct target_stats s;
+	struct target_snapshot s;
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	for (int i = 0; i < 50000; i++) {
-		stats_add_rtt(&s, 21000 * 1000ULL, 0);
-		stats_add_rtt(&s, 22001 * 1000ULL, 0);
+		stats_add_rtt(&s.c, &s.h, 21000 * 1000ULL, 0);
+		stats_add_rtt(&s.c, &s.h, 22001 * 1000ULL, 0);
 	}
-	assert_int_equal(s.rtt_sum_us, 2150050000ULL);
-	assert_int_equal(s.rtt_sum2_us, 46252200050000ULL);
+	assert_int_equal(s.c.rtt_sum_us, 2150050000ULL);
+	assert_int_equal(s.c.rtt_sum2_us, 46252200050000ULL);
 	expect_rtt(&s, 21000, 21500, 22001, 521);
 }
 
 /* RTTs are truncated to whole microseconds before summing, like ping's triptime. */
 static void test_add_truncates(void **state)
 {
-	struct target_stats s;
+	struct target_snapshot s;
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	stats_add_rtt(&s, 64999, 0);
-	stats_add_rtt(&s, 57500, 0);
-	stats_add_rtt(&s, 55001, 0);
-	assert_int_equal(s.rtt_sum_ns, 64999 + 57500 + 55001);
-	assert_int_equal(s.rtt_sum_us, 64 + 57 + 55);
-	assert_int_equal(s.rtt_sum2_us, 64 * 64 + 57 * 57 + 55 * 55);
-	assert_int_equal(s.rtt_min_ns, 55001);
-	assert_int_equal(s.rtt_max_ns, 64999);
+	stats_add_rtt(&s.c, &s.h, 64999, 0);
+	stats_add_rtt(&s.c, &s.h, 57500, 0);
+	stats_add_rtt(&s.c, &s.h, 55001, 0);
+	assert_int_equal(s.c.rtt_sum_ns, 64999 + 57500 + 55001);
+	assert_int_equal(s.c.rtt_sum_us, 64 + 57 + 55);
+	assert_int_equal(s.c.rtt_sum2_us, 64 * 64 + 57 * 57 + 55 * 55);
+	assert_int_equal(s.c.rtt_min_ns, 55001);
+	assert_int_equal(s.c.rtt_max_ns, 64999);
 	expect_rtt(&s, 55, 58, 64, 3);
 }
 
 static void test_add_zero_and_empty(void **state)
 {
-	struct target_stats s;
+	struct target_snapshot s;
 	struct ping_rtt r = { -1, -1, -1, -1 };
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(stats_ping_rtt(&s, &r), 0);
+	assert_int_equal(stats_ping_rtt(&s.c, &r), 0);
 	assert_int_equal(r.min_us, -1);
-	assert_int_equal(stats_percentile_ns(&s, 0.5), 0);
-	stats_add_rtt(&s, 0, 0);
-	assert_int_equal(s.rtt_min_ns, 1);
-	assert_int_equal(s.rtt_max_ns, 1);
-	assert_int_equal(s.hist[0], 1);
+	assert_int_equal(stats_percentile_ns(&s.c, &s.h, 0.5), 0);
+	stats_add_rtt(&s.c, &s.h, 0, 0);
+	assert_int_equal(s.c.rtt_min_ns, 1);
+	assert_int_equal(s.c.rtt_max_ns, 1);
+	assert_int_equal(s.h.hist[0], 1);
 	expect_rtt(&s, 0, 0, 0, 0);
+}
+
+/*
+ * Userland maps icmpmon_stats whole, and the whole mapping is resident: at
+ * 131,072 slots (65,536 targets with --daemon's reload room) every byte of
+ * struct target_stats costs 128 KiB. The histograms (two of 1,408 bytes) are
+ * in icmpmon_hists, read only when printed or exported: the counters stay
+ * within 160 bytes (19 words today).
+ */
+static void test_counters_small(void **state)
+{
+	(void)state;
+	assert_true(sizeof(struct target_stats) <= 160);
+	assert_int_equal(sizeof(struct target_hists), 2 * ICMPMON_HIST_BUCKETS * sizeof(__u32));
 }
 
 /* ping's rts->rtt: 20, 11, 8 us -> 160, 151, 141; ping -A printed ewma 0.017 for these. */
@@ -255,21 +269,21 @@ static __u64 exact_pct(const __u64 *v, size_t n, double q)
 static void check_percentiles(__u64 *v, size_t n, const char *name)
 {
 	static const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
-	struct target_stats s;
+	struct target_snapshot s;
 
 	memset(&s, 0, sizeof(s));
 	for (size_t i = 0; i < n; i++)
-		stats_add_rtt(&s, v[i], 0);
+		stats_add_rtt(&s.c, &s.h, v[i], 0);
 	qsort(v, n, sizeof(*v), cmp_u64);
 	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
 		double want = (double)exact_pct(v, n, qs[i]);
-		double got = (double)stats_percentile_ns(&s, qs[i]);
+		double got = (double)stats_percentile_ns(&s.c, &s.h, qs[i]);
 
 		if (fabs(got - want) > 0.032 * want)
 			fail_msg("%s p%g: got %.0f want %.0f", name, qs[i] * 100, got, want);
 	}
-	assert_int_equal(stats_percentile_ns(&s, 0), v[0]);
-	assert_int_equal(stats_percentile_ns(&s, 1), v[n - 1]);
+	assert_int_equal(stats_percentile_ns(&s.c, &s.h, 0), v[0]);
+	assert_int_equal(stats_percentile_ns(&s.c, &s.h, 1), v[n - 1]);
 }
 
 #define NSAMPLES 100000
@@ -307,41 +321,41 @@ static void test_percentile_constant(void **state)
 	check_percentiles(v, 1000, "constant");
 }
 
-static void add_stats(struct target_stats *acc, const struct target_stats *d)
+static void add_stats(struct target_snapshot *acc, const struct target_snapshot *d)
 {
-	acc->stamped += d->stamped;
-	acc->received += d->received;
-	acc->duplicates += d->duplicates;
-	acc->rtt_count += d->rtt_count;
-	acc->rtt_sum_ns += d->rtt_sum_ns;
-	acc->rtt_sum_us += d->rtt_sum_us;
-	acc->rtt_sum2_us += d->rtt_sum2_us;
-	acc->rtt_first_sum_ns += d->rtt_first_sum_ns;
+	acc->c.stamped += d->c.stamped;
+	acc->c.received += d->c.received;
+	acc->c.duplicates += d->c.duplicates;
+	acc->c.rtt_count += d->c.rtt_count;
+	acc->c.rtt_sum_ns += d->c.rtt_sum_ns;
+	acc->c.rtt_sum_us += d->c.rtt_sum_us;
+	acc->c.rtt_sum2_us += d->c.rtt_sum2_us;
+	acc->c.rtt_first_sum_ns += d->c.rtt_first_sum_ns;
 	for (int i = 0; i < ICMPMON_ERR_KINDS; i++)
-		acc->errors[i] += d->errors[i];
+		acc->c.errors[i] += d->c.errors[i];
 	for (int i = 0; i < ICMPMON_HIST_BUCKETS; i++)
-		acc->hist[i] += d->hist[i];
+		acc->h.hist[i] += d->h.hist[i];
 }
 
-static void check_interval_bounds(const struct target_stats *d, const struct target_stats *now,
+static void check_interval_bounds(const struct target_snapshot *d, const struct target_snapshot *now,
 				  __u64 imin, __u64 imax)
 {
-	if (!d->rtt_count) {
-		assert_int_equal(d->rtt_min_ns, 0);
-		assert_int_equal(d->rtt_max_ns, 0);
+	if (!d->c.rtt_count) {
+		assert_int_equal(d->c.rtt_min_ns, 0);
+		assert_int_equal(d->c.rtt_max_ns, 0);
 		return;
 	}
-	assert_true(d->rtt_min_ns >= now->rtt_min_ns);
-	assert_true(d->rtt_max_ns <= now->rtt_max_ns);
-	if (d->received) { /* bounds enclose the interval's first replies */
-		assert_true(d->rtt_min_ns <= imin);
-		assert_true(d->rtt_max_ns >= imax);
+	assert_true(d->c.rtt_min_ns >= now->c.rtt_min_ns);
+	assert_true(d->c.rtt_max_ns <= now->c.rtt_max_ns);
+	if (d->c.received) { /* bounds enclose the interval's first replies */
+		assert_true(d->c.rtt_min_ns <= imin);
+		assert_true(d->c.rtt_max_ns >= imax);
 	}
 }
 
 static void test_diff_sums(void **state)
 {
-	struct target_stats now, prev, d, acc;
+	struct target_snapshot now, prev, d, acc;
 
 	(void)state;
 	memset(&now, 0, sizeof(now));
@@ -355,10 +369,10 @@ static void test_diff_sums(void **state)
 			__u64 rtt = 20000 + rng() % 300000000;
 			int dup = rng() % 10 == 0;
 
-			now.stamped += 1 + dup;
+			now.c.stamped += 1 + dup;
 			if (rng() % 7 == 0)
-				now.errors[rng() % ICMPMON_ERR_KINDS]++;
-			stats_add_rtt(&now, rtt, dup);
+				now.c.errors[rng() % ICMPMON_ERR_KINDS]++;
+			stats_add_rtt(&now.c, &now.h, rtt, dup);
 			if (!dup) {
 				imin = rtt < imin ? rtt : imin;
 				imax = rtt > imax ? rtt : imax;
@@ -368,42 +382,42 @@ static void test_diff_sums(void **state)
 		check_interval_bounds(&d, &now, imin, imax);
 		add_stats(&acc, &d);
 	}
-	acc.rtt_min_ns = now.rtt_min_ns;
-	acc.rtt_max_ns = now.rtt_max_ns;
+	acc.c.rtt_min_ns = now.c.rtt_min_ns;
+	acc.c.rtt_max_ns = now.c.rtt_max_ns;
 	assert_memory_equal(&acc, &now, sizeof(now));
 }
 
 /* An interval of one reply: bounds of its bucket, clamped to the run's min/max. */
 static void test_diff_single_bucket(void **state)
 {
-	struct target_stats prev, now, d;
+	struct target_snapshot prev, now, d;
 	__u32 b = icmpmon_hist_bucket(1500000);
 
 	(void)state;
 	memset(&prev, 0, sizeof(prev));
-	stats_add_rtt(&prev, 1000000, 0);
-	stats_add_rtt(&prev, 3000000, 0);
+	stats_add_rtt(&prev.c, &prev.h, 1000000, 0);
+	stats_add_rtt(&prev.c, &prev.h, 3000000, 0);
 	now = prev;
-	stats_add_rtt(&now, 1500000, 0);
+	stats_add_rtt(&now.c, &now.h, 1500000, 0);
 	stats_diff(&now, &prev, &d);
-	assert_int_equal(d.received, 1);
-	assert_int_equal(d.rtt_min_ns, icmpmon_hist_lower_ns(b));
-	assert_int_equal(d.rtt_max_ns, icmpmon_hist_lower_ns(b) + icmpmon_hist_width_ns(b) - 1);
+	assert_int_equal(d.c.received, 1);
+	assert_int_equal(d.c.rtt_min_ns, icmpmon_hist_lower_ns(b));
+	assert_int_equal(d.c.rtt_max_ns, icmpmon_hist_lower_ns(b) + icmpmon_hist_width_ns(b) - 1);
 
 	/* the run's own extremes clamp the bucket bounds */
 	memset(&prev, 0, sizeof(prev));
 	now = prev;
-	stats_add_rtt(&now, 1500000, 0);
+	stats_add_rtt(&now.c, &now.h, 1500000, 0);
 	stats_diff(&now, &prev, &d);
-	assert_int_equal(d.rtt_min_ns, 1500000);
-	assert_int_equal(d.rtt_max_ns, 1500000);
+	assert_int_equal(d.c.rtt_min_ns, 1500000);
+	assert_int_equal(d.c.rtt_max_ns, 1500000);
 
 	/* duplicates only: no histogram, the overall range */
 	prev = now;
-	stats_add_rtt(&now, 2500000, 1);
+	stats_add_rtt(&now.c, &now.h, 2500000, 1);
 	stats_diff(&now, &prev, &d);
-	assert_int_equal(d.rtt_min_ns, 1500000);
-	assert_int_equal(d.rtt_max_ns, 2500000);
+	assert_int_equal(d.c.rtt_min_ns, 1500000);
+	assert_int_equal(d.c.rtt_max_ns, 2500000);
 }
 
 int main(void)
@@ -416,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_add_zero_and_empty),
 		cmocka_unit_test(test_ewma),
 		cmocka_unit_test(test_loss),
+		cmocka_unit_test(test_counters_small),
 		cmocka_unit_test(test_hist_layout),
 		cmocka_unit_test(test_hist_monotonic),
 		cmocka_unit_test(test_percentile_uniform),
