@@ -403,7 +403,7 @@ static int find_sources(struct run *r, char *err, size_t errlen)
 		if (scoped_by_iface && !cfg->has_source) {
 			/* ping looks no source up for it: its header says "from :: IFACE" */
 			memset(&t->src, 0, sizeof(t->src));
-			t->src.ss_family = AF_INET6;
+			t->src.sin6.sin6_family = AF_INET6;
 		}
 		if (!need)
 			t->has_src = 0;
