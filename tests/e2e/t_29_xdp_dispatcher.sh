@@ -107,22 +107,29 @@ fi
 xl unload -a "$VETH_P" > "$TMPD/unload.out" 2>&1 || { diag_file "$TMPD/unload.out"; fail "xdp-loader unload -a failed"; }
 [ -z "$(xdp_prog)" ] || fail "XDP still on $VETH_P after xdp-loader unload -a: $(xdp_prog)"
 
+# falls_back NAME WHAT REGEX: three probes, all answered (in tc ingress), and one
+# stderr line, matching REGEX, that says why XDP was not joined
+falls_back() {
+	local name=$1 what=$2 re=$3
+	icmpmon_p "$name" -c 3 -i 0.2 "$ANSWERED"
+	if [ "$RC" -ne 0 ] || ! check_ping_output "$TMPD/$name.out" "$ANSWERED" 3; then
+		diag_file "$TMPD/$name.out"; diag_file "$TMPD/$name.err"
+		fail "$what (exit $RC): ${WHY:-expected exit 0}"
+	fi
+	if ! one_line "$TMPD/$name.err" || ! grep -Eq "$re" "$TMPD/$name.err"; then
+		diag_file "$TMPD/$name.err"
+		fail "$what: stderr is not one line saying why and that tc ingress took over"
+	fi
+}
+
 # --- a dispatcher libxdp has no state of: tc ingress, said in one line ---------
 ip -n "$NS_P" link set dev "$VETH_P" xdpgeneric obj "$DISPATCHER_O" sec xdp program xdp_dispatcher ||
 	fail "cannot attach libxdp's dispatcher program by hand"
 DISP=$(xdp_prog)
 DISP_ID=${DISP#* }
 [ "${DISP% *}" = xdp_dispatcher ] || fail "the XDP program on $VETH_P is '$DISP', not the dispatcher"
-icmpmon_p nostate -c 3 -i 0.2 "$ANSWERED"
-if [ "$RC" -ne 0 ] || ! check_ping_output "$TMPD/nostate.out" "$ANSWERED" 3; then
-	diag_file "$TMPD/nostate.out"; diag_file "$TMPD/nostate.err"
-	fail "dispatcher without libxdp state (exit $RC): ${WHY:-expected exit 0}"
-fi
-if ! one_line "$TMPD/nostate.err" ||
-   ! grep -Eq "^icmpmon: $VETH_P: a libxdp dispatcher runs there, but libxdp finds no state of it .*; catching replies in tc ingress instead$" "$TMPD/nostate.err"; then
-	diag_file "$TMPD/nostate.err"
-	fail "dispatcher without libxdp state: stderr is not one line saying so and that tc ingress took over"
-fi
+falls_back nostate "dispatcher without libxdp state" \
+	"^icmpmon: $VETH_P: a libxdp dispatcher runs there, but libxdp finds no state of it .*; catching replies in tc ingress instead$"
 only_left "$DISP" "dispatcher without libxdp state"
 
 # --- the same with its state, on a kernel where joining fails ------------------
@@ -130,16 +137,8 @@ IFINDEX=$(ip -n "$NS_P" -j link show dev "$VETH_P" | jq -r '.[0].ifindex')
 STATE_DIR=$BPFFS/xdp/dispatch-$IFINDEX-$DISP_ID
 if [ "$EXT" = 0 ]; then
 	mkdir -p "$STATE_DIR" || fail "cannot make $STATE_DIR"
-	icmpmon_p nojoin -c 3 -i 0.2 "$ANSWERED"
-	if [ "$RC" -ne 0 ] || ! check_ping_output "$TMPD/nojoin.out" "$ANSWERED" 3; then
-		diag_file "$TMPD/nojoin.out"; diag_file "$TMPD/nojoin.err"
-		fail "dispatcher that cannot be joined (exit $RC): ${WHY:-expected exit 0}"
-	fi
-	if ! one_line "$TMPD/nojoin.err" ||
-	   ! grep -Eq "^icmpmon: $VETH_P: cannot join the libxdp dispatcher there: .+; catching replies in tc ingress instead$" "$TMPD/nojoin.err"; then
-		diag_file "$TMPD/nojoin.err"
-		fail "dispatcher that cannot be joined: stderr is not one line saying what failed and that tc ingress took over"
-	fi
+	falls_back nojoin "dispatcher that cannot be joined" \
+		"^icmpmon: $VETH_P: cannot join the libxdp dispatcher there: .+; catching replies in tc ingress instead$"
 	diag "$(cat "$TMPD/nojoin.err")"
 	only_left "$DISP" "dispatcher that cannot be joined"
 	icmpmon_p nojoin_xdp --attach xdp -c 3 -i 0.2 "$ANSWERED"
