@@ -83,6 +83,15 @@ static int read_answer(struct nlmsghdr *nh, int len, __u32 seq, struct route_ans
 
 /* One socket per thread for all look-ups (65,536 targets need not open 65,536 sockets). */
 static __thread int nl_fd = -1;
+
+/* The thread's netlink socket, opened on first use (or after route_close()); -1 on failure. */
+static int nl_open(void)
+{
+	if (nl_fd < 0)
+		nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	return nl_fd;
+}
+
 static __thread __u32 nl_seq;
 
 #define STALE_TRIES 8
@@ -104,9 +113,7 @@ static int ask(struct nlmsghdr *req, struct route_answer *a)
 	int len, rc = NOT_OURS, tries;
 
 	req->nlmsg_seq = ++nl_seq;
-	if (nl_fd < 0)
-		nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (nl_fd < 0)
+	if (nl_open() < 0)
 		return -errno;
 	if (send(nl_fd, req, req->nlmsg_len, 0) < 0) {
 		rc = -errno;
@@ -139,20 +146,6 @@ static const void *addr_of(const struct sockaddr *dst, unsigned short *len)
 	return &((const struct sockaddr_in *)dst)->sin_addr;
 }
 
-static int ask_route(const struct sockaddr *dst, struct route_answer *a)
-{
-	struct route_req req = {
-		.nh = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)), .nlmsg_type = RTM_GETROUTE,
-			.nlmsg_flags = NLM_F_REQUEST },
-		.rt = { .rtm_family = (unsigned char)dst->sa_family, .rtm_dst_len = dst->sa_family == AF_INET6 ? 128 : 32 },
-	};
-	unsigned short alen;
-	const void *addr = addr_of(dst, &alen);
-
-	add_attr(&req.nh, RTA_DST, addr, alen);
-	return ask(&req.nh, a);
-}
-
 /* The request for the route to dst (req->nh.nlmsg_seq left to the caller). */
 static void route_request(const struct sockaddr *dst, struct route_req *req)
 {
@@ -166,6 +159,14 @@ static void route_request(const struct sockaddr *dst, struct route_req *req)
 	req->rt.rtm_family = (unsigned char)dst->sa_family;
 	req->rt.rtm_dst_len = dst->sa_family == AF_INET6 ? 128 : 32;
 	add_attr(&req->nh, RTA_DST, addr, alen);
+}
+
+static int ask_route(const struct sockaddr *dst, struct route_answer *a)
+{
+	struct route_req req;
+
+	route_request(dst, &req);
+	return ask(&req.nh, a);
 }
 
 #define BATCH 32          /* requests per datagram: their answers fit the socket's default receive buffer */
@@ -239,8 +240,7 @@ void route_oifs(const struct sockaddr *const *dst, int *oif, size_t n)
 	char *bufs = malloc(BATCH * ANSWER_BYTES);
 	size_t i, k;
 
-	if (nl_fd < 0)
-		nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	nl_open();
 	for (i = 0; i < n; i += BATCH) {
 		k = n - i < BATCH ? n - i : BATCH;
 		if (bufs && nl_fd >= 0)
