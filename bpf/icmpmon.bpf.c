@@ -53,9 +53,17 @@ struct {
 	__type(value, struct probe_val);
 } icmpmon_probes SEC(".maps");
 
-/* Answered probes, kept to recognise duplicates; LRU so it never needs sweeping. */
+/*
+ * Answered probes, kept to recognise duplicates; LRU so it never needs
+ * sweeping. Per-CPU LRU lists: with the common list every insert could take
+ * its global lock and rotate it, several microseconds on a cold cache between
+ * the reply's stamp and its hand-off to the stack. Lookups still see every
+ * CPU's entries; the loader sizes it so each CPU's share holds what the
+ * common list held.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
 	__uint(max_entries, 65536);
 	__type(key, struct probe_key);
 	__type(value, struct probe_val);

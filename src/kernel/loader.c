@@ -48,6 +48,19 @@ static size_t stats_bytes(__u32 n)
 	return (len + page - 1) / page * page;
 }
 
+/*
+ * icmpmon_answer has per-CPU LRU lists, each with max_entries / CPUs slots,
+ * and one CPU may receive every reply: max_outstanding for each CPU, within
+ * the largest outstanding map (or max_outstanding itself when larger).
+ */
+__u32 answer_map_entries(__u32 max_outstanding, int ncpus)
+{
+	__u64 want = (__u64)max_outstanding * (ncpus > 1 ? (__u64)ncpus : 1);
+	__u64 cap = max_outstanding > ANSWER_MAX_ENTRIES ? max_outstanding : ANSWER_MAX_ENTRIES;
+
+	return (__u32)(want < cap ? want : cap);
+}
+
 static int size_maps(struct icmpmon_bpf *skel, const struct loader_opts *o)
 {
 	__u32 n = o->n_targets ? o->n_targets : 1;
@@ -57,7 +70,8 @@ static int size_maps(struct icmpmon_bpf *skel, const struct loader_opts *o)
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_stats, n);
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_hists, n);
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_probes, o->max_outstanding);
-	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_answer, o->max_outstanding);
+	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_answer,
+				       answer_map_entries(o->max_outstanding, libbpf_num_possible_cpus()));
 	rc |= bpf_map__set_max_entries(skel->maps.icmpmon_events, o->ringbuf_bytes);
 	return rc;
 }

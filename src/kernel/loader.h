@@ -85,6 +85,10 @@ struct loader {
 };
 
 /* Loads the programs and attaches the transmit hook (or says in tx_why why it could not). */
+/* The answered-probe map's size for max_outstanding probes and ncpus CPUs (its LRU lists are per CPU). */
+#define ANSWER_MAX_ENTRIES (1u << 22)
+__u32 answer_map_entries(__u32 max_outstanding, int ncpus);
+
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
 int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx);
 /* Registers keys[i] in slot i for every i < n, in one batch where the kernel can: 0, or -1 and *failed. */

@@ -12,6 +12,8 @@
  * refuses the size it must fail with exactly -EINVAL (run_refused).
  */
 #include <errno.h>
+#include <sched.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,21 @@
 
 #include "bpf/hist.h"
 #include "table.h"
+
+/* Runs this thread on CPU cpu % the online CPUs; cpu < 0: on any CPU again. */
+static void run_on_cpu(int cpu)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	int k;
+
+	CPU_ZERO(&set);
+	for (k = 0; k < (n > 0 ? n : 1) && k < CPU_SETSIZE; k++)
+		if (cpu < 0 || k == cpu % (n > 0 ? n : 1))
+			CPU_SET(k, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fail_msg("sched_setaffinity: %s", strerror(errno));
+}
 
 static uint64_t stamp_direct(const struct stamp *s)
 {
@@ -140,6 +157,8 @@ void run_ingress_case(void **state)
 		uint64_t lo, hi;
 		int rv;
 
+		if (F.cfg->cpu_per_step)
+			run_on_cpu((int)i);
 		len = build(&c->steps[i].pkt, buf);
 		lo = mono_ns();
 		assert_int_equal(run_prog(F.prog_fd, buf, len, &rv), 0);
@@ -153,6 +172,8 @@ void run_ingress_case(void **state)
 		}
 	}
 
+	if (F.cfg->cpu_per_step)
+		run_on_cpu(-1);
 	/* events */
 	assert_int_equal(F.ev_lost, 0);
 	if (F.nev != c->nev)

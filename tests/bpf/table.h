@@ -240,6 +240,7 @@ struct config {
 	uint8_t consume;
 	bool no_cookie;
 	bool l3;         /* the *_l3 variant, fed frames without a link header */
+	bool cpu_per_step; /* step i runs on CPU i % CPUs: the answered-probe map's LRU lists are per CPU */
 };
 
 struct got_event {

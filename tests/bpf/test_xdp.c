@@ -11,6 +11,7 @@ static const struct config cfgs[] = {
 	{ .name = "icmpmon_xdp (consume=0)", .prog = PROG_XDP },
 	{ .name = "icmpmon_xdp (consume=1)", .prog = PROG_XDP, .consume = 1 },
 	{ .name = "icmpmon_xdp (cookie_len=0)", .prog = PROG_XDP, .no_cookie = true },
+	{ .name = "icmpmon_xdp (each packet on the next CPU)", .prog = PROG_XDP, .cpu_per_step = true },
 	{ .name = "icmpmon_xdp_l3 (consume=0)", .prog = PROG_XDP, .l3 = true },
 	{ .name = "icmpmon_xdp_l3 (consume=1)", .prog = PROG_XDP, .consume = 1, .l3 = true },
 };
