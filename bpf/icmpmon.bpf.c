@@ -59,7 +59,7 @@ struct {
  * its global lock and rotate it, several microseconds on a cold cache between
  * the reply's stamp and its hand-off to the stack. Lookups still see every
  * CPU's entries; the loader sizes it so each CPU's share holds what the
- * common list held.
+ * common list held (on up to 4 CPUs: src/kernel/loader.c).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

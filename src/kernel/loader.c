@@ -50,12 +50,15 @@ static size_t stats_bytes(__u32 n)
 
 /*
  * icmpmon_answer has per-CPU LRU lists, each with max_entries / CPUs slots,
- * and one CPU may receive every reply: max_outstanding for each CPU, within
- * the largest outstanding map (or max_outstanding itself when larger).
+ * and one CPU may receive every reply: max_outstanding for each of up to
+ * ANSWER_CPU_SHARES CPUs (beyond that a CPU's share shrinks, so the map
+ * costs at most that many times the outstanding map), within
+ * ANSWER_MAX_ENTRIES unless max_outstanding alone is larger.
  */
 __u32 answer_map_entries(__u32 max_outstanding, int ncpus)
 {
-	__u64 want = (__u64)max_outstanding * (ncpus > 1 ? (__u64)ncpus : 1);
+	__u64 shares = ncpus < 1 ? 1 : ncpus > ANSWER_CPU_SHARES ? ANSWER_CPU_SHARES : (__u64)ncpus;
+	__u64 want = (__u64)max_outstanding * shares;
 	__u64 cap = max_outstanding > ANSWER_MAX_ENTRIES ? max_outstanding : ANSWER_MAX_ENTRIES;
 
 	return (__u32)(want < cap ? want : cap);

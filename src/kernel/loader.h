@@ -87,6 +87,7 @@ struct loader {
 /* Loads the programs and attaches the transmit hook (or says in tx_why why it could not). */
 /* The answered-probe map's size for max_outstanding probes and ncpus CPUs (its LRU lists are per CPU). */
 #define ANSWER_MAX_ENTRIES (1u << 22)
+#define ANSWER_CPU_SHARES 4
 __u32 answer_map_entries(__u32 max_outstanding, int ncpus);
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
