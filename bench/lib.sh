@@ -149,42 +149,74 @@ REPLY_FILTER='icmp[icmptype] == icmp-echoreply and (src net 10.201.0.0/16 or src
 # Requests and replies of the target blocks, for per-probe timestamps.
 PROBE_FILTER='icmp and (icmp[icmptype] == icmp-echo or icmp[icmptype] == icmp-echoreply) and (net 10.201.0.0/16 or net 10.204.0.0/16)'
 TAP_PID=""
+FAR_TAP_PID=""
+
+# tap_launch NS DEV LOG TCPDUMP-ARGS...: tcpdump on DEV in NS, its messages in
+# LOG; returns once it listens. TAP_LAUNCHED = its pid.
+tap_launch() {
+	local ns=$1 dev=$2 logf=$3 i
+	shift 3
+	ip netns exec "$ns" tcpdump -i "$dev" -n -B 16384 "$@" >"$logf" 2>&1 &
+	TAP_LAUNCHED=$!
+	BG_PIDS+=("$TAP_LAUNCHED")
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'listening on' "$logf" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	die "tcpdump did not start: $(head -c 300 "$logf")"
+}
+
+# tap_end PID: stops a tap once it has written what it holds.
+tap_end() {
+	local pid=$1 i
+	kill -INT "$pid" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do alive "$pid" || break; sleep 0.05; done
+	stop_pid "$pid"
+}
 
 # tap_start NAME [PCAP]: starts the tap counting replies; with PCAP, it
 # writes the requests and the replies with nanosecond timestamps there instead
 # (TAP_COUNT then counts both).
 tap_start() {
-	local name=$1 pcap=${2:-} i
+	local name=$1 pcap=${2:-}
 	if [ -n "$pcap" ]; then
-		ip netns exec "$NS_P" tcpdump -i "$DEV_P" -n -s 128 -B 16384 --time-stamp-precision=nano \
-			-w "$pcap" "$PROBE_FILTER" >"$TMPD/$name.tap" 2>&1 &
+		tap_launch "$NS_P" "$DEV_P" "$TMPD/$name.tap" -s 128 --time-stamp-precision=nano -w "$pcap" "$PROBE_FILTER"
 	else
-		ip netns exec "$NS_P" tcpdump -i "$DEV_P" -n -s 64 -B 16384 -w "$TMPD/$name.replies.pcap" "$REPLY_FILTER" \
-			>"$TMPD/$name.tap" 2>&1 &
+		tap_launch "$NS_P" "$DEV_P" "$TMPD/$name.tap" -s 64 -w "$TMPD/$name.replies.pcap" "$REPLY_FILTER"
 	fi
-	TAP_PID=$!
-	BG_PIDS+=("$TAP_PID")
-	for ((i = 0; i < 100; i++)); do
-		grep -q 'listening on' "$TMPD/$name.tap" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	die "tcpdump did not start: $(head -c 300 "$TMPD/$name.tap")"
+	TAP_PID=$TAP_LAUNCHED
 }
 
 # tap_stop NAME: stops the tap; TAP_COUNT = packets captured, TAP_DROPPED =
 # packets the kernel dropped before the tap could read them.
 tap_stop() {
-	local name=$1 i
+	local name=$1
 	# libpcap hands packets over in blocks that are retired after up to 1 s.
 	sleep 1.2
-	kill -INT "$TAP_PID" 2>/dev/null
-	for ((i = 0; i < 100; i++)); do alive "$TAP_PID" || break; sleep 0.05; done
-	stop_pid "$TAP_PID"
+	tap_end "$TAP_PID"
 	TAP_PID=""
 	TAP_COUNT=$(awk '/packets? captured/ { print $1; exit }' "$TMPD/$name.tap")
 	rm -f "$TMPD/$name.replies.pcap"
 	TAP_DROPPED=$(awk '/packets? dropped by kernel/ { print $1; exit }' "$TMPD/$name.tap")
 	: "${TAP_COUNT:=NA}" "${TAP_DROPPED:=NA}"
+}
+
+# far_tap_start NAME PCAP: a second tap, at the far end of the prober's veth
+# (the responder's side), writing requests and replies to PCAP. A request is
+# stamped there as it comes off the veth: veth's transmit hands it to the
+# peer's netif_rx, which stamps it before queueing (netdev_tstamp_prequeue,
+# on by default), still inside the prober's transmit and before any tap
+# handles its copy. The prober-side tap stamps its copy of the request before
+# it files it, and that filing lies between its stamp and the driver.
+far_tap_start() {
+	tap_launch "$NS_R" "$DEV_RP" "$TMPD/$1.fartap" -s 128 --time-stamp-precision=nano -w "$2" "$PROBE_FILTER"
+	FAR_TAP_PID=$TAP_LAUNCHED
+}
+
+# far_tap_stop: stops it (after tap_stop, which waited for the blocks).
+far_tap_stop() {
+	tap_end "$FAR_TAP_PID"
+	FAR_TAP_PID=""
 }
 
 # snmp_var FIELD VAR: VAR = the Icmp: FIELD of the prober namespace, read

@@ -88,7 +88,8 @@ ver() { "$@" 2>&1 | head -n 1 | tr -s ' \t' ' ' | cut -c1-60; }
 	printf 's3_step\t%s\n' "${S3_STEP_SECS:-2}"
 	printf 's3_confirm\t%s\n' "${S3_CONFIRM_SECS:-11}"
 	printf 's3_rates\t%s\n' "$(echo "${S3_RATES:-200 500 1000 2000 5000 10000 20000 30000 40000 50000 70000 100000 150000 200000 300000}" | tr ' ' ',')"
-	printf 's4_job\t%s\n' "${S4_N:-10} targets, ${S4_COUNT:-40} probes each every ${S4_PERIOD:-0.1} s"
+	printf 's4_job\t%s\n' "${S4_N:-10} targets, ${S4_COUNT:-100} probes each every ${S4_PERIOD:-0.1} s"
+	printf 's4_prequeue\t%s\n' "$(cat /proc/sys/net/core/netdev_tstamp_prequeue 2>/dev/null)"
 	printf 's5_note\t%s\n' "BPF JIT: $(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)."
 	printf 's9_job\t%s\n' "TBF ${S9_RATE:-20mbit} on the prober's veth with a bulk UDP flow behind it; ${S9_COUNT:-40} probes every ${S9_PERIOD:-0.1} s"
 	printf 's6_job\t%s\n' "${S6_COUNT:-3}-round, one-probe-per-second"
@@ -96,11 +97,18 @@ ver() { "$@" 2>&1 | head -n 1 | tr -s ' \t' ' ' | cut -c1-60; }
 } > "$work/meta.tsv"
 if [ "$full" = 1 ] || [ ! -s "$BENCH_OUT/meta.tsv" ]; then
 	cp "$work/meta.tsv" "$BENCH_OUT/meta.tsv"
+else
+	# the scenarios run get their settings (s<N>_ keys) from this run, the others keep theirs
+	for s in $BENCH_SCENARIOS; do grep -E "^s${s}_" "$work/meta.tsv"; done > "$work/meta.ran"
+	awk -F'\t' 'NR == FNR { ran[$1] = $0; next }
+		($1 in ran) { print ran[$1]; delete ran[$1]; next } { print }
+		END { for (k in ran) print ran[k] }' "$work/meta.ran" "$BENCH_OUT/meta.tsv" > "$work/meta.merged" &&
+		cp "$work/meta.merged" "$BENCH_OUT/meta.tsv"
 fi
 
 limit_of() {
 	case $1 in
-	1) echo 300 ;; 2) echo 300 ;; 3) echo 360 ;; 4) echo 180 ;; 5) echo 150 ;; 6) echo 150 ;; 7) echo 240 ;;
+	1) echo 300 ;; 2) echo 300 ;; 3) echo 360 ;; 4) echo 300 ;; 5) echo 150 ;; 6) echo 150 ;; 7) echo 240 ;;
 	9) echo 150 ;; 10) echo $((${BENCH_FLEET_SECONDS:-300} + 240)) ;; *) echo 120 ;;
 	esac
 }

@@ -4,18 +4,21 @@
 # (tcpdump, nanosecond timestamps, kernel time at the device) records every
 # echo request and reply. The truth for a probe is the tap's reply time minus
 # its request time, matched by (target, identifier, sequence). Each reported
-# RTT is compared with it:
+# RTT is compared with it, and with a second truth, the wire: the request as a
+# tap at the far end of the veth stamps it coming off the veth (bench/lib.sh,
+# far_tap_start), the reply as the prober's tap stamps it. Each reported
 #   icmpmon, icmpmon-socket, icmpmon-dgram  per-reply NDJSON (rtt_ms, 10 ns) when this build
 #                            has --json, else its ping-style reply lines (1 us)
 #   ping                     its reply lines (time=, 1 us below 1 ms)
 #   fping                    -C values (1 us), matched by the probe's position
 #                            per target (its wire sequence is global)
 # with and without stress-ng on every CPU. Output: every error, and p50, p99,
-# max of the absolute error per tool and condition.
+# max of the absolute error per tool and condition, and the signed median and
+# spread of the error against each truth.
 . "$(dirname "$0")/lib.sh"
 
 N=${S4_N:-10}
-COUNT=${S4_COUNT:-40}
+COUNT=${S4_COUNT:-100}
 PERIOD=${S4_PERIOD:-0.1}
 WAIT=${S4_WAIT:-1}
 TOOLS=${S4_TOOLS:-"icmpmon icmpmon-socket icmpmon-dgram ping fping"}
@@ -26,15 +29,26 @@ SPLIT=$BENCH_OUT/s4_split.tsv
 
 bench_topo_up
 detect_json
-printf 'tool\tcond\tsource\tprobes\tmatched\tp50_us\tp99_us\tmax_us\tmean_signed_us\tp99_debiased_us\ttruth_p50_us\trc\n' > "$OUT"
+printf 'tool\tcond\tsource\tprobes\tmatched\tp50_us\tp99_us\tmax_us\tmean_signed_us\tp99_debiased_us\ttruth_p50_us\twire_matched\twire_median_us\twire_spread_p99_us\trc\n' > "$OUT"
 printf 'tool\tcond\tabs_err_us\tsigned_err_us\n' > "$ERRS"
-printf 'tool\tcond\tprobes\trx_median_us\trx_spread_p99_us\ttx_median_us\ttx_spread_p99_us\terr_spread_p99_us\n' > "$SPLIT"
+printf 'tool\tcond\tprobes\trx_median_us\trx_spread_p99_us\ttx_median_us\ttx_spread_p99_us\terr_spread_p99_us\ttx_far_median_us\ttx_far_spread_p99_us\n' > "$SPLIT"
 f=$TMPD/targets.$N
 targets_file "$f" "$N"
 
 # truth PCAP: "target<TAB>seq<TAB>ordinal<TAB>rtt_us" for every answered request.
 truth() {
 	tap_probes "$1" | awk -F'\t' -v OFS='\t' '{ print $1, $3, $4, $7 }'
+}
+
+# wire_truth NEAR FAR: "target<TAB>seq<TAB>ordinal<TAB>rtt_us" from the far
+# tap's request time to the near tap's reply time.
+wire_truth() {
+	tap_probes "$2" | awk -F'\t' -v OFS='\t' '
+		FNR == NR { rep[$1 SUBSEP $3] = $6; next }
+		($1 SUBSEP $3) in rep {
+			split($5, q, "."); split(rep[$1 SUBSEP $3], r, ".")
+			printf "%s\t%s\t%s\t%.3f\n", $1, $3, $4, ((r[1] - q[1]) * 1e9 + (r[2] - q[2])) / 1000 }
+	' <(tap_probes "$1") -
 }
 
 # reported TOOL NAME: "target<TAB>key<TAB>rtt_us", key = seq (or ordinal for fping).
@@ -82,21 +96,40 @@ median() {
 #   rx = icmpmon receive - tap reply, tx = icmpmon transmit - tap request,
 # so error = rx - tx. A constant offset (the two clocks, the tap's place on
 # the path) cancels in the spread; what varies shows on the side it comes from.
+# tx_far = icmpmon transmit - the far tap's request time: the transmit side
+# without the near tap's own filing of its copy in between.
 split_error() {
 	local tool=$1 cond=$2 name=$3
 	jq -r 'select(.type == "reply" and (.dup | not) and .rtt_ms != null)
 		| [.addr, .seq, (.ts[0:19] + "Z" | fromdateiso8601), .ts[20:26], (.rtt_ms * 1000)] | @tsv' \
 		"$TMPD/$name.out" 2>/dev/null > "$TMPD/$name.rxts"
-	tap_probes "$TMPD/$name.pcap" | awk -F'\t' -v OFS='\t' '
-		FNR == NR { k = $1 SUBSEP $3; rep[k] = $6; trtt[k] = $7; next }
-		{ k = $1 SUBSEP $2; if (!(k in rep)) next
-		  split(rep[k], r, ".")
+	tap_probes "$TMPD/$name.pcap" > "$TMPD/$name.near"
+	tap_probes "$TMPD/$name.far.pcap" > "$TMPD/$name.far"
+	awk -F'\t' -v OFS='\t' '
+		FILENAME ~ /\.near$/ { k = $1 SUBSEP $3; req[k] = $5; rep[k] = $6; trtt[k] = $7; next }
+		FILENAME ~ /\.far$/ { far[$1 SUBSEP $3] = $5; next }
+		{ k = $1 SUBSEP $2; if (!(k in rep) || !(k in far)) next
+		  split(rep[k], r, "."); split(req[k], q, "."); split(far[k], f, ".")
 		  rx = ($3 - r[1]) * 1e6 + ($4 + 0) - substr(r[2] "000000000", 1, 9) / 1000
-		  print rx, rx - ($5 - trtt[k]) }' - "$TMPD/$name.rxts" > "$TMPD/$name.split"
+		  tx = rx - ($5 - trtt[k])
+		  # the far end stamps the request this long after the near tap
+		  far_late = ((f[1] - q[1]) * 1e9 + (f[2] - q[2])) / 1000
+		  print rx, tx, tx - far_late }' "$TMPD/$name.near" "$TMPD/$name.far" "$TMPD/$name.rxts" > "$TMPD/$name.split"
 	tsv "$SPLIT" "$tool" "$cond" "$(grep -c . "$TMPD/$name.split")" \
 		"$(cut -f1 "$TMPD/$name.split" | median)" "$(cut -f1 "$TMPD/$name.split" | spread_p99)" \
 		"$(cut -f2 "$TMPD/$name.split" | median)" "$(cut -f2 "$TMPD/$name.split" | spread_p99)" \
-		"$(awk -F'\t' '{ print $1 - $2 }' "$TMPD/$name.split" | spread_p99)"
+		"$(awk -F'\t' '{ print $1 - $2 }' "$TMPD/$name.split" | spread_p99)" \
+		"$(cut -f3 "$TMPD/$name.split" | median)" "$(cut -f3 "$TMPD/$name.split" | spread_p99)"
+}
+
+# errors_against TRUTH: "tool<TAB>cond<TAB>abs_err_us<TAB>signed_err_us" of
+# $tool's reported RTTs ($TMPD/$name.rep) against TRUTH, joined by (target,
+# ordinal) for fping, by (target, seq) for the others.
+errors_against() {
+	awk -F'\t' -v byord="$([ "$tool" = fping ] && echo 1 || echo 0)" -v tool="$tool" -v cond="$cond" '
+		FNR == NR { k = $1 SUBSEP (byord ? $3 : $2); tr[k] = $4; next }
+		{ k = $1 SUBSEP $2; if (k in tr) { d = $3 - tr[k]; printf "%s\t%s\t%.3f\t%.3f\n", tool, cond, (d < 0 ? -d : d), d } }
+	' "$1" "$TMPD/$name.rep"
 }
 
 for cond in $CONDS; do
@@ -116,18 +149,16 @@ for cond in $CONDS; do
 		esac
 		[ "$cond" = stress ] && { stress_start "$((bound + 5))"; nap 1; }
 		tap_start "$name" "$TMPD/$name.pcap"
+		far_tap_start "$name" "$TMPD/$name.far.pcap"
 		timed "$name" "$bound" "${CMD[@]}"
 		tap_stop "$name"
+		far_tap_stop
 		[ "$cond" = stress ] && stress_stop
 		truth "$TMPD/$name.pcap" > "$TMPD/$name.truth"
+		wire_truth "$TMPD/$name.pcap" "$TMPD/$name.far.pcap" > "$TMPD/$name.wtruth"
 		reported "$tool" "$name" > "$TMPD/$name.rep"
-		: > "$TMPD/$name.err_us"
-		# Join: fping by (target, ordinal), the others by (target, seq).
-		awk -F'\t' -v byord="$([ "$tool" = fping ] && echo 1 || echo 0)" -v tool="$tool" -v cond="$cond" \
-			-v out="$TMPD/$name.err_us" '
-			FNR == NR { k = $1 SUBSEP (byord ? $3 : $2); tr[k] = $4; next }
-			{ k = $1 SUBSEP $2; if (k in tr) { d = $3 - tr[k]; printf "%s\t%s\t%.3f\t%.3f\n", tool, cond, (d < 0 ? -d : d), d > out } }
-		' "$TMPD/$name.truth" "$TMPD/$name.rep"
+		errors_against "$TMPD/$name.truth" > "$TMPD/$name.err_us"
+		errors_against "$TMPD/$name.wtruth" > "$TMPD/$name.werr_us"
 		cat "$TMPD/$name.err_us" >> "$ERRS"
 		probes=$(grep -c . "$TMPD/$name.truth")
 		matched=$(grep -c . "$TMPD/$name.err_us")
@@ -139,7 +170,9 @@ for cond in $CONDS; do
 		# |error - median signed error|: what is left once a constant offset is removed.
 		deb=$(cut -f4 "$TMPD/$name.err_us" | spread_p99)
 		tp50=$(cut -f4 "$TMPD/$name.truth" | median)
-		tsv "$OUT" "$tool" "$cond" "$src" "$probes" "$matched" $stats "$mean" "$deb" "$tp50" "$RC"
+		tsv "$OUT" "$tool" "$cond" "$src" "$probes" "$matched" $stats "$mean" "$deb" "$tp50" \
+			"$(grep -c . "$TMPD/$name.werr_us")" "$(cut -f4 "$TMPD/$name.werr_us" | median)" \
+			"$(cut -f4 "$TMPD/$name.werr_us" | spread_p99)" "$RC"
 		log "$tool $cond ($src): $matched/$probes matched, |err| p50/p99/max = $(echo $stats | tr ' ' /) us"
 		[ "$tool" = icmpmon ] && [ "$src" = json ] && split_error "$tool" "$cond" "$name"
 		keep "$name"
