@@ -166,12 +166,15 @@ tap_launch() {
 	die "tcpdump did not start: $(head -c 300 "$logf")"
 }
 
-# tap_end PID: stops a tap once it has written what it holds.
+# tap_end PID: stops a tap once it has written what it holds; the exit trap
+# forgets it (its pid may be reused).
 tap_end() {
-	local pid=$1 i
+	local pid=$1 i p kept=()
 	kill -INT "$pid" 2>/dev/null
 	for ((i = 0; i < 100; i++)); do alive "$pid" || break; sleep 0.05; done
 	stop_pid "$pid"
+	for p in "${BG_PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+	BG_PIDS=("${kept[@]}")
 }
 
 # tap_start NAME [PCAP]: starts the tap counting replies; with PCAP, it
@@ -205,9 +208,10 @@ tap_stop() {
 # (the responder's side), writing requests and replies to PCAP. A request is
 # stamped there as it comes off the veth: veth's transmit hands it to the
 # peer's netif_rx, which stamps it before queueing (netdev_tstamp_prequeue,
-# on by default), still inside the prober's transmit and before any tap
+# on by default), still inside the prober's transmit and before the far tap
 # handles its copy. The prober-side tap stamps its copy of the request before
-# it files it, and that filing lies between its stamp and the driver.
+# it files it, and that filing lies between its stamp and the driver; like
+# icmpmon's transmit stamp, the far stamp comes after it.
 far_tap_start() {
 	tap_launch "$NS_R" "$DEV_RP" "$TMPD/$1.fartap" -s 128 --time-stamp-precision=nano -w "$2" "$PROBE_FILTER"
 	FAR_TAP_PID=$TAP_LAUNCHED
@@ -310,8 +314,12 @@ flood_tx() { in_f cat "/sys/class/net/$DEV_F/statistics/tx_packets"; }
 # "target<TAB>id<TAB>seq<TAB>ordinal<TAB>request_s<TAB>reply_s<TAB>rtt_us"
 # (times: epoch seconds with nanoseconds as tcpdump prints them; ordinal: the
 # request's position among those to its target).
+# awk: microseconds from one tcpdump time (seconds.nanoseconds) to another,
+# the integer and fraction parts subtracted apart (a double cannot hold both).
+AWK_SPAN_US='function span_us(from, to, a, b) { split(from, a, "."); split(to, b, "."); return ((b[1] - a[1]) * 1e9 + (b[2] - a[2])) / 1000 }'
+
 tap_probes() {
-	tcpdump -r "$1" -n -tt --time-stamp-precision=nano 2>/dev/null | awk '
+	tcpdump -r "$1" -n -tt --time-stamp-precision=nano 2>/dev/null | awk "$AWK_SPAN_US"'
 		/ICMP echo request/ {
 			dst = $5; sub(/:$/, "", dst)
 			id = $10; sub(/,$/, "", id); seq = $12; sub(/,$/, "", seq)
@@ -330,10 +338,7 @@ tap_probes() {
 				k = keys[i]
 				if (!(k in rep)) continue
 				split(k, a, SUBSEP)
-				# seconds.nanoseconds: subtract the integer and fraction parts apart
-				split(req[k], q, "."); split(rep[k], r, ".")
-				us = ((r[1] - q[1]) * 1e9 + (r[2] - q[2])) / 1000
-				printf "%s\t%s\t%s\t%d\t%s\t%s\t%.3f\n", a[1], a[2], a[3], kord[k], req[k], rep[k], us
+				printf "%s\t%s\t%s\t%d\t%s\t%s\t%.3f\n", a[1], a[2], a[3], kord[k], req[k], rep[k], span_us(req[k], rep[k])
 			}
 		}'
 }

@@ -40,6 +40,17 @@ echo "> indicative; the lead reruns the suite on a quiet machine. The method is 
 echo
 sc=$(meta scenarios)
 [ -n "$sc" ] && echo "Scenario status: $sc" && echo
+# Scenarios re-run since on another machine or build than the header's: where, and with what.
+rerun=$(awk -F'\t' '$1 == "machine" { m = $2 } $1 == "icmpmon" { b = $2 }
+	$1 ~ /^s[0-9]+_machine$/ { sm[substr($1, 2, index($1, "_") - 2)] = $2 }
+	$1 ~ /^s[0-9]+_icmpmon$/ { sb[substr($1, 2, index($1, "_") - 2)] = $2 }
+	END { for (k in sm) if (sm[k] != m || sb[k] != b) print k "\t" sm[k] "\t" sb[k] }' "$D/meta.tsv" 2>/dev/null | sort -n)
+if [ -n "$rerun" ]; then
+	echo "Re-run since, not as the header says:"
+	echo
+	echo "$rerun" | awk -F'\t' '{ printf "- scenario %s: %s; icmpmon %s\n", $1, $2, $3 }'
+	echo
+fi
 
 # ---- targets -----------------------------------------------------------------
 echo "## Targets"
@@ -104,7 +115,7 @@ if [ -s "$S4" ]; then
 	ok=$(awk -v r="$wsp" 'BEGIN { print (r != "NA" && r != "" && r <= 5) ? 1 : 0 }')
 	echo "| 4 | under stress-ng, p99 spread of (icmpmon - tap) around its median <= 5 us | against the wire (request off the veth's far end, reply at the prober's tap): $wsp us (signed median $wmed us); against the prober's tap alone, whose own filing of the request lies before the driver: $deb us (mean signed $bias us) | $(yes_no "$ok") |"
 else
-	echo "| 4 | p99 error <= 5 us | not run | - |"
+	echo "| 4 | under stress-ng, p99 spread of (icmpmon - tap) around its median <= 5 us | not run | - |"
 fi
 
 S5=$D/s5_prog_cost.tsv
@@ -277,16 +288,16 @@ echo "## 4. Accuracy: reported RTT vs packet tap"
 echo
 echo "$(meta s4_job). Truth: tcpdump on the prober's veth, nanosecond timestamps, reply time - request time."
 echo "Second truth, *wire*: the request's time from a tap at the far end of the veth (the responder's side: the"
-echo "peer's netif_rx stamps it as it comes off the veth, inside the prober's transmit, before any tap files a copy),"
+echo "peer's netif_rx stamps it as it comes off the veth, inside the prober's transmit, after the prober's tap has filed its copy),"
 echo "the reply's from the prober's tap."
 echo "Error = reported - truth. *de-biased p99*: p99 of |error - median error|, what is left once a constant"
 echo "offset is removed. *source*: json = icmpmon --json rtt_ms (10 ns); lines = ping-style \`time=\` (1 us);"
 echo "fping-C = fping -C values (1 us)."
 echo
 p99im=$(val "$S4" 'v("tool") == "icmpmon" && v("cond") == "stress"' p99_us)
-echo "| tool | condition | source | matched / probes | abs error p50 us | p99 us | max us | mean signed error us | de-biased p99 us | tap RTT p50 us | p99 vs icmpmon (stress) | wire: signed median us | wire: spread p99 us |"
-echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-tbl "$S4" '{ printf "| %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v("tool"), v("cond"), v("source"), v("matched"), v("probes"), v("p50_us"), v("p99_us"), v("max_us"), v("mean_signed_us"), v("p99_debiased_us"), v("truth_p50_us"), (v("cond") == "stress" ? ratio(v("p99_us"), "'"$p99im"'") : ""), v("wire_median_us"), v("wire_spread_p99_us") }'
+echo "| tool | condition | source | matched / probes | abs error p50 us | p99 us | max us | mean signed error us | de-biased p99 us | tap RTT p50 us | p99 vs icmpmon (stress) | wire: matched | wire: signed median us | wire: spread p99 us |"
+echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+tbl "$S4" '{ printf "| %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", v("tool"), v("cond"), v("source"), v("matched"), v("probes"), v("p50_us"), v("p99_us"), v("max_us"), v("mean_signed_us"), v("p99_debiased_us"), v("truth_p50_us"), (v("cond") == "stress" ? ratio(v("p99_us"), "'"$p99im"'") : ""), v("wire_matched"), v("wire_median_us"), v("wire_spread_p99_us") }'
 echo
 if [ -s "$D/s4_split.tsv" ]; then
 echo "Where icmpmon's error comes from: its receive instant (JSON \`ts\`, 1 us) and transmit instant"

@@ -72,10 +72,14 @@ fi
 mkdir -p "$BENCH_OUT" "$BENCH_RAW"
 
 ver() { "$@" 2>&1 | head -n 1 | tr -s ' \t' ' ' | cut -c1-60; }
+machine="$(nproc) CPUs ($(lscpu 2>/dev/null | awk -F': *' '/^Model name/ { print $2; exit }')$(lscpu 2>/dev/null | awk -F': *' '/^Hypervisor vendor/ { print ", " $2 " guest"; exit }')), $(free -g | awk '/^Mem:/ { print $2 " GiB" }'), Linux $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null)"
+build="$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown) ($("$ICMPMON" --version 2>/dev/null))"
 {
 	printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
-	printf 'machine\t%s\n' "$(nproc) CPUs ($(lscpu 2>/dev/null | awk -F': *' '/^Model name/ { print $2; exit }')$(lscpu 2>/dev/null | awk -F': *' '/^Hypervisor vendor/ { print ", " $2 " guest"; exit }')), $(free -g | awk '/^Mem:/ { print $2 " GiB" }'), Linux $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null)"
-	printf 'icmpmon\t%s\n' "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown) ($("$ICMPMON" --version 2>/dev/null))"
+	printf 'machine\t%s\n' "$machine"
+	printf 'icmpmon\t%s\n' "$build"
+	# where and with which build each scenario ran (a partial run replaces only its own)
+	for s in $BENCH_SCENARIOS; do printf 's%s_machine\t%s\ns%s_icmpmon\t%s\n' "$s" "$machine" "$s" "$build"; done
 	printf 'fping\t%s\n' "$(ver fping -v)"
 	printf 'ping\t%s\n' "$(ver ping -V)"
 	printf 'hping3\t%s\n' "hping3 $(dpkg-query -W -f='${Version}' hping3 2>/dev/null)"
@@ -97,13 +101,6 @@ ver() { "$@" 2>&1 | head -n 1 | tr -s ' \t' ' ' | cut -c1-60; }
 } > "$work/meta.tsv"
 if [ "$full" = 1 ] || [ ! -s "$BENCH_OUT/meta.tsv" ]; then
 	cp "$work/meta.tsv" "$BENCH_OUT/meta.tsv"
-else
-	# the scenarios run get their settings (s<N>_ keys) from this run, the others keep theirs
-	for s in $BENCH_SCENARIOS; do grep -E "^s${s}_" "$work/meta.tsv"; done > "$work/meta.ran"
-	awk -F'\t' 'NR == FNR { ran[$1] = $0; next }
-		($1 in ran) { print ran[$1]; delete ran[$1]; next } { print }
-		END { for (k in ran) print ran[k] }' "$work/meta.ran" "$BENCH_OUT/meta.tsv" > "$work/meta.merged" &&
-		cp "$work/meta.merged" "$BENCH_OUT/meta.tsv"
 fi
 
 limit_of() {

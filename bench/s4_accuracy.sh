@@ -40,15 +40,16 @@ truth() {
 	tap_probes "$1" | awk -F'\t' -v OFS='\t' '{ print $1, $3, $4, $7 }'
 }
 
-# wire_truth NEAR FAR: "target<TAB>seq<TAB>ordinal<TAB>rtt_us" from the far
-# tap's request time to the near tap's reply time.
+# wire_truth NEAR FAR OUT: "target<TAB>seq<TAB>ordinal<TAB>rtt_us" from the
+# far tap's request time to the near tap's reply time (the ordinal is the near
+# tap's, as for the other truth).
 wire_truth() {
-	tap_probes "$2" | awk -F'\t' -v OFS='\t' '
-		FNR == NR { rep[$1 SUBSEP $3] = $6; next }
-		($1 SUBSEP $3) in rep {
-			split($5, q, "."); split(rep[$1 SUBSEP $3], r, ".")
-			printf "%s\t%s\t%s\t%.3f\n", $1, $3, $4, ((r[1] - q[1]) * 1e9 + (r[2] - q[2])) / 1000 }
-	' <(tap_probes "$1") -
+	tap_probes "$1" > "$3.near"
+	tap_probes "$2" > "$3.far"
+	awk -F'\t' "$AWK_SPAN_US"'
+		FILENAME ~ /\.near$/ { k = $1 SUBSEP $3; rep[k] = $6; ord[k] = $4; next }
+		($1 SUBSEP $3) in rep { k = $1 SUBSEP $3; printf "%s\t%s\t%s\t%.3f\n", $1, $3, ord[k], span_us($5, rep[k]) }
+	' "$3.near" "$3.far" > "$3"
 }
 
 # reported TOOL NAME: "target<TAB>key<TAB>rtt_us", key = seq (or ordinal for fping).
@@ -103,18 +104,15 @@ split_error() {
 	jq -r 'select(.type == "reply" and (.dup | not) and .rtt_ms != null)
 		| [.addr, .seq, (.ts[0:19] + "Z" | fromdateiso8601), .ts[20:26], (.rtt_ms * 1000)] | @tsv' \
 		"$TMPD/$name.out" 2>/dev/null > "$TMPD/$name.rxts"
-	tap_probes "$TMPD/$name.pcap" > "$TMPD/$name.near"
-	tap_probes "$TMPD/$name.far.pcap" > "$TMPD/$name.far"
-	awk -F'\t' -v OFS='\t' '
+	awk -F'\t' -v OFS='\t' "$AWK_SPAN_US"'
 		FILENAME ~ /\.near$/ { k = $1 SUBSEP $3; req[k] = $5; rep[k] = $6; trtt[k] = $7; next }
 		FILENAME ~ /\.far$/ { far[$1 SUBSEP $3] = $5; next }
 		{ k = $1 SUBSEP $2; if (!(k in rep) || !(k in far)) next
-		  split(rep[k], r, "."); split(req[k], q, "."); split(far[k], f, ".")
+		  split(rep[k], r, ".")
 		  rx = ($3 - r[1]) * 1e6 + ($4 + 0) - substr(r[2] "000000000", 1, 9) / 1000
 		  tx = rx - ($5 - trtt[k])
-		  # the far end stamps the request this long after the near tap
-		  far_late = ((f[1] - q[1]) * 1e9 + (f[2] - q[2])) / 1000
-		  print rx, tx, tx - far_late }' "$TMPD/$name.near" "$TMPD/$name.far" "$TMPD/$name.rxts" > "$TMPD/$name.split"
+		  # the transmit side against the far tap: less how much later than the near tap it stamped
+		  print rx, tx, tx - span_us(req[k], far[k]) }' "$TMPD/$name.wtruth.near" "$TMPD/$name.wtruth.far" "$TMPD/$name.rxts" > "$TMPD/$name.split"
 	tsv "$SPLIT" "$tool" "$cond" "$(grep -c . "$TMPD/$name.split")" \
 		"$(cut -f1 "$TMPD/$name.split" | median)" "$(cut -f1 "$TMPD/$name.split" | spread_p99)" \
 		"$(cut -f2 "$TMPD/$name.split" | median)" "$(cut -f2 "$TMPD/$name.split" | spread_p99)" \
@@ -122,14 +120,14 @@ split_error() {
 		"$(cut -f3 "$TMPD/$name.split" | median)" "$(cut -f3 "$TMPD/$name.split" | spread_p99)"
 }
 
-# errors_against TRUTH: "tool<TAB>cond<TAB>abs_err_us<TAB>signed_err_us" of
-# $tool's reported RTTs ($TMPD/$name.rep) against TRUTH, joined by (target,
-# ordinal) for fping, by (target, seq) for the others.
+# errors_against TOOL COND REPORTED TRUTH: "tool<TAB>cond<TAB>abs_err_us<TAB>signed_err_us"
+# of the RTTs in REPORTED against TRUTH, joined by (target, ordinal) for
+# fping, by (target, seq) for the others.
 errors_against() {
-	awk -F'\t' -v byord="$([ "$tool" = fping ] && echo 1 || echo 0)" -v tool="$tool" -v cond="$cond" '
+	awk -F'\t' -v byord="$([ "$1" = fping ] && echo 1 || echo 0)" -v tool="$1" -v cond="$2" '
 		FNR == NR { k = $1 SUBSEP (byord ? $3 : $2); tr[k] = $4; next }
 		{ k = $1 SUBSEP $2; if (k in tr) { d = $3 - tr[k]; printf "%s\t%s\t%.3f\t%.3f\n", tool, cond, (d < 0 ? -d : d), d } }
-	' "$1" "$TMPD/$name.rep"
+	' "$4" "$3"
 }
 
 for cond in $CONDS; do
@@ -155,10 +153,10 @@ for cond in $CONDS; do
 		far_tap_stop
 		[ "$cond" = stress ] && stress_stop
 		truth "$TMPD/$name.pcap" > "$TMPD/$name.truth"
-		wire_truth "$TMPD/$name.pcap" "$TMPD/$name.far.pcap" > "$TMPD/$name.wtruth"
+		wire_truth "$TMPD/$name.pcap" "$TMPD/$name.far.pcap" "$TMPD/$name.wtruth"
 		reported "$tool" "$name" > "$TMPD/$name.rep"
-		errors_against "$TMPD/$name.truth" > "$TMPD/$name.err_us"
-		errors_against "$TMPD/$name.wtruth" > "$TMPD/$name.werr_us"
+		errors_against "$tool" "$cond" "$TMPD/$name.rep" "$TMPD/$name.truth" > "$TMPD/$name.err_us"
+		errors_against "$tool" "$cond" "$TMPD/$name.rep" "$TMPD/$name.wtruth" > "$TMPD/$name.werr_us"
 		cat "$TMPD/$name.err_us" >> "$ERRS"
 		probes=$(grep -c . "$TMPD/$name.truth")
 		matched=$(grep -c . "$TMPD/$name.err_us")

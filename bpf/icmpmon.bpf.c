@@ -58,8 +58,9 @@ struct {
  * sweeping. Per-CPU LRU lists: with the common list every insert could take
  * its global lock and rotate it, several microseconds on a cold cache between
  * the reply's stamp and its hand-off to the stack. Lookups still see every
- * CPU's entries; the loader sizes it so each CPU's share holds what the
- * common list held (on up to 4 CPUs: src/kernel/loader.c).
+ * CPU's entries. The kernel gives each possible CPU max_entries / CPUs; the
+ * loader sizes it so each share holds what the common list held (on up to 4
+ * possible CPUs: src/kernel/loader.c).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -84,11 +84,16 @@ struct loader {
 	char tx_why[160];      /* why not, when tx_wire is 0 */
 };
 
-/* Loads the programs and attaches the transmit hook (or says in tx_why why it could not). */
-/* The answered-probe map's size for max_outstanding probes and ncpus CPUs (its LRU lists are per CPU). */
+/*
+ * The answered-probe map's size for max_outstanding probes and ncpus CPUs:
+ * its LRU lists are per CPU, one for each possible CPU, as the kernel counts
+ * them (libbpf_num_possible_cpus()).
+ */
 #define ANSWER_MAX_ENTRIES (1u << 22)
 #define ANSWER_CPU_SHARES 4
 __u32 answer_map_entries(__u32 max_outstanding, int ncpus);
+
+/* Loads the programs and attaches the transmit hook (or says in tx_why why it could not). */
 
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
 int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx);

@@ -24,18 +24,32 @@
 #include "bpf/hist.h"
 #include "table.h"
 
-/* Runs this thread on CPU cpu % the online CPUs; cpu < 0: on any CPU again. */
+/*
+ * Runs this thread on the (cpu % n)-th of the n CPUs it was allowed at its
+ * first call (whatever their numbers); cpu < 0: on all of them again.
+ */
 static void run_on_cpu(int cpu)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	cpu_set_t set;
-	int k;
+	static cpu_set_t allowed;
+	static int n;
+	cpu_set_t one;
+	int k, seen = 0;
 
-	CPU_ZERO(&set);
-	for (k = 0; k < (n > 0 ? n : 1) && k < CPU_SETSIZE; k++)
-		if (cpu < 0 || k == cpu % (n > 0 ? n : 1))
-			CPU_SET(k, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
+	if (!n) {
+		if (sched_getaffinity(0, sizeof(allowed), &allowed))
+			fail_msg("sched_getaffinity: %s", strerror(errno));
+		n = CPU_COUNT(&allowed);
+	}
+	if (cpu < 0 || n < 2) {
+		if (sched_setaffinity(0, sizeof(allowed), &allowed))
+			fail_msg("sched_setaffinity: %s", strerror(errno));
+		return;
+	}
+	CPU_ZERO(&one);
+	for (k = 0; k < CPU_SETSIZE; k++)
+		if (CPU_ISSET(k, &allowed) && seen++ == cpu % n)
+			CPU_SET(k, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
 		fail_msg("sched_setaffinity: %s", strerror(errno));
 }
 
@@ -147,6 +161,7 @@ void run_ingress_case(void **state)
 	read_counters(cnt0);
 	read_stats(st0);
 
+	run_on_cpu(-1); /* a case that failed while pinned left the thread on one CPU */
 	if (c->sweep) {
 		len = build(&c->steps[0].pkt, buf);
 		sweep_prefixes(F.prog_fd, buf, len, expected_retval(PASS), cnt0, st0);
