@@ -35,21 +35,20 @@ printf 'tool\tcond\tprobes\trx_median_us\trx_spread_p99_us\ttx_median_us\ttx_spr
 f=$TMPD/targets.$N
 targets_file "$f" "$N"
 
-# truth PCAP: "target<TAB>seq<TAB>ordinal<TAB>rtt_us" for every answered request.
+# truth NEAR: "target<TAB>seq<TAB>ordinal<TAB>rtt_us" for every answered
+# request, from the near tap's probes (tap_probes).
 truth() {
-	tap_probes "$1" | awk -F'\t' -v OFS='\t' '{ print $1, $3, $4, $7 }'
+	awk -F'\t' -v OFS='\t' '{ print $1, $3, $4, $7 }' "$1"
 }
 
-# wire_truth NEAR FAR OUT: "target<TAB>seq<TAB>ordinal<TAB>rtt_us" from the
-# far tap's request time to the near tap's reply time (the ordinal is the near
-# tap's, as for the other truth).
+# wire_truth NEAR FAR: the same from the far tap's request time to the near
+# tap's reply time (the ordinal is the near tap's, as for the other truth),
+# both taps' probes as tap_probes writes them.
 wire_truth() {
-	tap_probes "$1" > "$3.near"
-	tap_probes "$2" > "$3.far"
 	awk -F'\t' "$AWK_SPAN_US"'
-		FILENAME ~ /\.near$/ { k = $1 SUBSEP $3; rep[k] = $6; ord[k] = $4; next }
+		FILENAME == near { k = $1 SUBSEP $3; rep[k] = $6; ord[k] = $4; next }
 		($1 SUBSEP $3) in rep { k = $1 SUBSEP $3; printf "%s\t%s\t%s\t%.3f\n", $1, $3, ord[k], span_us($5, rep[k]) }
-	' "$3.near" "$3.far" > "$3"
+	' near="$1" "$1" "$2"
 }
 
 # reported TOOL NAME: "target<TAB>key<TAB>rtt_us", key = seq (or ordinal for fping).
@@ -112,7 +111,7 @@ split_error() {
 		  rx = ($3 - r[1]) * 1e6 + ($4 + 0) - substr(r[2] "000000000", 1, 9) / 1000
 		  tx = rx - ($5 - trtt[k])
 		  # the transmit side against the far tap: less how much later than the near tap it stamped
-		  print rx, tx, tx - span_us(req[k], far[k]) }' "$TMPD/$name.wtruth.near" "$TMPD/$name.wtruth.far" "$TMPD/$name.rxts" > "$TMPD/$name.split"
+		  print rx, tx, tx - span_us(req[k], far[k]) }' "$TMPD/$name.near" "$TMPD/$name.far" "$TMPD/$name.rxts" > "$TMPD/$name.split"
 	tsv "$SPLIT" "$tool" "$cond" "$(grep -c . "$TMPD/$name.split")" \
 		"$(cut -f1 "$TMPD/$name.split" | median)" "$(cut -f1 "$TMPD/$name.split" | spread_p99)" \
 		"$(cut -f2 "$TMPD/$name.split" | median)" "$(cut -f2 "$TMPD/$name.split" | spread_p99)" \
@@ -152,8 +151,10 @@ for cond in $CONDS; do
 		tap_stop "$name"
 		far_tap_stop
 		[ "$cond" = stress ] && stress_stop
-		truth "$TMPD/$name.pcap" > "$TMPD/$name.truth"
-		wire_truth "$TMPD/$name.pcap" "$TMPD/$name.far.pcap" "$TMPD/$name.wtruth"
+		tap_probes "$TMPD/$name.pcap" > "$TMPD/$name.near"
+		tap_probes "$TMPD/$name.far.pcap" > "$TMPD/$name.far"
+		truth "$TMPD/$name.near" > "$TMPD/$name.truth"
+		wire_truth "$TMPD/$name.near" "$TMPD/$name.far" > "$TMPD/$name.wtruth"
 		reported "$tool" "$name" > "$TMPD/$name.rep"
 		errors_against "$tool" "$cond" "$TMPD/$name.rep" "$TMPD/$name.truth" > "$TMPD/$name.err_us"
 		errors_against "$tool" "$cond" "$TMPD/$name.rep" "$TMPD/$name.wtruth" > "$TMPD/$name.werr_us"

@@ -94,7 +94,6 @@ struct loader {
 __u32 answer_map_entries(__u32 max_outstanding, int ncpus);
 
 /* Loads the programs and attaches the transmit hook (or says in tx_why why it could not). */
-
 int loader_load(struct loader *ld, const struct loader_opts *o, char *err, size_t errlen);
 int loader_add_target(struct loader *ld, const struct icmpmon_addr *a, __u32 idx);
 /* Registers keys[i] in slot i for every i < n, in one batch where the kernel can: 0, or -1 and *failed. */
